@@ -1,0 +1,115 @@
+import { normalizeProtocol, protocolLabel, type NormalizedProtocol } from "./protocols";
+import { effectivePortRange, formatRange, type PortRange } from "./ports";
+
+/** One parsed allowlist entry such as `tcp/443`, `tcp/8443-8445`, `udp/53` or `icmp/*`. */
+export interface AllowlistEntry {
+  text: string;
+  protocol: number;
+  range: PortRange;
+}
+
+export class AllowlistSyntaxError extends Error {
+  constructor(
+    readonly entry: string,
+    reason: string,
+  ) {
+    super(
+      `allowlist entry ${JSON.stringify(entry)} is invalid: ${reason}. ` +
+        `Use "<protocol>/<port>", "<protocol>/<from>-<to>" or "<protocol>/*", e.g. "tcp/443".`,
+    );
+    this.name = "AllowlistSyntaxError";
+  }
+}
+
+/** Pattern the config schema uses too, so the CLI rejects the same strings this parser does. */
+export const ALLOWLIST_ENTRY_PATTERN = "^[A-Za-z0-9]+/(\\*|[0-9]{1,5}(-[0-9]{1,5})?)$";
+
+export function parseAllowlistEntry(text: string): AllowlistEntry {
+  const m = /^([A-Za-z0-9]+)\/(\*|(\d{1,5})(?:-(\d{1,5}))?)$/.exec(text);
+  if (!m) throw new AllowlistSyntaxError(text, "it does not match <protocol>/<ports>");
+  const protocol = normalizeProtocol(m[1]);
+  if (!protocol) throw new AllowlistSyntaxError(text, `unknown protocol ${JSON.stringify(m[1])}`);
+  if (protocol.kind === "all") {
+    throw new AllowlistSyntaxError(text, "protocol all/-1 opens every port and cannot be allowlisted");
+  }
+  if (m[2] === "*" || !protocol.hasPorts) {
+    if (m[2] !== "*") {
+      throw new AllowlistSyntaxError(text, `${protocolLabel(protocol)} has no ports; write "${m[1]}/*"`);
+    }
+    return { text, protocol: protocol.number, range: { from: 0, to: 65535 } };
+  }
+  const from = Number(m[3]);
+  const to = m[4] === undefined ? from : Number(m[4]);
+  if (to > 65535 || from > to)
+    throw new AllowlistSyntaxError(text, "ports must satisfy 0 <= from <= to <= 65535");
+  return { text, protocol: protocol.number, range: { from, to } };
+}
+
+export function parseAllowlist(entries: readonly string[]): AllowlistEntry[] {
+  return entries.map(parseAllowlistEntry);
+}
+
+export type GrantVerdict =
+  { allowed: true; protocol: NormalizedProtocol; range: PortRange } | { allowed: false; reason: string };
+
+/**
+ * Decides whether an ingress grant (protocol plus from/to port as written in any @pulumi/aws resource)
+ * opens only allowlisted ports. A range passes only if every port in it is covered.
+ */
+export function checkGrant(
+  rawProtocol: unknown,
+  fromPort: unknown,
+  toPort: unknown,
+  allowlist: readonly AllowlistEntry[],
+): GrantVerdict {
+  const protocol = normalizeProtocol(rawProtocol);
+  if (!protocol) {
+    return { allowed: false, reason: `protocol ${JSON.stringify(rawProtocol)} is not a recognised protocol` };
+  }
+  if (protocol.kind === "all") {
+    return {
+      allowed: false,
+      reason: `protocol ${JSON.stringify(protocol.spelling)} opens every protocol and port`,
+    };
+  }
+  const range = effectivePortRange(protocol, fromPort, toPort);
+  const label = protocolLabel(protocol);
+  if (!range) {
+    return {
+      allowed: false,
+      reason: `${label} port range ${JSON.stringify(fromPort)}-${JSON.stringify(toPort)} is malformed`,
+    };
+  }
+  const uncovered = uncoveredPorts(
+    range,
+    allowlist.filter((e) => e.protocol === protocol.number).map((e) => e.range),
+  );
+  if (uncovered.length === 0) return { allowed: true, protocol, range };
+  if (!protocol.hasPorts) {
+    return {
+      allowed: false,
+      reason: `${label} opens the whole protocol, which is not allowlisted (an allowlist entry "${label}/*" would permit it)`,
+    };
+  }
+  const opened = `${label}/${formatRange(range)}`;
+  return {
+    allowed: false,
+    reason: `${opened} opens ${uncovered.map((r) => `${label}/${formatRange(r)}`).join(", ")} which ${uncovered.length === 1 && uncovered[0].from === uncovered[0].to ? "is" : "are"} not allowlisted`,
+  };
+}
+
+/** The parts of `range` that none of `covers` contains, in order. */
+export function uncoveredPorts(range: PortRange, covers: readonly PortRange[]): PortRange[] {
+  const sorted = [...covers].sort((a, b) => a.from - b.from);
+  const gaps: PortRange[] = [];
+  let next = range.from;
+  for (const c of sorted) {
+    if (c.to < next) continue;
+    if (c.from > range.to) break;
+    if (c.from > next) gaps.push({ from: next, to: Math.min(c.from - 1, range.to) });
+    next = Math.max(next, c.to + 1);
+    if (next > range.to) return gaps;
+  }
+  if (next <= range.to) gaps.push({ from: next, to: range.to });
+  return gaps;
+}

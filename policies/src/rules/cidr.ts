@@ -1,0 +1,77 @@
+import ipaddr from "ipaddr.js";
+import network from "../data/network.json";
+
+export type CidrFamily = "ipv4" | "ipv6";
+
+export type CidrClass =
+  | { kind: "private"; family: CidrFamily; range: string; source: string }
+  | { kind: "allowed-public"; family: CidrFamily; range: string }
+  | { kind: "public"; family: CidrFamily }
+  | { kind: "invalid"; reason: string };
+
+type Parsed = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+const PRIVATE_RANGES = network.privateRanges.map((r) => ({
+  ...r,
+  parsed: ipaddr.parseCIDR(r.cidr) as Parsed,
+}));
+
+/**
+ * Parses a CIDR strictly: IPv4 must be dotted four-part decimal (no octal or hex tricks such as
+ * `010.0.0.0/8`), the prefix must be present and in range. Anything else is undefined.
+ */
+export function parseCidrStrict(text: string): Parsed | undefined {
+  if (typeof text !== "string") return undefined;
+  const slash = text.indexOf("/");
+  if (slash < 0) return undefined;
+  const addr = text.slice(0, slash);
+  const bits = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(bits)) return undefined;
+  if (addr.includes(".") && !addr.includes(":")) {
+    if (!ipaddr.IPv4.isValidFourPartDecimal(addr)) return undefined;
+    if (addr.split(".").some((o) => o.length > 1 && o.startsWith("0"))) return undefined;
+  } else if (!ipaddr.IPv6.isValid(addr) || addr.includes("%")) {
+    return undefined;
+  }
+  try {
+    return ipaddr.parseCIDR(text) as Parsed;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when every address of `inner` lies within `outer`. */
+export function cidrWithin(inner: Parsed, outer: Parsed): boolean {
+  const [addr, bits] = inner;
+  const [oAddr, oBits] = outer;
+  if (addr.kind() !== oAddr.kind() || bits < oBits) return false;
+  return addr.match(oAddr, oBits);
+}
+
+/**
+ * Classifies a source or destination CIDR. A block is private only when all of it lies inside one
+ * private range, so `0.0.0.0/0`, `::/0`, split halves (`0.0.0.0/1`) and supernets are public.
+ * Public blocks inside an explicitly allowed public CIDR are `allowed-public`.
+ */
+export function classifyCidr(text: unknown, allowedPublicCidrs: readonly string[] = []): CidrClass {
+  if (typeof text !== "string")
+    return { kind: "invalid", reason: `${JSON.stringify(text)} is not a CIDR string` };
+  const parsed = parseCidrStrict(text);
+  if (!parsed) return { kind: "invalid", reason: `${JSON.stringify(text)} is not a valid CIDR block` };
+  const family: CidrFamily = parsed[0].kind() === "ipv4" ? "ipv4" : "ipv6";
+  for (const r of PRIVATE_RANGES) {
+    if (cidrWithin(parsed, r.parsed)) return { kind: "private", family, range: r.cidr, source: r.source };
+  }
+  for (const allowed of allowedPublicCidrs) {
+    const a = parseCidrStrict(allowed);
+    if (a && cidrWithin(parsed, a)) return { kind: "allowed-public", family, range: allowed };
+  }
+  return { kind: "public", family };
+}
+
+export function isPrivateCidr(text: unknown): boolean {
+  return classifyCidr(text).kind === "private";
+}
+
+/** The private ranges as written in the data file, for messages and docs. */
+export const PRIVATE_RANGE_LIST: readonly string[] = network.privateRanges.map((r) => r.cidr);

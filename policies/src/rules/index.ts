@@ -1,0 +1,9 @@
+/**
+ * The rules shared by the policy pack and the components, so the two cannot drift. Pure functions over
+ * plain values: no @pulumi/aws import, so the pack stays fast to start.
+ */
+export * from "./protocols";
+export * from "./ports";
+export * from "./allowlist";
+export * from "./cidr";
+export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
