@@ -6,4 +6,7 @@ export * from "./protocols";
 export * from "./ports";
 export * from "./allowlist";
 export * from "./cidr";
+export * from "./tls";
+export * from "./certificates";
+export * from "./retention";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
