@@ -1,0 +1,28 @@
+/**
+ * Raised when a component argument would produce something the policy pack blocks. The message names the
+ * component, the field, the offending value and the fix, e.g.
+ * `AllowlistedSecurityGroup "api": ingress[0].fromPort = 22 is not allowlisted (allowed: tcp/443). Fix: ...`.
+ * Values from secret inputs must never be passed as `value`.
+ */
+export class PhiConfigError extends Error {
+  constructor(
+    readonly component: string,
+    readonly resourceName: string,
+    readonly field: string,
+    readonly value: unknown,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`${component} "${resourceName}": ${field} = ${formatValue(value)} ${problem}. Fix: ${fix}`);
+    this.name = "PhiConfigError";
+  }
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return "(unset)";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
