@@ -1,0 +1,39 @@
+/**
+ * Tags every phi-channels component puts on what it creates, so inventories, cost reports and the
+ * auditors' evidence can tell which resources hold or carry PHI (HIPAA 164.310(d)(1) device and media
+ * inventory) without reading the program.
+ */
+
+/** Tag key naming the data classification of a resource. */
+export const DATA_CLASSIFICATION_TAG = "phi-channels:data-classification";
+/** Tag key naming the phi-channels component type that created a resource. */
+export const COMPONENT_TAG = "phi-channels:component";
+
+/**
+ * `phi`: holds or carries electronic PHI. `audit-log`: audit trail (access logs, flow logs) that may
+ * contain client addresses and request lines and must be retained immutably. `internal`: neither.
+ */
+export type DataClassification = "phi" | "audit-log" | "internal";
+
+export const PHI_TAGS: Readonly<Record<string, string>> = Object.freeze({ [DATA_CLASSIFICATION_TAG]: "phi" });
+export const AUDIT_LOG_TAGS: Readonly<Record<string, string>> = Object.freeze({
+  [DATA_CLASSIFICATION_TAG]: "audit-log",
+});
+
+/** Tag keys callers cannot override: a caller must not be able to downgrade a classification. */
+export const RESERVED_TAG_KEYS: readonly string[] = [DATA_CLASSIFICATION_TAG, COMPONENT_TAG];
+
+/**
+ * Merges caller tags with the classification and component tags. The reserved keys always win, so a
+ * caller's `{"phi-channels:data-classification": "internal"}` cannot relabel a PHI resource.
+ */
+export function mergeTags(
+  classification: DataClassification,
+  userTags: Record<string, string> | undefined,
+  component?: string,
+): Record<string, string> {
+  const merged: Record<string, string> = { ...(userTags ?? {}) };
+  merged[DATA_CLASSIFICATION_TAG] = classification;
+  if (component !== undefined) merged[COMPONENT_TAG] = component;
+  return merged;
+}

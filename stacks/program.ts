@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PhiConfigError } from "../components/errors";
+import { PhiChannel } from "../components/PhiChannel";
+import { CONFIG_NAMESPACE, parseStackConfig, StackConfigError } from "./config";
+
+/** True when the CLI marked the key secret; values of secret keys are never echoed in errors. */
+function isSecretKey(key: string): boolean {
+  // isConfigSecret is exported at runtime but missing from the type declarations.
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  return typeof runtime.isConfigSecret === "function" ? runtime.isConfigSecret(key) : true;
+}
+
+/**
+ * The Pulumi program: one {@link PhiChannel} per entry of `phi-channels:channels`, placed in the network
+ * described by `phi-channels:network` (optional). Returns the channel manifests the evidence cites.
+ */
+export function definePhiStack(): Record<string, pulumi.Output<unknown>> {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const secret = isSecretKey(`${CONFIG_NAMESPACE}:channels`) || isSecretKey(`${CONFIG_NAMESPACE}:network`);
+  let channelsRaw: unknown;
+  let networkRaw: unknown;
+  try {
+    channelsRaw = config.requireObject<unknown>("channels");
+    networkRaw = config.getObject<unknown>("network");
+  } catch (e) {
+    // Pulumi's own message can quote the raw value; keep only the key.
+    throw new StackConfigError(
+      `${CONFIG_NAMESPACE}:channels`,
+      undefined,
+      `is missing or not valid JSON/YAML (${e instanceof Error ? e.name : "error"})`,
+      "set it in stacks/Pulumi.<stack>.yaml under config:",
+      true,
+    );
+  }
+  const parsed = parseStackConfig(channelsRaw, networkRaw, secret);
+
+  const manifests = parsed.channels.map(({ name, args }, i) => {
+    try {
+      return new PhiChannel(name, args).manifest;
+    } catch (e) {
+      // Map component errors back to the config key the operator edits.
+      if (e instanceof PhiConfigError) {
+        const field =
+          e.component === "PhiChannel" ? e.field : `${e.component} "${e.resourceName}" ${e.field}`;
+        throw new StackConfigError(
+          `${CONFIG_NAMESPACE}:channels[${i}].${field}`,
+          e.value,
+          e.problem,
+          e.fix,
+          secret,
+        );
+      }
+      throw e;
+    }
+  });
+  return { channels: pulumi.output(manifests) };
+}

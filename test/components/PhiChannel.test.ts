@@ -1,0 +1,229 @@
+import { readFileSync } from "node:fs";
+import { setupPulumiMocks, promiseOf, type RecordedResource } from "../support/pulumi-mocks";
+import { PhiChannel, CHANNEL_TAG, type PhiChannelArgs } from "../../components/PhiChannel";
+import { PhiConfigError } from "../../components/errors";
+import { DATA_CLASSIFICATION_TAG } from "../../components/tags";
+import { DEFAULT_ELB_SECURITY_POLICY } from "../../policies/src/rules";
+
+const mocks = setupPulumiMocks();
+beforeEach(() => mocks.reset());
+
+const IN = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const OUT = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const LISTENER = "aws:lb/listener:Listener";
+
+/** Whether the @pulumi/aws resource's Args accept `tags`, read from the installed type definitions. */
+const taggableCache = new Map<string, boolean>();
+function isTaggable(type: string): boolean {
+  if (!type.startsWith("aws:")) return false;
+  const cached = taggableCache.get(type);
+  if (cached !== undefined) return cached;
+  const [, module, className] = /^aws:([a-zA-Z0-9]+)\/([a-zA-Z0-9]+):([A-Za-z0-9]+)$/.exec(type)!.slice(0, 3);
+  const resourceName = type.split(":")[2];
+  const dts = readFileSync(require.resolve(`@pulumi/aws/${module}/${className}.d.ts`), "utf8");
+  const args = new RegExp(`export interface ${resourceName}Args \\{([\\s\\S]*?)\\n\\}`).exec(dts);
+  const taggable = !!args && /\n\s+tags\?:/.test(args[1]);
+  taggableCache.set(type, taggable);
+  return taggable;
+}
+
+function channelArgs(overrides: Partial<PhiChannelArgs> = {}): PhiChannelArgs {
+  return { allowedSources: ["10.20.0.0/16", { securityGroupId: "sg-0123456789abcdef0" }], ...overrides };
+}
+
+describe("PhiChannel", () => {
+  test("composes network, security group, certificate and TLS load balancer, all tagged", async () => {
+    const channel = new PhiChannel("claims-api", channelArgs({ mutualTls: true, tags: { team: "claims" } }));
+    await mocks.settle();
+
+    const types = (t: string) => mocks.byType(t).length;
+    expect(types("phi:channel:PhiChannel")).toBe(1);
+    expect(types("phi:network:PrivateNetwork")).toBe(1);
+    expect(types("phi:network:AllowlistedSecurityGroup")).toBe(1);
+    expect(types("phi:tls:InternalCertificate")).toBe(1);
+    expect(types("phi:loadbalancer:TlsLoadBalancer")).toBe(1);
+    // Access logs and flow logs each in their own immutable bucket.
+    expect(types("phi:storage:ImmutableLogBucket")).toBe(2);
+    expect(types("aws:lb/loadBalancer:LoadBalancer")).toBe(1);
+    expect(types(LISTENER)).toBe(1);
+    expect(types("aws:lb/trustStore:TrustStore")).toBe(1);
+    expect(types("aws:ec2/vpc:Vpc")).toBe(1);
+    expect(types("aws:ec2/flowLog:FlowLog")).toBe(1);
+
+    // Every component hangs under the channel.
+    const root = mocks.one("phi:channel:PhiChannel");
+    const childTypes = mocks
+      .childrenOf(root.urn)
+      .map((r) => r.type)
+      .sort();
+    expect(childTypes).toEqual(
+      expect.arrayContaining([
+        "phi:loadbalancer:TlsLoadBalancer",
+        "phi:network:AllowlistedSecurityGroup",
+        "phi:network:PrivateNetwork",
+      ]),
+    );
+
+    // Tags on every taggable AWS resource: channel tag, caller tag and a classification.
+    const taggable = mocks.resources.filter((r) => isTaggable(r.type));
+    expect(taggable.length).toBeGreaterThan(10);
+    const untagged = taggable.filter(
+      (r: RecordedResource) =>
+        r.inputs.tags?.[CHANNEL_TAG] !== "claims-api" ||
+        r.inputs.tags?.team !== "claims" ||
+        !["phi", "audit-log"].includes(r.inputs.tags?.[DATA_CLASSIFICATION_TAG]),
+    );
+    expect(untagged.map((r) => `${r.type}::${r.name} ${JSON.stringify(r.inputs.tags)}`)).toEqual([]);
+    expect(mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs.tags[DATA_CLASSIFICATION_TAG]).toBe("phi");
+
+    // Security group: each source on tcp/443, egress only to the VPC CIDR on the target port.
+    const ingress = mocks.byType(IN).filter((r) => r.name.startsWith("claims-api-lb-"));
+    expect(ingress.map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort])).toEqual([
+      ["tcp", 443, 443],
+      ["tcp", 443, 443],
+    ]);
+    expect(ingress[0].inputs.cidrIpv4).toBe("10.20.0.0/16");
+    expect(ingress[1].inputs.referencedSecurityGroupId).toBe("sg-0123456789abcdef0");
+    const egress = mocks.byType(OUT).filter((r) => r.name.startsWith("claims-api-lb-"));
+    expect(egress).toHaveLength(1);
+    expect(egress[0].inputs).toMatchObject({
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "10.0.0.0/16",
+    });
+
+    // Manifest names the real resources.
+    const m = await promiseOf(channel.manifest);
+    const lb = mocks.one("aws:lb/loadBalancer:LoadBalancer");
+    const listener = mocks.one(LISTENER);
+    expect(m).toMatchObject({
+      channel: "claims-api",
+      dataClassification: "phi",
+      vpcId: mocks.one("aws:ec2/vpc:Vpc").id,
+      securityGroupId: mocks.one("aws:ec2/securityGroup:SecurityGroup", "claims-api-lb").id,
+      loadBalancerArn: lb.id,
+      dnsName: lb.outputs.dnsName,
+      listenerArns: [listener.id],
+      targetGroupArns: [mocks.one("aws:lb/targetGroup:TargetGroup").id],
+      certificateArn: listener.inputs.certificateArn,
+      accessLogBucket: lb.inputs.accessLogs.bucket,
+      flowLogId: mocks.one("aws:ec2/flowLog:FlowLog").id,
+      sslPolicy: DEFAULT_ELB_SECURITY_POLICY,
+      allowedIngress: ["tcp/443"],
+      retentionDays: 2190,
+    });
+    expect(m.subnetIds.length).toBeGreaterThanOrEqual(2);
+    expect(lb.inputs.subnets).toEqual(m.subnetIds);
+    expect(m.flowLogBucket).toEqual(expect.any(String));
+    expect(m.flowLogBucket).not.toBe(m.accessLogBucket);
+    expect(m.certificateArn).toMatch(/^arn:aws:acm:/);
+  });
+
+  test("existing network and an ACM certificate: no VPC, no internal CA, NLB", async () => {
+    const arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    const channel = new PhiChannel(
+      "hl7-feed",
+      channelArgs({
+        loadBalancerType: "network",
+        network: { vpcId: "vpc-0abc", subnetIds: ["subnet-1", "subnet-2"], cidrBlock: "10.40.0.0/16" },
+        certificate: { acmCertificateArn: arn },
+        retentionDays: 3000,
+      }),
+    );
+    await mocks.settle();
+    expect(mocks.byType("aws:ec2/vpc:Vpc")).toHaveLength(0);
+    expect(mocks.byType("tls:index/privateKey:PrivateKey")).toHaveLength(0);
+    expect(mocks.one("aws:lb/loadBalancer:LoadBalancer").inputs.loadBalancerType).toBe("network");
+    expect(mocks.one(LISTENER).inputs).toMatchObject({ protocol: "TLS", certificateArn: arn });
+    expect(mocks.one(OUT).inputs.cidrIpv4).toBe("10.40.0.0/16");
+    const m = await promiseOf(channel.manifest);
+    expect(m).toMatchObject({
+      vpcId: "vpc-0abc",
+      subnetIds: ["subnet-1", "subnet-2"],
+      certificateArn: arn,
+      flowLogBucket: null,
+      flowLogId: null,
+      retentionDays: 3000,
+    });
+  });
+});
+
+describe("PhiChannel refuses", () => {
+  const refuse = (args: PhiChannelArgs, field: string, name = "bad") => {
+    let error: unknown;
+    try {
+      new PhiChannel(name, args);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PhiConfigError);
+    expect((error as PhiConfigError).field).toBe(field);
+    return error as PhiConfigError;
+  };
+
+  afterEach(async () => {
+    await mocks.settle();
+    expect(mocks.resources).toHaveLength(0);
+  });
+
+  test.each(["0.0.0.0/0", "::/0", "0.0.0.0/1", "8.8.8.8/32"])("public source %s", (cidr) => {
+    refuse(channelArgs({ allowedSources: ["10.0.0.0/8", cidr] }), "allowedSources[1]");
+  });
+
+  test("no sources, or a malformed one", () => {
+    refuse(channelArgs({ allowedSources: [] }), "allowedSources");
+    refuse(channelArgs({ allowedSources: [{ cidr: "10.0.0.0/8" } as never] }), "allowedSources[0]");
+  });
+
+  test("an allowlist without the listener port, and bad entries", () => {
+    refuse(channelArgs({ allowedIngress: ["tcp/22"] }), "allowedIngress");
+    refuse(channelArgs({ allowedIngress: ["tcp/443", "all/*"] }), "allowedIngress[1]");
+    refuse(channelArgs({ allowedIngress: ["tcp/443", "tcpp/443"] }), "allowedIngress[1]");
+  });
+
+  test("weak and unknown TLS policies", () => {
+    refuse(channelArgs({ sslPolicy: "ELBSecurityPolicy-2016-08" }), "sslPolicy");
+    refuse(channelArgs({ sslPolicy: "nope" }), "sslPolicy");
+  });
+
+  test("mutual TLS on an NLB", () => {
+    refuse(channelArgs({ loadBalancerType: "network", mutualTls: true }), "mutualTls");
+  });
+
+  test("both or neither certificate forms, weak keys", () => {
+    refuse(
+      channelArgs({
+        certificate: {
+          acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/a",
+          internal: { dnsNames: ["a.b"] },
+        } as never,
+      }),
+      "certificate",
+    );
+    refuse(channelArgs({ certificate: {} as never }), "certificate");
+    refuse(
+      channelArgs({
+        certificate: { internal: { dnsNames: ["x.phi.internal"], keyAlgorithm: "RSA", rsaBits: 1024 } },
+      }),
+      "certificate.internal.keyAlgorithm",
+    );
+    refuse(
+      channelArgs({ certificate: { internal: { dnsNames: ["bad name"] } } }),
+      "certificate.internal.dnsNames[0]",
+    );
+  });
+
+  test("retention below the floor and a public VPC CIDR", () => {
+    refuse(channelArgs({ retentionDays: 30 }), "retentionDays");
+    refuse(channelArgs({ network: { cidrBlock: "8.8.0.0/16" } }), "network.cidrBlock");
+  });
+
+  test("a reserved classification tag and a bad channel name", () => {
+    refuse(
+      channelArgs({ tags: { [DATA_CLASSIFICATION_TAG]: "internal" } }),
+      `tags["${DATA_CLASSIFICATION_TAG}"]`,
+    );
+    refuse(channelArgs(), "name", "Bad_Name");
+  });
+});

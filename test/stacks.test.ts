@@ -1,0 +1,182 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { setupPulumiMocks, promiseOf } from "./support/pulumi-mocks";
+import { definePhiStack } from "../stacks/program";
+import { StackConfigError } from "../stacks/config";
+import type { PhiChannelManifest } from "../components/PhiChannel";
+
+const mocks = setupPulumiMocks({ stack: "test" });
+
+/** Loads a stack file's `config:` the way the CLI passes it: strings as-is, everything else as JSON. */
+function loadStackConfig(config: Record<string, unknown>, secretKeys: string[] = []): void {
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  pulumi.runtime.setAllConfig(flat, secretKeys);
+}
+
+function stackFile(stack: string): Record<string, unknown> {
+  const text = readFileSync(path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`), "utf8");
+  return (parse(text) as { config: Record<string, unknown> }).config;
+}
+
+async function runStack(config: Record<string, unknown>) {
+  mocks.reset();
+  loadStackConfig(config);
+  const outputs = definePhiStack();
+  await mocks.settle();
+  const manifests = (await promiseOf(outputs.channels as pulumi.Output<PhiChannelManifest[]>)) ?? [];
+  return { outputs, manifests };
+}
+
+const count = (type: string) => mocks.byType(type).length;
+
+describe("stack files", () => {
+  test("prod: claims-api (ALB, mTLS) and hl7-feed (NLB) with production defaults", async () => {
+    const config = stackFile("prod");
+    expect(config["aws:region"]).toBe("us-east-1");
+    const { manifests } = await runStack(config);
+
+    expect(manifests.map((m) => m.channel)).toEqual(["claims-api", "hl7-feed"]);
+    expect(count("phi:channel:PhiChannel")).toBe(2);
+    expect(count("phi:network:PrivateNetwork")).toBe(2);
+    expect(count("aws:ec2/vpc:Vpc")).toBe(2);
+    expect(count("aws:lb/loadBalancer:LoadBalancer")).toBe(2);
+    expect(count("aws:lb/listener:Listener")).toBe(2);
+    expect(count("aws:lb/trustStore:TrustStore")).toBe(1);
+    expect(count("phi:storage:ImmutableLogBucket")).toBe(4);
+
+    const lbs = mocks.byType("aws:lb/loadBalancer:LoadBalancer");
+    expect(
+      lbs.every((lb) => lb.inputs.internal === true && lb.inputs.enableDeletionProtection === true),
+    ).toBe(true);
+    expect(Object.fromEntries(lbs.map((lb) => [lb.name, lb.inputs.loadBalancerType]))).toEqual({
+      "claims-api": "application",
+      "hl7-feed": "network",
+    });
+    const listeners = mocks.byType("aws:lb/listener:Listener");
+    expect(Object.fromEntries(listeners.map((l) => [l.name, [l.inputs.protocol, l.inputs.port]]))).toEqual({
+      "claims-api-https": ["HTTPS", 443],
+      "hl7-feed-tls": ["TLS", 443],
+    });
+    expect(listeners.every((l) => l.inputs.sslPolicy === "ELBSecurityPolicy-TLS13-1-3-2021-06")).toBe(true);
+    expect(mocks.one("aws:lb/listener:Listener", "claims-api-https").inputs.mutualAuthentication.mode).toBe(
+      "verify",
+    );
+
+    // Only tcp/443 ingress, from the configured private sources.
+    const ingress = mocks.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    const channelIngress = ingress.filter((r) => /^(claims-api|hl7-feed)-lb-in-/.test(r.name));
+    expect(channelIngress.map((r) => r.inputs.cidrIpv4).sort()).toEqual([
+      "10.20.0.0/16",
+      "10.21.0.0/16",
+      "10.30.8.0/22",
+    ]);
+    expect(channelIngress.every((r) => r.inputs.fromPort === 443 && r.inputs.toPort === 443)).toBe(true);
+
+    for (const m of manifests) {
+      expect(m.retentionDays).toBe(2190);
+      expect(m.allowedIngress).toEqual(["tcp/443"]);
+      expect(m.flowLogBucket).toEqual(expect.any(String));
+    }
+    // Object Lock retention of every log bucket is the configured 2190 days.
+    const lockDays = mocks
+      .byType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
+      .map((r) => r.inputs.rule?.defaultRetention);
+    expect(lockDays).toHaveLength(4);
+    for (const d of lockDays) expect(d).toMatchObject({ mode: "COMPLIANCE", days: 2190 });
+  });
+
+  test("dev: 30-day retention and no deletion protection", async () => {
+    const { manifests } = await runStack(stackFile("dev"));
+    expect(manifests.length).toBeGreaterThanOrEqual(1);
+    for (const m of manifests) expect(m.retentionDays).toBe(30);
+    const lbs = mocks.byType("aws:lb/loadBalancer:LoadBalancer");
+    expect(lbs).toHaveLength(manifests.length);
+    expect(
+      lbs.every((lb) => lb.inputs.internal === true && lb.inputs.enableDeletionProtection === false),
+    ).toBe(true);
+    const lockDays = mocks
+      .byType("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
+      .map((r) => r.inputs.rule?.defaultRetention?.days);
+    expect(lockDays.length).toBe(manifests.length * 2);
+    expect(new Set(lockDays)).toEqual(new Set([30]));
+  });
+});
+
+describe("bad stack config", () => {
+  const good = { name: "ok", allowedSources: ["10.0.0.0/8"] };
+  const refuse = (channels: unknown, key: string, secretKeys: string[] = []) => {
+    mocks.reset();
+    loadStackConfig({ "aws:region": "us-east-1", "phi-channels:channels": channels }, secretKeys);
+    let error: unknown;
+    try {
+      definePhiStack();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StackConfigError);
+    const err = error as StackConfigError;
+    expect(err.key).toBe(key);
+    expect(err.message.startsWith(`${key} = `)).toBe(true);
+    expect(err.message).toContain("Fix: ");
+    return err;
+  };
+
+  afterEach(async () => {
+    await mocks.settle();
+  });
+
+  test("a public source names the key path and value", () => {
+    const err = refuse(
+      [good, { name: "claims", allowedSources: ["10.0.0.0/8", "0.0.0.0/0"] }],
+      "phi-channels:channels[1].allowedSources[1]",
+    );
+    expect(err.message).toContain('"0.0.0.0/0"');
+    expect(mocks.resources).toHaveLength(0);
+  });
+
+  test("missing channels, an empty list, unknown keys, duplicates", () => {
+    mocks.reset();
+    pulumi.runtime.setAllConfig({ "aws:region": "us-east-1" });
+    expect(() => definePhiStack()).toThrow(StackConfigError);
+    refuse([], "phi-channels:channels");
+    refuse([{ ...good, allowedSource: ["10.0.0.0/8"] }], "phi-channels:channels[0].allowedSource");
+    refuse([good, good], "phi-channels:channels[1].name");
+  });
+
+  test("weak TLS, mTLS on NLB, short retention, bad ports", () => {
+    refuse([{ ...good, sslPolicy: "ELBSecurityPolicy-2016-08" }], "phi-channels:channels[0].sslPolicy");
+    refuse([{ ...good, loadBalancerType: "network", mutualTls: true }], "phi-channels:channels[0].mutualTls");
+    refuse([{ ...good, retentionDays: 30 }], "phi-channels:channels[0].retentionDays");
+    refuse([{ ...good, allowedIngress: ["tcp/443", "-1/*"] }], "phi-channels:channels[0].allowedIngress[1]");
+    refuse(
+      [
+        {
+          ...good,
+          certificate: { internal: { dnsNames: ["x.phi.internal"], keyAlgorithm: "RSA", rsaBits: 1024 } },
+        },
+      ],
+      "phi-channels:channels[0].certificate.internal.rsaBits",
+    );
+  });
+
+  test("component refusals are reported under the config key", () => {
+    const err = refuse([{ ...good, allowedIngress: ["tcp/22"] }], "phi-channels:channels[0].allowedIngress");
+    expect(err.message).toContain("tcp/443");
+    expect(mocks.resources).toHaveLength(0);
+  });
+
+  test("values of secret config keys are never echoed", () => {
+    const err = refuse(
+      [{ name: "claims", allowedSources: ["203.0.113.77/32"] }],
+      "phi-channels:channels[0].allowedSources[0]",
+      ["phi-channels:channels"],
+    );
+    expect(err.message).not.toContain("203.0.113.77");
+    expect(err.message).toContain("[secret]");
+  });
+});
