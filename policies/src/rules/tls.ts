@@ -1,4 +1,8 @@
-// INTERFACE STUB: the TLS helper replaces the body with the full data-table implementation.
+import cipherData from "../data/tls-ciphers.json";
+import classicData from "../data/tls-classic-elb-policies.json";
+import elbData from "../data/tls-elb-security-policies.json";
+import serviceData from "../data/tls-service-policies.json";
+
 export type TlsVersion = "1.0" | "1.1" | "1.2" | "1.3";
 
 export interface TlsPolicyAssessment {
@@ -6,10 +10,228 @@ export interface TlsPolicyAssessment {
   known: boolean;
   /** True when all four strength conditions hold. */
   strong: boolean;
-  /** Lowest protocol version the policy accepts, when known. */
+  /** Lowest protocol version the policy accepts, when known; unset when that is SSL 2.0/3.0 (not a TlsVersion). */
   minVersion?: TlsVersion;
   /** One human-readable sentence per failed condition; empty when strong. */
   problems: string[];
+  /** Strong choices for the same service and floor, TLS 1.3-only first; for messages. */
+  alternatives: string[];
+}
+
+/** What a cipher gives: forward secrecy (ephemeral key exchange) and AEAD encryption. */
+export interface CipherTraits {
+  forwardSecret: boolean;
+  aead: boolean;
+  /** False when the name is not in the cipher table; unknown ciphers are neither (fail closed). */
+  known: boolean;
+}
+
+/** A policy as the data tables record it: protocol spellings (`TLSv1.2`, `SSLv3`) and cipher names. */
+export interface TlsPolicyEntry {
+  protocols: string[];
+  /** Null when AWS does not publish the cipher suites. */
+  ciphers: string[] | null;
+  /** What AWS documents about the ciphers when it does not list them. */
+  documentedTraits?: { forwardSecret?: boolean; aead?: boolean };
+}
+
+type PolicyTable = Readonly<Record<string, TlsPolicyEntry>>;
+
+interface CipherRecord {
+  keyExchange: string;
+  encryption: string;
+  mac: string;
+  iana?: string;
+}
+
+/** Key exchanges that are ephemeral; a TLS 1.3 suite always is. */
+const FORWARD_SECRET_KEY_EXCHANGES = new Set(["ECDHE", "DHE", "TLS1.3"]);
+/** Encryptions that authenticate as well as encrypt. CBC, RC4 and 3DES are not among them. */
+const AEAD_ENCRYPTIONS = new Set(["AES-GCM", "AES-CCM", "CHACHA20-POLY1305"]);
+
+/** Protocol spellings in the tables, ranked oldest first. SSLv2/SSLv3 rank below every TlsVersion. */
+const PROTOCOL_RANK: Readonly<Record<string, number>> = {
+  SSLv2: 0,
+  SSLv3: 1,
+  TLSv1: 2,
+  "TLSv1.1": 3,
+  "TLSv1.2": 4,
+  "TLSv1.3": 5,
+};
+const PROTOCOL_LABEL: Readonly<Record<string, string>> = {
+  SSLv2: "SSL 2.0",
+  SSLv3: "SSL 3.0",
+  TLSv1: "TLS 1.0",
+  "TLSv1.1": "TLS 1.1",
+  "TLSv1.2": "TLS 1.2",
+  "TLSv1.3": "TLS 1.3",
+};
+const PROTOCOL_VERSION: Readonly<Record<string, TlsVersion>> = {
+  TLSv1: "1.0",
+  "TLSv1.1": "1.1",
+  "TLSv1.2": "1.2",
+  "TLSv1.3": "1.3",
+};
+const VERSION_RANK: Readonly<Record<TlsVersion, number>> = { "1.0": 2, "1.1": 3, "1.2": 4, "1.3": 5 };
+
+const CIPHERS: ReadonlyMap<string, CipherRecord> = indexCiphers(cipherData.ciphers);
+
+export const ELB_SECURITY_POLICIES: PolicyTable = elbData.policies;
+export const CLASSIC_ELB_POLICIES: PolicyTable = classicData.policies;
+export const CLOUDFRONT_SECURITY_POLICIES: PolicyTable = serviceData.cloudFront;
+export const API_GATEWAY_SECURITY_POLICIES: PolicyTable = serviceData.apiGateway;
+export const OPENSEARCH_TLS_POLICIES: PolicyTable = serviceData.openSearch;
+export const TRANSFER_SECURITY_POLICIES: PolicyTable = serviceData.transfer;
+const CLASSIC_RETIRED: ReadonlySet<string> = new Set(classicData.retired);
+
+export const DEFAULT_ELB_SECURITY_POLICY = "ELBSecurityPolicy-TLS13-1-3-2021-06";
+
+function indexCiphers(records: Record<string, CipherRecord>): Map<string, CipherRecord> {
+  const index = new Map<string, CipherRecord>();
+  for (const [name, record] of Object.entries(records)) {
+    index.set(name, record);
+    if (record.iana) index.set(record.iana, record);
+  }
+  return index;
+}
+
+/** Traits of one cipher, by OpenSSL name or IANA name (exact spelling). */
+export function cipherTraits(cipherName: unknown): CipherTraits {
+  const record = typeof cipherName === "string" ? CIPHERS.get(cipherName) : undefined;
+  if (!record) return { forwardSecret: false, aead: false, known: false };
+  return {
+    forwardSecret: FORWARD_SECRET_KEY_EXCHANGES.has(record.keyExchange),
+    aead: AEAD_ENCRYPTIONS.has(record.encryption),
+    known: true,
+  };
+}
+
+function isTlsVersion(value: unknown): value is TlsVersion {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(VERSION_RANK, value);
+}
+
+/** Looks a name up with exact, case-sensitive matching, as AWS does; never matches inherited keys. */
+function lookup(table: PolicyTable, name: unknown): TlsPolicyEntry | undefined {
+  if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(table, name)) return undefined;
+  return table[name];
+}
+
+/** The lowest protocol an entry accepts, as a TlsVersion (undefined when it is SSL or unknown). */
+function lowestVersion(protocols: readonly string[]): TlsVersion | undefined {
+  const ranked = protocols
+    .filter((p) => p in PROTOCOL_RANK)
+    .sort((a, b) => PROTOCOL_RANK[a] - PROTOCOL_RANK[b]);
+  return ranked.length > 0 ? PROTOCOL_VERSION[ranked[0]] : undefined;
+}
+
+function protocolProblems(protocols: readonly string[], floor: TlsVersion): string[] {
+  if (protocols.length === 0) return ["enables no protocol"];
+  const problems: string[] = [];
+  const unknown = protocols.filter((p) => !(p in PROTOCOL_RANK));
+  if (unknown.length > 0) problems.push(`enables protocols this table does not know (${unknown.join(", ")})`);
+  const below = protocols
+    .filter((p) => p in PROTOCOL_RANK && PROTOCOL_RANK[p] < VERSION_RANK[floor])
+    .sort((a, b) => PROTOCOL_RANK[a] - PROTOCOL_RANK[b])
+    .map((p) => PROTOCOL_LABEL[p]);
+  if (below.length > 0) problems.push(`accepts ${below.join(", ")} (below the TLS ${floor} floor)`);
+  return problems;
+}
+
+/** Groups the non-AEAD ciphers by what makes them so, for short sentences. */
+function nonAeadProblems(ciphers: readonly string[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const name of ciphers) {
+    const record = CIPHERS.get(name);
+    if (!record || AEAD_ENCRYPTIONS.has(record.encryption)) continue;
+    const kind = record.encryption.endsWith("CBC")
+      ? record.encryption === "3DES-CBC"
+        ? "3DES"
+        : "CBC"
+      : record.encryption;
+    groups.set(kind, [...(groups.get(kind) ?? []), name]);
+  }
+  const problems = [...groups].map(([kind, names]) => `includes ${kind} ciphers (${names.join(", ")})`);
+  const sha1 = ciphers.filter(
+    (name) => CIPHERS.get(name)?.mac === "SHA1" || CIPHERS.get(name)?.mac === "MD5",
+  );
+  if (sha1.length > 0) problems.push(`includes ciphers with SHA-1 or MD5 MACs (${sha1.join(", ")})`);
+  return problems;
+}
+
+function cipherProblems(entry: TlsPolicyEntry): string[] {
+  if (entry.ciphers === null) return undocumentedCipherProblems(entry);
+  if (entry.ciphers.length === 0) return ["enables no cipher"];
+  const problems: string[] = [];
+  const unknown = entry.ciphers.filter((c) => !cipherTraits(c).known);
+  if (unknown.length > 0) problems.push(`includes ciphers this table does not know (${unknown.join(", ")})`);
+  const notForwardSecret = entry.ciphers.filter(
+    (c) => cipherTraits(c).known && !cipherTraits(c).forwardSecret,
+  );
+  if (notForwardSecret.length > 0) {
+    problems.push(`includes ciphers without forward secrecy (${notForwardSecret.join(", ")})`);
+  }
+  return [...problems, ...nonAeadProblems(entry.ciphers)];
+}
+
+/** Fail closed when AWS documents a policy's protocols but not its cipher suites. */
+function undocumentedCipherProblems(entry: TlsPolicyEntry): string[] {
+  const traits = entry.documentedTraits ?? {};
+  const problems: string[] = [];
+  if (traits.forwardSecret !== true)
+    problems.push("AWS does not document that all its ciphers are forward-secret");
+  if (traits.aead !== true) problems.push("AWS does not document that all its ciphers are AEAD (no CBC)");
+  return problems;
+}
+
+/** The strength rule over one table entry: protocol floor, forward secrecy, AEAD. */
+export function assessTlsPolicyEntry(entry: TlsPolicyEntry, minimumTlsVersion: TlsVersion): string[] {
+  return [...protocolProblems(entry.protocols, minimumTlsVersion), ...cipherProblems(entry)];
+}
+
+/** Strong names in a table for a floor, TLS 1.3-only first, otherwise in table order. */
+function strongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[] {
+  const strong = Object.entries(table).filter(
+    ([, e]) => assessTlsPolicyEntry(e, minimumTlsVersion).length === 0,
+  );
+  const tls13Only = strong.filter(([, e]) => lowestVersion(e.protocols) === "1.3");
+  const rest = strong.filter(([, e]) => lowestVersion(e.protocols) !== "1.3");
+  return [...tls13Only, ...rest].map(([name]) => name);
+}
+
+function describeName(name: unknown): string {
+  if (name === undefined || name === null) return "is not set";
+  if (typeof name !== "string") return `is not a policy name (got ${typeof name})`;
+  return `"${name}" is not a known policy name (names are case-sensitive)`;
+}
+
+/** Assessment for a name looked up in one table; unknown or unset names fail closed. */
+function assessInTable(
+  table: PolicyTable,
+  service: string,
+  name: unknown,
+  minimumTlsVersion: TlsVersion,
+): TlsPolicyAssessment {
+  const floor = isTlsVersion(minimumTlsVersion) ? minimumTlsVersion : "1.2";
+  const alternatives = strongNames(table, floor);
+  const entry = lookup(table, name);
+  if (!entry) {
+    return {
+      known: false,
+      strong: false,
+      problems: [`the ${service} security policy ${describeName(name)}`],
+      alternatives,
+    };
+  }
+  const problems = assessTlsPolicyEntry(entry, floor);
+  if (!isTlsVersion(minimumTlsVersion))
+    problems.push(`the floor "${String(minimumTlsVersion)}" is not a TLS version`);
+  return {
+    known: true,
+    strong: problems.length === 0,
+    minVersion: lowestVersion(entry.protocols),
+    problems,
+    alternatives,
+  };
 }
 
 /** ELB (ALB/NLB) security policy strength, from the data table. */
@@ -17,19 +239,145 @@ export function assessElbSecurityPolicy(
   name: unknown,
   minimumTlsVersion: TlsVersion = "1.2",
 ): TlsPolicyAssessment {
-  const strong = ["ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-2021-06"];
-  const ok =
-    typeof name === "string" &&
-    strong.includes(name) &&
-    (minimumTlsVersion !== "1.3" || name.includes("1-3-2021"));
-  return { known: ok, strong: ok, problems: ok ? [] : ["stub: unknown policy"] };
+  return assessInTable(ELB_SECURITY_POLICIES, "ELB", name, minimumTlsVersion);
 }
 
 /** Strong ELB policies for the given floor, TLS 1.3-only first; used in messages and docs. */
 export function strongElbSecurityPolicies(minimumTlsVersion: TlsVersion = "1.2"): string[] {
-  return minimumTlsVersion === "1.3"
-    ? ["ELBSecurityPolicy-TLS13-1-3-2021-06"]
-    : ["ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-2021-06"];
+  return strongNames(ELB_SECURITY_POLICIES, minimumTlsVersion);
 }
 
-export const DEFAULT_ELB_SECURITY_POLICY = "ELBSecurityPolicy-TLS13-1-3-2021-06";
+/** Classic ELB predefined policy names (`ELBSecurityPolicy-2016-08`, ...). Retired names are known but never strong. */
+export function assessClassicElbPolicyName(
+  name: unknown,
+  minimumTlsVersion: TlsVersion = "1.2",
+): TlsPolicyAssessment {
+  if (typeof name === "string" && CLASSIC_RETIRED.has(name)) {
+    return {
+      known: true,
+      strong: false,
+      problems: [
+        `"${name}" is a retired predefined policy whose protocols and ciphers AWS no longer documents`,
+      ],
+      alternatives: strongNames(CLASSIC_ELB_POLICIES, minimumTlsVersion),
+    };
+  }
+  return assessInTable(CLASSIC_ELB_POLICIES, "Classic ELB", name, minimumTlsVersion);
+}
+
+/** CloudFront `viewerCertificate.minimumProtocolVersion` (`TLSv1.2_2021`, ...). */
+export function assessCloudFrontMinimumProtocolVersion(
+  name: unknown,
+  minimumTlsVersion: TlsVersion = "1.2",
+): TlsPolicyAssessment {
+  return assessInTable(CLOUDFRONT_SECURITY_POLICIES, "CloudFront", name, minimumTlsVersion);
+}
+
+/** API Gateway v1 `securityPolicy` and v2 `domainNameConfiguration.securityPolicy` (`TLS_1_2`, `SecurityPolicy_*`). */
+export function assessApiGatewaySecurityPolicy(
+  name: unknown,
+  minimumTlsVersion: TlsVersion = "1.2",
+): TlsPolicyAssessment {
+  return assessInTable(API_GATEWAY_SECURITY_POLICIES, "API Gateway", name, minimumTlsVersion);
+}
+
+/** OpenSearch `domainEndpointOptions.tlsSecurityPolicy` (`Policy-Min-TLS-1-2-PFS-2023-10`, ...). */
+export function assessOpenSearchTlsPolicy(
+  name: unknown,
+  minimumTlsVersion: TlsVersion = "1.2",
+): TlsPolicyAssessment {
+  return assessInTable(OPENSEARCH_TLS_POLICIES, "OpenSearch", name, minimumTlsVersion);
+}
+
+/**
+ * Transfer Family server `securityPolicyName`, judged on its TLS ciphers (FTPS). The SSH algorithms (SFTP) and
+ * AS2 algorithms are out of scope of this rule.
+ */
+export function assessTransferSecurityPolicy(
+  name: unknown,
+  minimumTlsVersion: TlsVersion = "1.2",
+): TlsPolicyAssessment {
+  return assessInTable(TRANSFER_SECURITY_POLICIES, "Transfer Family", name, minimumTlsVersion);
+}
+
+interface ClassicAttribute {
+  name: string;
+  value: unknown;
+}
+
+function readAttributes(attributes: unknown): ClassicAttribute[] | undefined {
+  if (!Array.isArray(attributes)) return undefined;
+  const read: ClassicAttribute[] = [];
+  for (const a of attributes) {
+    if (typeof a !== "object" || a === null || typeof (a as { name?: unknown }).name !== "string")
+      return undefined;
+    read.push({ name: (a as { name: string }).name, value: (a as { value?: unknown }).value });
+  }
+  return read;
+}
+
+/** AWS reads attribute values as the strings "true"/"false"; Pulumi may pass booleans. Anything else is undefined. */
+function attributeFlag(value: unknown): boolean | undefined {
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  return undefined;
+}
+
+/**
+ * Classic ELB SSL negotiation attributes (`aws.elb.SslNegotiationPolicy.attributes`,
+ * `aws.elb.LoadBalancerPolicy.policyAttributes`, `[{name, value}]`). A `Reference-Security-Policy` attribute is
+ * assessed as a predefined policy; otherwise the enabled `Protocol-*` and cipher attributes are assessed directly,
+ * and unknown names or values fail closed.
+ */
+export function assessClassicElbSslAttributes(
+  attributes: unknown,
+  minimumTlsVersion: TlsVersion = "1.2",
+): TlsPolicyAssessment {
+  const alternatives = strongNames(CLASSIC_ELB_POLICIES, minimumTlsVersion);
+  const read = readAttributes(attributes);
+  if (!read) {
+    return {
+      known: false,
+      strong: false,
+      problems: ["the SSL negotiation attributes are not a list of {name, value}"],
+      alternatives,
+    };
+  }
+  const reference = read.find((a) => a.name === classicData.referenceAttribute);
+  if (reference) return assessClassicElbPolicyName(reference.value, minimumTlsVersion);
+  return assessExplicitAttributes(read, minimumTlsVersion, alternatives);
+}
+
+function assessExplicitAttributes(
+  read: readonly ClassicAttribute[],
+  minimumTlsVersion: TlsVersion,
+  alternatives: string[],
+): TlsPolicyAssessment {
+  const protocolNames: Record<string, string> = classicData.protocolAttributes;
+  const options = new Set(classicData.options);
+  const badValues = read.filter((a) => attributeFlag(a.value) === undefined).map((a) => a.name);
+  const enabled = read.filter((a) => attributeFlag(a.value) === true && !options.has(a.name));
+  const isProtocol = (a: ClassicAttribute) => a.name.startsWith("Protocol-");
+  const unknownProtocols = enabled
+    .filter((a) => isProtocol(a) && !(a.name in protocolNames))
+    .map((a) => a.name);
+  const entry: TlsPolicyEntry = {
+    protocols: enabled
+      .filter((a) => isProtocol(a) && a.name in protocolNames)
+      .map((a) => protocolNames[a.name]),
+    ciphers: enabled.filter((a) => !isProtocol(a)).map((a) => a.name),
+  };
+  const problems = [...assessTlsPolicyEntry(entry, minimumTlsVersion)];
+  if (unknownProtocols.length > 0)
+    problems.push(`enables protocols this table does not know (${unknownProtocols.join(", ")})`);
+  if (badValues.length > 0)
+    problems.push(`has attributes whose value is not "true" or "false" (${badValues.join(", ")})`);
+  const known = unknownProtocols.length === 0 && entry.ciphers!.every((c) => cipherTraits(c).known);
+  return {
+    known,
+    strong: problems.length === 0,
+    minVersion: lowestVersion(entry.protocols),
+    problems,
+    alternatives,
+  };
+}
