@@ -71,4 +71,6 @@ export interface PolicyRun {
   /** Resource inputs a real preview would not know, by URN (property paths), for the report. */
   unknownInputs?: Record<string, string[]>;
   toolVersions: Record<string, string>;
+  /** The stack program file, relative to the repository root (e.g. `stacks/index.ts`); SARIF locates results there. */
+  programFile?: string;
 }

@@ -1,0 +1,270 @@
+/**
+ * PolicyRun → Evidence. Pure and deterministic: every list is sorted, nothing reads the clock or the
+ * environment. Only our pack (`phi-channels-hipaa`) is mapped to HIPAA controls; other packs' results are
+ * reported as they came.
+ */
+import hipaa from "../../policies/src/data/hipaa.json";
+import { controlOf } from "../../policies/src/framework";
+import { CHECKED_AT_UP } from "../../policies/src/policy-kit";
+import { canonicalJson, compareStrings, sha256Hex, sortKeys } from "./canonical";
+import {
+  type ControlId,
+  type ControlSummary,
+  EVIDENCE_SCHEMA_VERSION,
+  type Evidence,
+  HIPAA_PACK,
+  type HipaaMapping,
+  type PolicyEvidence,
+  type PolicyResult,
+  type ResourceEvidence,
+  type ResultStatus,
+} from "./model";
+import type { Diagnostic, EnforcementLevel, PolicyInfo, PolicyRun } from "./run";
+import { parseUrn, stackUrn } from "./urn";
+
+const STATUS_RANK: Record<ResultStatus, number> = {
+  failed: 3,
+  "undecided-at-preview": 2,
+  passed: 1,
+  "not-applicable": 0,
+};
+
+const LEVEL_RANK: Record<EnforcementLevel, number> = { mandatory: 3, advisory: 2, remediate: 1, disabled: 0 };
+
+/**
+ * True for a finding that says its deciding value is unknown at preview: @pulumi/policy's own "can't run
+ * policy … during preview" advisory, or our policies' CHECKED_AT_UP advisory.
+ */
+export function isUndecidedAtPreviewMessage(message: string): boolean {
+  return /\bduring preview: /.test(message) || message.includes(CHECKED_AT_UP);
+}
+
+export function hipaaMapping(reference: string | undefined): HipaaMapping | undefined {
+  if (!reference) return undefined;
+  const control = controlOf(reference) as ControlId | undefined;
+  if (!control) return undefined;
+  const standard = hipaa.controls[control];
+  const spec =
+    Object.values(hipaa.implementationSpecifications).find((s) => s.reference === reference) ?? standard;
+  return { control, controlReference: standard.reference, reference, specification: spec.specification };
+}
+
+const key = (pack: string, policy: string, urn: string) => `${pack}\u0000${policy}\u0000${urn}`;
+const policyKey = (pack: string, policy: string) => `${pack}\u0000${policy}`;
+
+interface Cell {
+  pack: string;
+  policy: string;
+  urn: string;
+  passed: boolean;
+  failedWithoutMessage: boolean;
+  notApplicable?: string;
+  violations: Diagnostic[];
+  undecided: Diagnostic[];
+}
+
+export function buildEvidence(run: PolicyRun): Evidence {
+  const timestamp = new Date(run.timestamp);
+  if (Number.isNaN(timestamp.getTime())) {
+    throw new Error(`run.timestamp: "${run.timestamp}" is not a date; pass an ISO-8601 UTC time`);
+  }
+  const theStack = stackUrn(run.project, run.stack);
+
+  // Policy metadata, by pack and name.
+  const infos = new Map<string, { info: PolicyInfo; packVersion: string }>();
+  const packVersion = new Map(run.packs.map((p) => [p.name, p.version]));
+  for (const pack of run.packs) {
+    for (const info of pack.policies)
+      infos.set(policyKey(pack.name, info.name), { info, packVersion: pack.version });
+  }
+  const ensurePolicy = (pack: string, policy: string) => {
+    const k = policyKey(pack, policy);
+    if (!infos.has(k))
+      infos.set(k, { info: { name: policy }, packVersion: packVersion.get(pack) ?? "unknown" });
+  };
+
+  // One cell per (pack, policy, resource) the run says anything about.
+  const cells = new Map<string, Cell>();
+  const cell = (pack: string, policy: string, urn: string | undefined): Cell => {
+    const u = urn ?? theStack;
+    ensurePolicy(pack, policy);
+    const k = key(pack, policy, u);
+    let c = cells.get(k);
+    if (!c) {
+      c = { pack, policy, urn: u, passed: false, failedWithoutMessage: false, violations: [], undecided: [] };
+      cells.set(k, c);
+    }
+    return c;
+  };
+  for (const o of run.outcomes) {
+    for (const p of o.passed) cell(o.policyPackName, p, o.urn).passed = true;
+    for (const p of o.failed) cell(o.policyPackName, p, o.urn).failedWithoutMessage = true;
+    for (const na of o.notApplicable) cell(o.policyPackName, na.policyName, o.urn).notApplicable = na.reason;
+  }
+  for (const d of run.diagnostics) {
+    if (d.enforcementLevel === "disabled") continue;
+    const c = cell(d.policyPackName, d.policyName, d.urn);
+    const undecided =
+      d.undecidedAtPreview ?? (d.enforcementLevel === "advisory" && isUndecidedAtPreviewMessage(d.message));
+    (undecided ? c.undecided : c.violations).push(d);
+  }
+
+  // Resources: those the run lists, plus any a result names.
+  const resources = new Map<string, ResourceEvidence>();
+  const addResource = (urn: string, type?: string, name?: string) => {
+    if (resources.has(urn)) return;
+    const parsed = parseUrn(urn);
+    resources.set(urn, {
+      urn,
+      type: type ?? parsed?.type ?? "unknown",
+      name: name ?? parsed?.name ?? urn,
+      status: "not-applicable",
+      results: [],
+    });
+  };
+  for (const r of run.resources) addResource(r.urn, r.type, r.name);
+  for (const c of cells.values()) addResource(c.urn);
+  for (const [urn, paths] of Object.entries(run.unknownInputs ?? {})) {
+    addResource(urn);
+    if (paths.length > 0) resources.get(urn)!.unknownInputs = [...new Set(paths)].sort(compareStrings);
+  }
+
+  const mappingOf = (pack: string, policy: string) =>
+    pack === HIPAA_PACK
+      ? hipaaMapping(infos.get(policyKey(pack, policy))?.info.framework?.reference)
+      : undefined;
+
+  for (const c of cells.values()) {
+    const info = infos.get(policyKey(c.pack, c.policy))!.info;
+    const result: PolicyResult = { policyPack: c.pack, policy: c.policy, status: "passed" };
+    const findings = c.violations.length > 0 ? c.violations : c.undecided;
+    if (c.violations.length > 0 || c.failedWithoutMessage) {
+      result.status = "failed";
+    } else if (c.undecided.length > 0) {
+      result.status = "undecided-at-preview";
+    } else if (c.passed) {
+      result.status = "passed";
+    } else {
+      result.status = "not-applicable";
+      result.reason = c.notApplicable ?? "the policy reported nothing for this resource";
+    }
+    if (result.status === "failed" || result.status === "undecided-at-preview") {
+      // A failure the analyzer reported without a diagnostic fails closed at the policy's level or mandatory.
+      const levels = findings.map((d) => d.enforcementLevel);
+      result.enforcementLevel =
+        levels.length > 0
+          ? levels.reduce((a, b) => (LEVEL_RANK[b] > LEVEL_RANK[a] ? b : a))
+          : (info.enforcementLevel ?? "mandatory");
+      const messages = [...new Set(findings.map((d) => d.message))].sort(compareStrings);
+      result.message =
+        messages.length > 0 ? messages.join("\n") : "the policy reported a violation without a message";
+      if (info.remediationSteps) result.remediation = info.remediationSteps;
+    }
+    const mapping = mappingOf(c.pack, c.policy);
+    if (mapping) result.hipaa = mapping;
+    resources.get(c.urn)!.results.push(result);
+  }
+
+  const sortedResources = [...resources.values()].sort((a, b) => compareStrings(a.urn, b.urn));
+  for (const r of sortedResources) {
+    r.results.sort(
+      (a, b) => compareStrings(a.policyPack, b.policyPack) || compareStrings(a.policy, b.policy),
+    );
+    r.status = r.results.reduce<ResultStatus>(
+      (worst, x) => (STATUS_RANK[x.status] > STATUS_RANK[worst] ? x.status : worst),
+      "not-applicable",
+    );
+  }
+  const allResults = sortedResources.flatMap((r) => r.results);
+
+  const policies: PolicyEvidence[] = [...infos.entries()]
+    .map(([k, { info, packVersion: version }]) => {
+      const [pack] = k.split("\u0000");
+      const mine = allResults.filter((x) => x.policyPack === pack && x.policy === info.name);
+      const p: PolicyEvidence = {
+        policyPack: pack,
+        policyPackVersion: version,
+        policy: info.name,
+        passed: mine.filter((x) => x.status === "passed").length,
+        failed: mine.filter((x) => x.status === "failed").length,
+        notApplicable: mine.filter((x) => x.status === "not-applicable").length,
+        undecidedAtPreview: mine.filter((x) => x.status === "undecided-at-preview").length,
+      };
+      if (info.description) p.description = info.description;
+      if (info.enforcementLevel) p.enforcementLevel = info.enforcementLevel;
+      if (info.severity) p.severity = info.severity;
+      if (info.remediationSteps) p.remediation = info.remediationSteps;
+      if (info.kind) p.kind = info.kind;
+      const mapping = mappingOf(pack, info.name);
+      if (mapping) p.hipaa = mapping;
+      return p;
+    })
+    .sort((a, b) => compareStrings(a.policyPack, b.policyPack) || compareStrings(a.policy, b.policy));
+
+  const controls: ControlSummary[] = (Object.keys(hipaa.controls) as ControlId[]).map((control) => {
+    const counts = { passed: 0, failed: 0, notApplicable: 0, undecidedAtPreview: 0 };
+    for (const r of sortedResources) {
+      const mine = r.results.filter((x) => x.hipaa?.control === control);
+      if (mine.length === 0) continue;
+      const worst = mine.reduce<ResultStatus>(
+        (w, x) => (STATUS_RANK[x.status] > STATUS_RANK[w] ? x.status : w),
+        "not-applicable",
+      );
+      if (worst === "failed") counts.failed++;
+      else if (worst === "undecided-at-preview") counts.undecidedAtPreview++;
+      else if (worst === "passed") counts.passed++;
+      else counts.notApplicable++;
+    }
+    return {
+      control,
+      reference: hipaa.controls[control].reference,
+      specification: hipaa.controls[control].specification,
+      policies: policies.filter((p) => p.hipaa?.control === control).map((p) => p.policy),
+      resourcesChecked: counts.passed + counts.failed + counts.notApplicable + counts.undecidedAtPreview,
+      ...counts,
+    };
+  });
+
+  const failed = allResults.filter((x) => x.status === "failed");
+  const mandatoryViolations = failed.filter((x) => x.enforcementLevel === "mandatory").length;
+  const policyConfig = sortKeys(run.policyConfig);
+
+  return {
+    metadata: {
+      schemaVersion: EVIDENCE_SCHEMA_VERSION,
+      project: run.project,
+      stack: run.stack,
+      ...(run.gitCommit ? { gitCommit: run.gitCommit } : {}),
+      timestamp: timestamp.toISOString(),
+      source: run.source,
+      operation: run.operation,
+      programFile: run.programFile ?? "Pulumi.yaml",
+      framework: { name: hipaa.framework.name, version: hipaa.framework.version, mappedPack: HIPAA_PACK },
+      packs: run.packs
+        .map((p) => ({
+          name: p.name,
+          version: p.version,
+          ...(p.versionTag ? { versionTag: p.versionTag } : {}),
+        }))
+        .sort((a, b) => compareStrings(a.name, b.name) || compareStrings(a.version, b.version)),
+      policyConfig,
+      policyConfigSha256: sha256Hex(canonicalJson(policyConfig)),
+      toolVersions: sortKeys(run.toolVersions),
+    },
+    verdict: mandatoryViolations > 0 ? "fail" : "pass",
+    totals: {
+      resources: sortedResources.length,
+      results: allResults.length,
+      passed: allResults.filter((x) => x.status === "passed").length,
+      failed: failed.length,
+      notApplicable: allResults.filter((x) => x.status === "not-applicable").length,
+      undecidedAtPreview: allResults.filter((x) => x.status === "undecided-at-preview").length,
+      mandatoryViolations,
+      advisoryViolations: failed.filter((x) => x.enforcementLevel === "advisory").length,
+      remediated: failed.filter((x) => x.enforcementLevel === "remediate").length,
+    },
+    controls,
+    policies,
+    resources: sortedResources,
+  };
+}

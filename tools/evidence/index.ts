@@ -1,0 +1,13 @@
+/**
+ * Evidence for auditors from a normalised PolicyRun: `evidence.json` (schema in evidence.schema.json),
+ * `evidence.md`, `evidence.sarif` and `SHA256SUMS`, written atomically.
+ */
+export { buildEvidence, hipaaMapping, isUndecidedAtPreviewMessage } from "./build";
+export { canonicalJson, sha256Hex } from "./canonical";
+export { loadOurPack } from "./catalog";
+export { EventLogError, parseEventLog, stripColour, type EventLogOptions } from "./event-log";
+export { MARKDOWN_MARKER, renderMarkdown } from "./markdown";
+export * from "./model";
+export type * from "./run";
+export { renderSarif, sarifLevel } from "./sarif";
+export { EVIDENCE_FILES, renderJson, renderSums, SUMS_FILE, writeEvidence, type WriteOptions } from "./write";

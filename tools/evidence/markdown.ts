@@ -1,0 +1,229 @@
+/**
+ * `evidence.md`: the auditor's report, also posted as the pull-request comment. Order: verdict and
+ * violations first, then one table per HIPAA control, then other packs, then the full pass list.
+ */
+import { compareStrings } from "./canonical";
+import { type Evidence, HIPAA_PACK, type PolicyResult, type ResourceEvidence } from "./model";
+
+/** First line of every report; the PR workflow finds its own comment by it. */
+export const MARKDOWN_MARKER = "<!-- phi-channels-evidence -->";
+
+/** A table cell: pipes escaped, newlines as <br>, backticks kept, never empty. */
+export function cell(text: string | number | undefined): string {
+  const s = String(text ?? "").trim();
+  if (s === "") return "—";
+  return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+}
+
+const code = (s: string) => (s.includes("`") ? s : `\`${s}\``);
+
+function table(header: string[], rows: Array<Array<string | number | undefined>>): string[] {
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map(() => "---").join(" | ")} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+  ];
+}
+
+interface Row {
+  resource: ResourceEvidence;
+  result: PolicyResult;
+}
+
+function rows(evidence: Evidence, keep: (r: PolicyResult) => boolean): Row[] {
+  return evidence.resources.flatMap((resource) =>
+    resource.results.filter(keep).map((result) => ({ resource, result })),
+  );
+}
+
+const resourceLabel = (r: ResourceEvidence) => `${r.name} (${r.type})`;
+const statusLabel = (r: PolicyResult) =>
+  r.status === "failed" ? `FAILED (${r.enforcementLevel ?? "mandatory"})` : r.status;
+const detail = (r: PolicyResult) =>
+  r.status === "not-applicable" ? r.reason : r.status === "passed" ? "" : r.message;
+
+export function renderMarkdown(evidence: Evidence): string {
+  const m = evidence.metadata;
+  const t = evidence.totals;
+  const out: string[] = [MARKDOWN_MARKER];
+  out.push(`# HIPAA policy evidence: ${m.project} / ${m.stack}`, "");
+  const verdict = evidence.verdict === "pass" ? "✅ **Verdict: PASS**" : "❌ **Verdict: FAIL**";
+  out.push(
+    `${verdict}: ${t.mandatoryViolations} mandatory violation(s), ${t.advisoryViolations} advisory, ` +
+      `${t.undecidedAtPreview} not decidable at preview, ${t.passed} passed, ${t.notApplicable} not applicable ` +
+      `over ${t.resources} resource(s).`,
+    "",
+  );
+  out.push(
+    `${m.operation} of \`${m.project}/${m.stack}\` (source: ${m.source}) at ${m.timestamp}` +
+      `${m.gitCommit ? `, commit \`${m.gitCommit}\`` : ""}; packs: ` +
+      m.packs.map((p) => `${p.name}@${p.version}`).join(", ") +
+      ".",
+    "",
+  );
+
+  // Violations first: mandatory before advisory, then by resource and policy (already sorted).
+  const violations = rows(evidence, (r) => r.status === "failed").sort(
+    (a, b) =>
+      Number(b.result.enforcementLevel === "mandatory") - Number(a.result.enforcementLevel === "mandatory") ||
+      compareStrings(a.result.enforcementLevel ?? "", b.result.enforcementLevel ?? "") ||
+      compareStrings(a.resource.urn, b.resource.urn) ||
+      compareStrings(a.result.policyPack, b.result.policyPack) ||
+      compareStrings(a.result.policy, b.result.policy),
+  );
+  out.push("## Violations", "");
+  if (violations.length === 0) out.push("None.", "");
+  else {
+    out.push(
+      ...table(
+        ["Level", "HIPAA", "Policy", "Resource", "Message", "Remediation"],
+        violations.map(({ resource, result }) => [
+          result.enforcementLevel,
+          result.hipaa?.reference ?? `not mapped (${result.policyPack})`,
+          code(result.policy),
+          resourceLabel(resource),
+          result.message,
+          result.remediation,
+        ]),
+      ),
+      "",
+    );
+  }
+  const undecided = rows(evidence, (r) => r.status === "undecided-at-preview");
+  if (undecided.length > 0) {
+    out.push("## Not decidable at preview", "", "Re-checked by the pack at `pulumi up`.", "");
+    out.push(
+      ...table(
+        ["HIPAA", "Policy", "Resource", "Why"],
+        undecided.map(({ resource, result }) => [
+          result.hipaa?.reference ?? `not mapped (${result.policyPack})`,
+          code(result.policy),
+          resourceLabel(resource),
+          result.message,
+        ]),
+      ),
+      "",
+    );
+  }
+
+  out.push("## Controls (45 CFR §164.312)", "");
+  out.push(
+    ...table(
+      [
+        "Control",
+        "Specification",
+        "Resources checked",
+        "Passed",
+        "Failed",
+        "Not applicable",
+        "Not decidable at preview",
+      ],
+      evidence.controls.map((c) => [
+        c.reference,
+        c.specification,
+        c.resourcesChecked,
+        c.passed,
+        c.failed,
+        c.notApplicable,
+        c.undecidedAtPreview,
+      ]),
+    ),
+    "",
+  );
+  for (const c of evidence.controls) {
+    out.push(`### ${c.reference} ${c.specification}`, "");
+    out.push(`Policies: ${c.policies.length > 0 ? c.policies.map(code).join(", ") : "none"}.`, "");
+    const mine = rows(evidence, (r) => r.hipaa?.control === c.control);
+    if (mine.length === 0) {
+      out.push("No results.", "");
+      continue;
+    }
+    out.push(
+      ...table(
+        ["Resource", "Policy", "Reference", "Status", "Detail"],
+        mine.map(({ resource, result }) => [
+          resourceLabel(resource),
+          code(result.policy),
+          result.hipaa?.reference,
+          statusLabel(result),
+          detail(result),
+        ]),
+      ),
+      "",
+    );
+  }
+
+  const others = rows(evidence, (r) => r.policyPack !== HIPAA_PACK);
+  if (others.length > 0) {
+    out.push("## Other policy packs (not mapped to HIPAA)", "");
+    out.push(
+      ...table(
+        ["Pack", "Policy", "Resource", "Status", "Detail"],
+        others.map(({ resource, result }) => [
+          result.policyPack,
+          code(result.policy),
+          resourceLabel(resource),
+          statusLabel(result),
+          detail(result),
+        ]),
+      ),
+      "",
+    );
+  }
+
+  const passes = rows(evidence, (r) => r.status === "passed");
+  out.push("## Passed", "");
+  if (passes.length === 0) out.push("No passing results.", "");
+  else {
+    out.push(
+      ...table(
+        ["Resource", "URN", "Pack", "Policy", "HIPAA"],
+        passes.map(({ resource, result }) => [
+          resourceLabel(resource),
+          code(resource.urn),
+          result.policyPack,
+          code(result.policy),
+          result.hipaa?.reference ?? "not mapped",
+        ]),
+      ),
+      "",
+    );
+  }
+
+  const unknown = evidence.resources.filter((r) => r.unknownInputs && r.unknownInputs.length > 0);
+  if (unknown.length > 0) {
+    out.push("## Inputs not known at preview", "");
+    out.push(
+      ...table(
+        ["Resource", "Properties"],
+        unknown.map((r) => [resourceLabel(r), r.unknownInputs!.join(", ")]),
+      ),
+      "",
+    );
+  }
+
+  out.push("## Run", "");
+  out.push(
+    ...table(
+      ["Field", "Value"],
+      [
+        ["Project", m.project],
+        ["Stack", m.stack],
+        ["Operation", m.operation],
+        ["Source", m.source],
+        ["Git commit", m.gitCommit ?? "not recorded"],
+        ["Timestamp (UTC)", m.timestamp],
+        ["Policy packs", m.packs.map((p) => `${p.name}@${p.version}`).join(", ")],
+        ["Policy config SHA-256", m.policyConfigSha256],
+        [
+          "Tool versions",
+          Object.entries(m.toolVersions)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", "),
+        ],
+      ],
+    ),
+    "",
+  );
+  return out.join("\n");
+}

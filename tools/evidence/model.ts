@@ -1,0 +1,120 @@
+/**
+ * The evidence document (`evidence.json`). `evidence.schema.json` beside this file is its committed JSON
+ * Schema; a test keeps the two in step. Everything is sorted so the same run yields the same bytes; the
+ * only time-dependent field is `metadata.timestamp`, taken from the run.
+ */
+import type { EnforcementLevel } from "./run";
+
+export const EVIDENCE_SCHEMA_VERSION = 1;
+
+/** The pack whose policies are mapped to HIPAA; results of other packs are reported as-is. */
+export const HIPAA_PACK = "phi-channels-hipaa";
+
+export type ResultStatus = "passed" | "failed" | "not-applicable" | "undecided-at-preview";
+export type Verdict = "pass" | "fail";
+export type ControlId = "a1" | "b" | "c1" | "d" | "e1";
+
+export interface HipaaMapping {
+  /** The standard the result is summarised under, e.g. "e1". */
+  control: ControlId;
+  /** The standard's paragraph, e.g. "§164.312(e)(1)". */
+  controlReference: string;
+  /** The paragraph the policy cites; may be an implementation specification beneath the standard. */
+  reference: string;
+  specification: string;
+}
+
+export interface PolicyResult {
+  policyPack: string;
+  policy: string;
+  status: ResultStatus;
+  /** For failed and undecided results: the level the finding was reported at. */
+  enforcementLevel?: EnforcementLevel;
+  /** For failed and undecided results: the policy's messages, sorted, joined by newlines. */
+  message?: string;
+  /** For failed and undecided results: the policy's remediation steps, when the pack publishes them. */
+  remediation?: string;
+  /** For not-applicable results: why the policy did not apply. */
+  reason?: string;
+  hipaa?: HipaaMapping;
+}
+
+export interface ResourceEvidence {
+  urn: string;
+  type: string;
+  name: string;
+  /** Worst status of its results: failed > undecided-at-preview > passed > not-applicable. */
+  status: ResultStatus;
+  /** Input property paths a real preview would not know (offline runs). */
+  unknownInputs?: string[];
+  results: PolicyResult[];
+}
+
+export interface PolicyEvidence {
+  policyPack: string;
+  policyPackVersion: string;
+  policy: string;
+  description?: string;
+  enforcementLevel?: EnforcementLevel;
+  severity?: string;
+  remediation?: string;
+  kind?: "resource" | "stack";
+  hipaa?: HipaaMapping;
+  passed: number;
+  failed: number;
+  notApplicable: number;
+  undecidedAtPreview: number;
+}
+
+export interface ControlSummary {
+  control: ControlId;
+  reference: string;
+  specification: string;
+  /** Our policies summarised under this control, sorted. */
+  policies: string[];
+  /** passed + failed + notApplicable + undecidedAtPreview: each resource counted once, by its worst result. */
+  resourcesChecked: number;
+  passed: number;
+  failed: number;
+  notApplicable: number;
+  undecidedAtPreview: number;
+}
+
+export interface EvidenceMetadata {
+  schemaVersion: number;
+  project: string;
+  stack: string;
+  gitCommit?: string;
+  /** ISO-8601 UTC. */
+  timestamp: string;
+  source: "offline" | "event-log";
+  operation: "preview" | "update";
+  /** The stack program file results are located at (SARIF), or "Pulumi.yaml" when unknown. */
+  programFile: string;
+  framework: { name: string; version: string; mappedPack: string };
+  packs: Array<{ name: string; version: string; versionTag?: string }>;
+  /** Effective policy config per pack, keys sorted. */
+  policyConfig: Record<string, Record<string, unknown>>;
+  /** SHA-256 (hex) of the canonical JSON (sorted keys, no whitespace) of `policyConfig`. */
+  policyConfigSha256: string;
+  toolVersions: Record<string, string>;
+}
+
+export interface Evidence {
+  metadata: EvidenceMetadata;
+  verdict: Verdict;
+  totals: {
+    resources: number;
+    results: number;
+    passed: number;
+    failed: number;
+    notApplicable: number;
+    undecidedAtPreview: number;
+    mandatoryViolations: number;
+    advisoryViolations: number;
+    remediated: number;
+  };
+  controls: ControlSummary[];
+  policies: PolicyEvidence[];
+  resources: ResourceEvidence[];
+}
