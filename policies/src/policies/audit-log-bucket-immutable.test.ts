@@ -1,0 +1,243 @@
+import { auditLogBucketImmutable as policy } from "./audit-log-bucket-immutable";
+import { runStack, secret, UNKNOWN_STRING, type StackResourceSpec } from "../testing/harness";
+
+const TLS_DENY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: "*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  ],
+});
+
+type Sub = "lock" | "versioning" | "pab" | "policy";
+const LOCK = [
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+];
+const VERS = ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"];
+
+/** A compliant audit bucket named `name`, with sub-resources referring to it by name (or, when `viaDeps`, by an unknown value plus a dependency). */
+function logBucket(
+  name: string,
+  opts: {
+    type?: string;
+    v2subs?: boolean;
+    omit?: Sub[];
+    bucket?: Record<string, unknown>;
+    viaDeps?: boolean;
+    days?: number;
+    mode?: string;
+  } = {},
+): StackResourceSpec[] {
+  const type = opts.type ?? "aws:s3/bucket:Bucket";
+  const ref = opts.viaDeps ? UNKNOWN_STRING : name;
+  const deps = opts.viaDeps ? { bucket: [name] } : undefined;
+  const v = opts.v2subs ? 1 : 0;
+  const specs: StackResourceSpec[] = [
+    {
+      type,
+      name,
+      props: { bucket: name, arn: `arn:aws:s3:::${name}`, objectLockEnabled: true, ...opts.bucket },
+    },
+  ];
+  const omit = new Set(opts.omit ?? []);
+  if (!omit.has("lock"))
+    specs.push({
+      type: LOCK[v],
+      name: `${name}-lock`,
+      deps,
+      props: {
+        bucket: ref,
+        rule: { defaultRetention: { mode: opts.mode ?? "COMPLIANCE", days: opts.days ?? 2190 } },
+      },
+    });
+  if (!omit.has("versioning"))
+    specs.push({
+      type: VERS[v],
+      name: `${name}-versioning`,
+      deps,
+      props: { bucket: ref, versioningConfiguration: { status: "Enabled" } },
+    });
+  if (!omit.has("pab"))
+    specs.push({
+      type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      name: `${name}-pab`,
+      deps,
+      props: {
+        bucket: ref,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+    });
+  if (!omit.has("policy"))
+    specs.push({
+      type: "aws:s3/bucketPolicy:BucketPolicy",
+      name: `${name}-policy`,
+      deps,
+      props: { bucket: ref, policy: TLS_DENY },
+    });
+  return specs;
+}
+
+const alb = (bucketRef: unknown, deps?: Record<string, string[]>): StackResourceSpec => ({
+  type: "aws:lb/loadBalancer:LoadBalancer",
+  name: "alb",
+  props: { internal: true, accessLogs: { enabled: true, bucket: bucketRef } },
+  deps,
+});
+
+describe("phi-audit-log-bucket-immutable", () => {
+  it.each([
+    ["Bucket", "aws:s3/bucket:Bucket", false],
+    ["BucketV2 with V2 sub-resources", "aws:s3/bucketV2:BucketV2", true],
+  ])("a compliant %s passes, referenced by name, ARN or dependency", async (_l, type, v2subs) => {
+    for (const [ref, deps] of [
+      ["phi-logs", undefined],
+      ["arn:aws:s3:::phi-logs", undefined],
+      [UNKNOWN_STRING, { accessLogs: ["phi-logs"] }],
+    ] as const) {
+      const v = await runStack(policy, [...logBucket("phi-logs", { type, v2subs }), alb(ref, deps as never)]);
+      expect(v.diagnostics).toEqual([]);
+    }
+  });
+
+  it("follows sub-resources to the bucket through dependencies when their bucket is unknown", async () => {
+    const v = await runStack(policy, [...logBucket("phi-logs", { viaDeps: true }), alb("phi-logs")]);
+    expect(v.diagnostics).toEqual([]);
+  });
+
+  it.each<[string, Parameters<typeof logBucket>[1], RegExp]>([
+    ["no object lock", { bucket: { objectLockEnabled: false } }, /objectLockEnabled is not true/],
+    ["no retention", { omit: ["lock"] }, /has no object-lock default retention/],
+    ["GOVERNANCE mode", { mode: "GOVERNANCE" }, /not COMPLIANCE mode for at least 2190 days/],
+    ["short retention", { days: 30 }, /not COMPLIANCE mode for at least 2190 days/],
+    ["no versioning", { omit: ["versioning"] }, /versioning is not Enabled/],
+    ["no public access block", { omit: ["pab"] }, /no public access block/],
+    ["no TLS-only policy", { omit: ["policy"] }, /aws:SecureTransport/],
+    ["forceDestroy", { bucket: { forceDestroy: true } }, /forceDestroy is true/],
+  ])("blocks a log bucket with %s (both tokens)", async (_l, opts, pattern) => {
+    for (const type of ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]) {
+      const v = await runStack(policy, [
+        ...logBucket("phi-logs", { ...opts, type }),
+        alb("arn:aws:s3:::phi-logs/prefix"),
+      ]);
+      expect(v.mandatory).toHaveLength(1);
+      expect(v.mandatory[0].message).toMatch(pattern);
+      expect(v.mandatory[0].urn).toContain("phi-logs");
+    }
+  });
+
+  it("a partial public access block and a policy without the condition are blocked", async () => {
+    const specs = logBucket("phi-logs", { omit: ["pab", "policy"] });
+    specs.push({
+      type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      name: "pab",
+      props: {
+        bucket: "phi-logs",
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: false,
+      },
+    });
+    specs.push({
+      type: "aws:s3/bucketPolicy:BucketPolicy",
+      name: "pol",
+      props: {
+        bucket: "phi-logs",
+        policy: JSON.stringify({
+          Statement: [{ Effect: "Allow", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+        }),
+      },
+    });
+    const v = await runStack(policy, [...specs, alb("phi-logs")]);
+    expect(v.mandatory).toHaveLength(2);
+  });
+
+  it("minimumRetentionDays is configurable (dev: 30) and validated", async () => {
+    const specs = [...logBucket("phi-logs", { days: 30 }), alb("phi-logs")];
+    expect((await runStack(policy, specs, { minimumRetentionDays: 30 })).diagnostics).toEqual([]);
+    await expect(runStack(policy, specs, { minimumRetentionDays: 0 })).rejects.toThrow(/invalid config/);
+    await expect(runStack(policy, specs, { minimumRetentionDays: 1.5 })).rejects.toThrow(/invalid config/);
+  });
+
+  it("flow logs to S3, CloudTrail and NLB connection logs are audit-log sources", async () => {
+    const sources: StackResourceSpec[] = [
+      {
+        type: "aws:ec2/flowLog:FlowLog",
+        name: "fl",
+        props: {
+          logDestinationType: "s3",
+          logDestination: "arn:aws:s3:::bad-logs/flows/",
+          trafficType: "ALL",
+        },
+      },
+      { type: "aws:cloudtrail/trail:Trail", name: "trail", props: { s3BucketName: "bad-logs" } },
+      {
+        type: "aws:alb/loadBalancer:LoadBalancer",
+        name: "nlb",
+        props: { connectionLogs: { enabled: true, bucket: "bad-logs" } },
+      },
+      {
+        type: "aws:elb/loadBalancer:LoadBalancer",
+        name: "classic",
+        props: { accessLogs: { bucket: "bad-logs" } },
+      },
+    ];
+    for (const s of sources) {
+      const v = await runStack(policy, [...logBucket("bad-logs", { omit: ["versioning"] }), s]);
+      expect(v.mandatory).toHaveLength(1);
+    }
+    const cw = await runStack(policy, [
+      {
+        type: "aws:ec2/flowLog:FlowLog",
+        name: "fl",
+        props: { logDestinationType: "cloud-watch-logs", logDestination: "arn:aws:logs:x" },
+      },
+    ]);
+    expect(cw.notApplicable).toHaveLength(1);
+  });
+
+  it("a referenced bucket outside the stack fails closed unless listed as external", async () => {
+    const v = await runStack(policy, [alb("someone-elses-bucket")]);
+    expect(v.mandatory[0].message).toContain("not in this stack");
+    expect(v.text).not.toContain("someone-elses-bucket");
+    expect(
+      (
+        await runStack(policy, [alb("someone-elses-bucket")], {
+          externalLogBuckets: ["someone-elses-bucket"],
+        })
+      ).diagnostics,
+    ).toEqual([]);
+  });
+
+  it("unknown bucket policy is advisory; known violations stay mandatory", async () => {
+    const specs = logBucket("phi-logs", { omit: ["policy", "versioning"] });
+    specs.push({
+      type: "aws:s3/bucketPolicy:BucketPolicy",
+      name: "pol",
+      props: { bucket: "phi-logs", policy: UNKNOWN_STRING },
+    });
+    const v = await runStack(policy, [...specs, alb("phi-logs")]);
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.advisory).toHaveLength(1);
+    expect(v.advisory[0].message).toContain("`pulumi up`");
+    const u = await runStack(policy, [alb(UNKNOWN_STRING)]);
+    expect(u.advisory).toHaveLength(1);
+  });
+
+  it("never prints bucket names or policy text, secret or not", async () => {
+    const specs = logBucket("sentinel-bucket-77", { omit: ["lock"] });
+    specs[0].props.arn = secret("arn:aws:s3:::sentinel-bucket-77");
+    const v = await runStack(policy, [...specs, alb(secret("sentinel-bucket-77"))]);
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.text.replace(/urn:[^\n ]*/g, "")).not.toContain("sentinel-bucket-77");
+  });
+});

@@ -1,0 +1,82 @@
+import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import { hipaaFramework } from "../framework";
+import { DEFAULT_MINIMUM_RETENTION_DAYS } from "../rules";
+import { configWithDefaults, Findings, StackIndex } from "../policy-kit";
+import { assessAuditBucket, BucketIndex, logReferences } from "../audit-buckets";
+
+/** S3 bucket names as AWS allows them (3-63 chars, lowercase, digits, dots, hyphens). */
+export const BUCKET_NAME_PATTERN = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+
+export const auditLogBucketImmutableConfigSchema = {
+  properties: {
+    minimumRetentionDays: {
+      type: "integer",
+      minimum: 1,
+      maximum: 36500,
+      description:
+        "Minimum object-lock default retention in COMPLIANCE mode, in days. Default 2190 (6 years, 45 CFR 164.316(b)(2)(i)).",
+      default: DEFAULT_MINIMUM_RETENTION_DAYS,
+    },
+    externalLogBuckets: {
+      type: "array",
+      items: { type: "string", pattern: BUCKET_NAME_PATTERN },
+      uniqueItems: true,
+      description:
+        "Names of audit-log buckets managed outside this stack (verified there); references to them are accepted.",
+      default: [],
+    },
+  },
+} satisfies PolicyConfigSchema;
+
+export interface AuditLogBucketImmutableConfig {
+  minimumRetentionDays: number;
+  externalLogBuckets: string[];
+}
+
+const DESCRIPTION =
+  "Buckets receiving audit logs (load-balancer access/connection logs, VPC flow logs, CloudTrail) must be immutable: object lock in COMPLIANCE mode for the retention period, versioning, no public access, TLS-only access, no forceDestroy.";
+
+export const auditLogBucketImmutable: StackValidationPolicy = {
+  name: "phi-audit-log-bucket-immutable",
+  description: DESCRIPTION,
+  severity: "critical",
+  framework: hipaaFramework("b"),
+  tags: ["audit", "logging", "s3", "object-lock", "hipaa"],
+  remediationSteps:
+    "Create the log bucket with objectLockEnabled: true; add a BucketObjectLockConfiguration with defaultRetention { mode: COMPLIANCE, days >= minimumRetentionDays }, BucketVersioning status Enabled, a BucketPublicAccessBlock with all four flags true and a BucketPolicy that denies s3:* when aws:SecureTransport is false; do not set forceDestroy. Buckets managed in another stack go into externalLogBuckets.",
+  configSchema: auditLogBucketImmutableConfigSchema,
+  validateStack: (args, reportViolation) => {
+    const config = configWithDefaults<AuditLogBucketImmutableConfig>(
+      args,
+      auditLogBucketImmutableConfigSchema,
+    );
+    const stack = new StackIndex(args.resources);
+    const refs = logReferences(stack);
+    if (refs.length === 0) args.notApplicable("no audit-log deliveries to S3 in this stack");
+    const buckets = new BucketIndex(stack);
+    const audited = new Map<string, { bucket: (typeof args.resources)[number]; sources: number }>();
+    for (const ref of refs) {
+      const r = buckets.resolve(ref, config.externalLogBuckets);
+      const f = new Findings();
+      if (r.kind === "missing")
+        f.violation(
+          `${ref.path} names a bucket that is not in this stack, so its immutability cannot be verified; manage it here or list it in externalLogBuckets`,
+        );
+      else if (r.kind === "unknown") f.unknown(ref.path, "log bucket");
+      else if (r.kind === "buckets")
+        for (const b of r.buckets) {
+          const entry = audited.get(b.urn);
+          if (entry) entry.sources++;
+          else audited.set(b.urn, { bucket: b, sources: 1 });
+        }
+      f.report(reportViolation, DESCRIPTION, ref.source.urn);
+    }
+    for (const { bucket } of audited.values()) {
+      const a = assessAuditBucket(bucket, buckets, config.minimumRetentionDays);
+      const f = new Findings();
+      for (const p of a.problems) f.violation(`audit-log bucket ${p}`);
+      for (const u of a.unknown) f.unknown(u, "audit-log bucket requirement");
+      f.report(reportViolation, DESCRIPTION, bucket.urn);
+    }
+  },
+};

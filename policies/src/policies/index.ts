@@ -1,0 +1,51 @@
+/**
+ * The pack's policies, in the order they are served. No side effects: tools require this module (compiled:
+ * policies/bin/policies) to read names, levels, frameworks and config schemas without starting a server.
+ */
+import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { ingressAllowlistedPorts, ingressAllowlistedPortsConfigSchema } from "./ingress-allowlisted-ports";
+import { ingressPrivateSources, ingressPrivateSourcesConfigSchema } from "./ingress-private-sources";
+import { egressRestricted, egressRestrictedConfigSchema } from "./egress-restricted";
+import { tlsListenersOnly, tlsListenersOnlyConfigSchema } from "./tls-listeners-only";
+import { tlsStrongPolicy, tlsStrongPolicyConfigSchema } from "./tls-strong-policy";
+import { lbInternal } from "./lb-internal";
+import { lbAccessLogs } from "./lb-access-logs";
+import { auditLogBucketImmutable, auditLogBucketImmutableConfigSchema } from "./audit-log-bucket-immutable";
+import { vpcFlowLogs } from "./vpc-flow-logs";
+import { subnetPrivate, subnetPrivateConfigSchema } from "./subnet-private";
+import { kmsKeyRotation } from "./kms-key-rotation";
+import { certificateKeyStrength } from "./certificate-key-strength";
+import { lbDeletionProtection } from "./lb-deletion-protection";
+
+export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+export const policies: PackPolicy[] = [
+  ingressAllowlistedPorts,
+  ingressPrivateSources,
+  egressRestricted,
+  tlsListenersOnly,
+  tlsStrongPolicy,
+  lbInternal,
+  lbAccessLogs,
+  auditLogBucketImmutable,
+  vpcFlowLogs,
+  subnetPrivate,
+  kmsKeyRotation,
+  certificateKeyStrength,
+  lbDeletionProtection,
+];
+
+/** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */
+export const configSchemas: Readonly<Record<string, PolicyConfigSchema>> = Object.fromEntries(
+  policies.filter((p) => p.configSchema).map((p) => [p.name, p.configSchema!]),
+);
+
+export {
+  ingressAllowlistedPortsConfigSchema,
+  ingressPrivateSourcesConfigSchema,
+  egressRestrictedConfigSchema,
+  tlsListenersOnlyConfigSchema,
+  tlsStrongPolicyConfigSchema,
+  auditLogBucketImmutableConfigSchema,
+  subnetPrivateConfigSchema,
+};

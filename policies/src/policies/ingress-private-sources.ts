@@ -1,0 +1,99 @@
+import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { hipaaFramework } from "../framework";
+import { classifyCidr, PRIVATE_RANGE_LIST } from "../rules";
+import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
+import { grantsOf, isUnknownGrant, NACL_TYPES, type Grant } from "../grants";
+
+/** A CIDR as the config accepts it: IPv4 or IPv6 address with a prefix length. Strict parsing happens in classifyCidr. */
+export const CIDR_PATTERN = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)/[0-9]{1,3}$";
+
+export const ingressPrivateSourcesConfigSchema = {
+  properties: {
+    allowedPublicCidrs: {
+      type: "array",
+      description:
+        "Public CIDR blocks explicitly accepted as ingress sources (for example a partner's fixed egress range). Empty by default.",
+      items: { type: "string", pattern: CIDR_PATTERN },
+      uniqueItems: true,
+      default: [],
+    },
+  },
+} satisfies PolicyConfigSchema;
+
+export interface IngressPrivateSourcesConfig {
+  allowedPublicCidrs: string[];
+}
+
+/**
+ * Checks every CIDR peer of a grant against the private ranges and an allowlist of public CIDRs.
+ * References (security groups, prefix lists, self) are private by construction.
+ */
+export function assessPeers(
+  g: Grant,
+  allowedCidrs: readonly string[],
+  findings: Findings,
+  noun: string,
+  unknownContext?: string,
+): void {
+  const allowedText = [...PRIVATE_RANGE_LIST, ...allowedCidrs].join(", ");
+  for (const peer of g.peers) {
+    if (peer.kind === "reference") continue;
+    if (peer.kind === "unknown-list") {
+      findings.unknown(peer.path, `${noun} list`);
+      continue;
+    }
+    if (peer.value === UNKNOWN) {
+      findings.unknown(peer.path, noun);
+      continue;
+    }
+    const c = classifyCidr(peer.value, allowedCidrs);
+    let problem: string | undefined;
+    if (c.kind === "invalid")
+      problem = `${peer.path} is not a valid CIDR block, so it cannot be shown to be private`;
+    else if (c.kind === "public")
+      problem = `${peer.path} is not within a private range; ${noun}s must lie within ${allowedText}`;
+    if (!problem) continue;
+    if (unknownContext) findings.unknown(unknownContext, `if ${noun.split(" ")[0]}: ${problem}`);
+    else findings.violation(problem);
+  }
+}
+
+const DESCRIPTION =
+  "Ingress sources of PHI channels must be private (RFC 1918, RFC 6598, IPv6 ULA fc00::/7), security-group references, prefix lists or self.";
+
+export const ingressPrivateSources: ResourceValidationPolicy = {
+  name: "phi-ingress-private-sources",
+  description: DESCRIPTION,
+  severity: "critical",
+  framework: hipaaFramework("a1"),
+  tags: ["network", "ingress", "security-group", "cidr", "hipaa"],
+  remediationSteps:
+    "Use security-group references, prefix lists or private CIDR blocks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) as ingress sources. 0.0.0.0/0, ::/0, split halves such as two /1 blocks and other public ranges are blocked; a public range that must be reachable goes into allowedPublicCidrs with a documented reason.",
+  configSchema: ingressPrivateSourcesConfigSchema,
+  validateResource: (args, reportViolation) => {
+    if (NACL_TYPES.includes(args.type)) {
+      args.notApplicable(
+        "network ACLs are stateless filters under security groups and admit no source by themselves; security groups are checked",
+      );
+    }
+    const grants = grantsOf(args.type, args.props);
+    if (!grants) return args.notApplicable(`${args.type} opens no security-group ingress`);
+    const config = configWithDefaults<IngressPrivateSourcesConfig>(args, ingressPrivateSourcesConfigSchema);
+    const findings = new Findings();
+    for (const g of grants) {
+      if (isUnknownGrant(g)) {
+        if (!g.path.startsWith("egress")) findings.unknown(g.path, "ingress rule");
+        continue;
+      }
+      if (g.direction === "egress") continue;
+      assessPeers(
+        g,
+        config.allowedPublicCidrs,
+        findings,
+        "ingress source",
+        g.direction === UNKNOWN ? "type" : undefined,
+      );
+    }
+    findings.report(reportViolation, DESCRIPTION);
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * Pulumi type tokens the pack reads, as strings so the pack never loads @pulumi/aws. Where @pulumi/aws
+ * has aliases (`aws:lb/…` and `aws:alb/…`, `Bucket` and `BucketV2`, sub-resources and their `…V2`), both
+ * spellings are listed; checked against node_modules/@pulumi/aws (7.x) `__pulumiType` values.
+ */
+export const LB_LISTENER = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"] as const;
+export const LB_TARGET_GROUP = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"] as const;
+export const LB_LOAD_BALANCER = [
+  "aws:lb/loadBalancer:LoadBalancer",
+  "aws:alb/loadBalancer:LoadBalancer",
+] as const;
+export const CLASSIC_ELB = "aws:elb/loadBalancer:LoadBalancer";
+export const CLASSIC_SSL_NEGOTIATION_POLICY = "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy";
+export const CLASSIC_LOAD_BALANCER_POLICY = "aws:elb/loadBalancerPolicy:LoadBalancerPolicy";
+export const CLOUDFRONT_DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+export const APIGATEWAY_DOMAIN_NAME = "aws:apigateway/domainName:DomainName";
+export const APIGATEWAYV2_DOMAIN_NAME = "aws:apigatewayv2/domainName:DomainName";
+export const OPENSEARCH_DOMAIN = "aws:opensearch/domain:Domain";
+export const ELASTICSEARCH_DOMAIN = "aws:elasticsearch/domain:Domain";
+export const TRANSFER_SERVER = "aws:transfer/server:Server";
+
+export const S3_BUCKET = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"] as const;
+export const S3_VERSIONING = [
+  "aws:s3/bucketVersioning:BucketVersioning",
+  "aws:s3/bucketVersioningV2:BucketVersioningV2",
+] as const;
+export const S3_SSE = [
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+] as const;
+export const S3_OBJECT_LOCK = [
+  "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+  "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+] as const;
+export const S3_PUBLIC_ACCESS_BLOCK = ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"] as const;
+export const S3_BUCKET_POLICY = ["aws:s3/bucketPolicy:BucketPolicy"] as const;
+
+export const VPC = "aws:ec2/vpc:Vpc";
+export const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+export const CLOUDTRAIL = "aws:cloudtrail/trail:Trail";
+export const SUBNET = "aws:ec2/subnet:Subnet";
+export const DEFAULT_SUBNET = "aws:ec2/defaultSubnet:DefaultSubnet";
+export const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
+export const DEFAULT_ROUTE_TABLE = "aws:ec2/defaultRouteTable:DefaultRouteTable";
+export const ROUTE = "aws:ec2/route:Route";
+export const ROUTE_TABLE_ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
+export const INTERNET_GATEWAY = "aws:ec2/internetGateway:InternetGateway";
+export const EGRESS_ONLY_INTERNET_GATEWAY = "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway";
+export const KMS_KEY = "aws:kms/key:Key";
+export const ACM_CERTIFICATE = "aws:acm/certificate:Certificate";
+export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
+
+export function isOneOf(type: string, tokens: readonly string[]): boolean {
+  return tokens.includes(type);
+}
