@@ -1,0 +1,323 @@
+/**
+ * Protocol integration test: the real pack (`policies/`, compiled by `npm ci`) launched exactly as the
+ * Pulumi CLI launches it (run-policy-pack, cwd = pack dir, port read from stdout) and driven over the
+ * analyzer gRPC protocol with engine-encoded properties (unknown sentinel, secret signatures).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  secret,
+  startPolicyPack,
+  UNKNOWN,
+  type AnalyzeResult,
+  type AnalyzerInfo,
+  type AnalyzerResourceInput,
+  type PolicyPackProcess,
+} from "../tools/lib/analyzer-client";
+import { validatePolicyConfig } from "../tools/lib/policy-config";
+
+/** The pack under test: `policies/` (override with PHI_POLICY_PACK_DIR to test another build of it). */
+const PACK_DIR = path.resolve(process.env.PHI_POLICY_PACK_DIR ?? path.join(__dirname, "..", "policies"));
+const PACK_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version: string }
+).version;
+
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const LISTENER_TOKENS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+const LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/phi/0123456789abcdef";
+const CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+const SECRET_CIDR = "203.0.113.77/32";
+
+let pack: PolicyPackProcess;
+let info: AnalyzerInfo;
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(PACK_DIR, "bin", "index.js"))) {
+    throw new Error(`${PACK_DIR}/bin/index.js is missing: run "npm run build:pack" (npm ci does it)`);
+  }
+  pack = await startPolicyPack(PACK_DIR);
+  info = await pack.getAnalyzerInfo();
+}, 90_000);
+
+afterAll(async () => {
+  await pack?.close();
+});
+
+/** Configure with the pack defaults plus overrides, validated as the CLI would. */
+async function configure(overrides: Record<string, unknown> = {}): Promise<void> {
+  await pack.configure(validatePolicyConfig(overrides, info.policies, "test config"));
+}
+
+function sg(name: string, ingress: unknown[]): AnalyzerResourceInput {
+  return {
+    type: SG,
+    name,
+    properties: {
+      vpcId: "vpc-0123456789abcdef0",
+      description: "test",
+      ingress,
+      egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] }],
+    },
+  };
+}
+
+const tcp = (port: number, cidrBlocks: unknown) => ({
+  protocol: "tcp",
+  fromPort: port,
+  toPort: port,
+  cidrBlocks,
+});
+
+function levelOf(result: AnalyzeResult, policy: string): string[] {
+  return result.diagnostics.filter((d) => d.policyName === policy).map((d) => d.enforcementLevel);
+}
+
+describe("launch and GetAnalyzerInfo", () => {
+  test("the pack runs under the CLI's runner with cwd = pack dir", () => {
+    const cmdline = fs.readFileSync(`/proc/${pack.pid}/cmdline`, "utf8").split("\0");
+    expect(cmdline.some((a) => a.endsWith(path.join("cmd", "run-policy-pack")))).toBe(true);
+    expect(cmdline[cmdline.length - 2]).toBe(PACK_DIR);
+    expect(fs.realpathSync(`/proc/${pack.pid}/cwd`)).toBe(fs.realpathSync(PACK_DIR));
+    expect(pack.port).toBeGreaterThan(0);
+  });
+
+  test("reports the pack name, the version from policies/package.json and HIPAA metadata for every policy", () => {
+    expect(info.name).toBe("phi-channels-hipaa");
+    expect(info.version).toBe(PACK_VERSION);
+    expect(info.supportsConfig).toBe(true);
+    const names = info.policies.map((p) => p.name);
+    for (const required of [
+      "phi-ingress-allowlisted-ports",
+      "phi-ingress-private-sources",
+      "phi-egress-restricted",
+      "phi-tls-listeners-only",
+      "phi-tls-strong-policy",
+      "phi-lb-internal",
+      "phi-lb-access-logs",
+      "phi-audit-log-bucket-immutable",
+      "phi-vpc-flow-logs",
+      "phi-subnet-private",
+    ]) {
+      expect(names).toContain(required);
+    }
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of info.policies) {
+      expect({ policy: p.name, framework: p.framework }).toEqual({
+        policy: p.name,
+        framework: {
+          name: "HIPAA Security Rule",
+          version: "45 CFR 164.312",
+          reference: expect.stringMatching(/^§164\.312\([a-e]\)(\(\d\))?(\([ivx]+\))?$/),
+          specification: expect.stringMatching(/\S/),
+        },
+      });
+      expect(p.description.trim()).not.toBe("");
+      expect(p.remediationSteps.trim()).not.toBe("");
+      expect(["low", "medium", "high", "critical"]).toContain(p.severity);
+      for (const [option, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+        expect({ option, type: (schema as { type?: unknown }).type }).toEqual({
+          option,
+          type: expect.anything(),
+        });
+      }
+      expect(["resource", "stack"]).toContain(p.kind);
+      expect(p.tags.length).toBeGreaterThan(0);
+    }
+    const byName = Object.fromEntries(info.policies.map((p) => [p.name, p]));
+    expect(byName["phi-ingress-allowlisted-ports"].framework?.reference).toBe("§164.312(a)(1)");
+    expect(byName["phi-tls-listeners-only"].framework?.reference).toMatch(/^§164\.312\(e\)/);
+    expect(byName["phi-audit-log-bucket-immutable"].kind).toBe("stack");
+    expect(byName["phi-ingress-allowlisted-ports"].enforcementLevel).toBe("mandatory");
+    expect(byName["phi-egress-restricted"].enforcementLevel).toBe("advisory");
+    // Everything the issue makes configurable has a schema the CLI validates against.
+    for (const [policy, option] of [
+      ["phi-ingress-allowlisted-ports", "allowedIngress"],
+      ["phi-ingress-private-sources", "allowedPublicCidrs"],
+      ["phi-tls-listeners-only", "allowHttpRedirect"],
+      ["phi-tls-strong-policy", "minimumTlsVersion"],
+      ["phi-audit-log-bucket-immutable", "minimumRetentionDays"],
+    ]) {
+      expect({ policy, options: Object.keys(byName[policy].configSchema?.properties ?? {}) }).toEqual({
+        policy,
+        options: expect.arrayContaining([option]),
+      });
+    }
+  });
+});
+
+describe("Analyze with engine-encoded properties", () => {
+  beforeEach(() => configure());
+
+  test("tcp/22 from a private range is a mandatory phi-ingress-allowlisted-ports violation", async () => {
+    const r = await pack.analyze(sg("ssh", [tcp(22, ["10.0.0.0/8"])]));
+    expect(levelOf(r, "phi-ingress-allowlisted-ports")).toContain("mandatory");
+    expect(levelOf(r, "phi-ingress-private-sources")).toEqual([]);
+    const d = r.diagnostics.find((x) => x.policyName === "phi-ingress-allowlisted-ports")!;
+    expect(d.policyPackName).toBe("phi-channels-hipaa");
+    expect(d.policyPackVersion).toBe(PACK_VERSION);
+    expect(d.message).toMatch(/allowlist/);
+  });
+
+  test("tcp/22 with an unknown source is still mandatory (decided from the known port)", async () => {
+    const r = await pack.analyze(sg("ssh-unknown-source", [tcp(22, UNKNOWN)]));
+    expect(levelOf(r, "phi-ingress-allowlisted-ports")).toContain("mandatory");
+  });
+
+  test.each(LISTENER_TOKENS)(
+    "%s: HTTP with an unknown loadBalancerArn is mandatory phi-tls-listeners-only",
+    async (type) => {
+      const r = await pack.analyze({
+        type,
+        name: "http",
+        properties: {
+          loadBalancerArn: UNKNOWN,
+          protocol: "HTTP",
+          port: 80,
+          defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }],
+        },
+      });
+      expect(levelOf(r, "phi-tls-listeners-only")).toContain("mandatory");
+    },
+  );
+
+  test.each(LISTENER_TOKENS)(
+    "%s: weak sslPolicy with an unknown certificate is mandatory phi-tls-strong-policy",
+    async (type) => {
+      const r = await pack.analyze({
+        type,
+        name: "weak",
+        properties: {
+          loadBalancerArn: LB_ARN,
+          protocol: "HTTPS",
+          port: 443,
+          sslPolicy: "ELBSecurityPolicy-2016-08",
+          certificateArn: UNKNOWN,
+          defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }],
+        },
+      });
+      expect(levelOf(r, "phi-tls-strong-policy")).toContain("mandatory");
+      expect(levelOf(r, "phi-tls-listeners-only")).toEqual([]);
+    },
+  );
+
+  test("a strong HTTPS listener and a compliant security group produce no diagnostics", async () => {
+    const listener = await pack.analyze({
+      type: "aws:lb/listener:Listener",
+      name: "good",
+      properties: {
+        loadBalancerArn: LB_ARN,
+        protocol: "HTTPS",
+        port: 443,
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        certificateArn: CERT_ARN,
+        defaultActions: [
+          {
+            type: "forward",
+            targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1",
+          },
+        ],
+      },
+    });
+    expect(listener.diagnostics).toEqual([]);
+    const good = await pack.analyze(sg("good", [tcp(443, ["10.0.0.0/8"])]));
+    expect(good.diagnostics).toEqual([]);
+  });
+
+  test("a resource type no policy covers produces no diagnostics", async () => {
+    const r = await pack.analyze({
+      type: "random:index/randomPet:RandomPet",
+      name: "pet",
+      properties: { length: 2 },
+    });
+    expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe("Configure takes effect", () => {
+  afterAll(() => configure());
+
+  test("allowedIngress [tcp/443, tcp/22] lets port 22 pass; the default blocks it", async () => {
+    const rule = sg("ssh", [tcp(22, ["10.0.0.0/8"])]);
+    await configure({ "phi-ingress-allowlisted-ports": { allowedIngress: ["tcp/443", "tcp/22"] } });
+    expect(levelOf(await pack.analyze(rule), "phi-ingress-allowlisted-ports")).toEqual([]);
+    // Still only what is listed: 3389 stays blocked under the same config.
+    expect(
+      levelOf(await pack.analyze(sg("rdp", [tcp(3389, ["10.0.0.0/8"])])), "phi-ingress-allowlisted-ports"),
+    ).toContain("mandatory");
+    await configure();
+    expect(levelOf(await pack.analyze(rule), "phi-ingress-allowlisted-ports")).toContain("mandatory");
+  });
+
+  test("enforcementLevel advisory downgrades and disabled silences the policy", async () => {
+    const rule = sg("ssh", [tcp(22, ["10.0.0.0/8"])]);
+    await configure({ "phi-ingress-allowlisted-ports": "advisory" });
+    const advisory = await pack.analyze(rule);
+    expect(levelOf(advisory, "phi-ingress-allowlisted-ports").length).toBeGreaterThan(0);
+    expect(new Set(levelOf(advisory, "phi-ingress-allowlisted-ports"))).toEqual(new Set(["advisory"]));
+
+    await configure({ "phi-ingress-allowlisted-ports": { enforcementLevel: "disabled" } });
+    const disabled = await pack.analyze(rule);
+    expect(levelOf(disabled, "phi-ingress-allowlisted-ports")).toEqual([]);
+    expect(disabled.notApplicable.map((n) => n.policyName)).not.toContain("phi-ingress-allowlisted-ports");
+  });
+});
+
+describe("secrets", () => {
+  beforeAll(() => configure());
+
+  test.each([
+    ["a secret CIDR element", [tcp(443, [secret(SECRET_CIDR)])]],
+    ["a secret cidrBlocks list", [tcp(443, secret([SECRET_CIDR]))]],
+    ["a secret rule", [secret(tcp(443, [SECRET_CIDR]))]],
+  ])("%s: public source is blocked without revealing the value", async (_label, ingress) => {
+    const r = await pack.analyze(sg("secret-source", ingress as unknown[]));
+    expect(levelOf(r, "phi-ingress-private-sources")).toContain("mandatory");
+    for (const d of r.diagnostics) {
+      expect(d.message).not.toContain("203.0.113.77");
+      expect(d.description).not.toContain("203.0.113.77");
+    }
+    expect(pack.logs()).not.toContain("203.0.113.77");
+  });
+});
+
+describe("AnalyzeStack", () => {
+  beforeAll(() => configure());
+
+  test("a load balancer logging to a bucket without Object Lock is a mandatory phi-audit-log-bucket-immutable violation", async () => {
+    const stack = "test";
+    const urn = (type: string, name: string) => `urn:pulumi:${stack}::phi-channels::${type}::${name}`;
+    const bucketUrn = urn("aws:s3/bucketV2:BucketV2", "audit-logs");
+    const lbUrn = urn("aws:lb/loadBalancer:LoadBalancer", "phi");
+    const r = await pack.analyzeStack([
+      {
+        type: "aws:s3/bucketV2:BucketV2",
+        name: "audit-logs",
+        urn: bucketUrn,
+        properties: {
+          bucket: "audit-logs-0123",
+          objectLockEnabled: false,
+          arn: "arn:aws:s3:::audit-logs-0123",
+        },
+      },
+      {
+        type: "aws:lb/loadBalancer:LoadBalancer",
+        name: "phi",
+        urn: lbUrn,
+        properties: {
+          internal: true,
+          loadBalancerType: "application",
+          dropInvalidHeaderFields: true,
+          subnets: ["subnet-1", "subnet-2"],
+          accessLogs: { bucket: "audit-logs-0123", enabled: true },
+          arn: LB_ARN,
+        },
+        dependencies: [bucketUrn],
+        propertyDependencies: { accessLogs: [bucketUrn] },
+      },
+    ]);
+    const found = r.diagnostics.filter((d) => d.policyName === "phi-audit-log-bucket-immutable");
+    expect(found.map((d) => d.enforcementLevel)).toContain("mandatory");
+    // The violation names the bucket (by URN or in the message).
+    expect(found.some((d) => d.urn === bucketUrn || d.message.includes("audit-logs"))).toBe(true);
+  });
+});

@@ -1,0 +1,348 @@
+/**
+ * `npm run check`: the offline policy check. Runs each stack program under Pulumi's mocks (preview mode),
+ * serves the real policy pack exactly as the CLI does, sends Configure / Analyze / AnalyzeStack over the
+ * analyzer protocol, prints a summary grouped by HIPAA control and writes the evidence.
+ *
+ * Exit codes: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or config error (nothing written).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { startPolicyPack, type PolicyPackProcess } from "./lib/analyzer-client";
+import {
+  DEFAULT_STACKS_DIR,
+  REPO_ROOT,
+  StackConfigError,
+  listStacks,
+  loadStackConfig,
+  projectName,
+  resolveProgram,
+  runStackProgram,
+  type CapturedStack,
+} from "./lib/mock-program";
+import { analyzeCaptured, Progress } from "./lib/offline-run";
+import { PolicyConfigError, loadPolicyConfig, resolvePolicyConfigFile } from "./lib/policy-config";
+import { buildEvidence, renderJson, writeEvidence, type Evidence } from "./evidence";
+import type { PolicyRun } from "./evidence/run";
+
+/** A usage error: exit 2, message already names the field, the value and the fix. */
+class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export interface CheckOptions {
+  stack?: string;
+  all?: boolean;
+  policyConfig?: string;
+  out?: string;
+  json?: boolean;
+  quiet?: boolean;
+  stacksDir?: string;
+  pack?: string;
+}
+
+interface StackPlan {
+  stack: string;
+  policyConfigFile?: string;
+  outDir: string;
+}
+
+const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+function rel(p: string): string {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith("..") ? r : p;
+}
+
+export interface StackResult {
+  stack: string;
+  outDir: string;
+  evidence: Evidence;
+  run: PolicyRun;
+  placeholderKeys: string[];
+  policyConfigFile?: string;
+}
+
+/** Human summary: violations grouped by HIPAA control, then the verdict. */
+export function renderSummary(result: StackResult, quiet: boolean): string {
+  const e = result.evidence;
+  const lines: string[] = [];
+  const failed = e.resources.flatMap((r) =>
+    r.results.filter((x) => x.status === "failed").map((x) => ({ resource: r, result: x })),
+  );
+  if (!quiet) {
+    const pack = e.metadata.packs.map((p) => `${p.name}@${p.version}`).join(", ");
+    lines.push(
+      `${e.metadata.project}/${e.metadata.stack}: ${e.totals.resources} resources, ${e.policies.length} policies (${pack})`,
+    );
+    lines.push(`policy config: ${result.policyConfigFile ? rel(result.policyConfigFile) : "pack defaults"}`);
+    lines.push("");
+  }
+  for (const c of e.controls) {
+    const mine = failed.filter((f) => f.result.hipaa?.control === c.control);
+    if (quiet && mine.length === 0) continue;
+    lines.push(
+      `${c.reference} ${c.specification}: ${c.resourcesChecked} checked, ${c.passed} passed, ${c.failed} failed, ` +
+        `${c.notApplicable} not applicable, ${c.undecidedAtPreview} undecided at preview`,
+    );
+    for (const f of mine) lines.push(...violationLines(f.resource, f.result));
+  }
+  const unmapped = failed.filter((f) => !f.result.hipaa);
+  if (unmapped.length > 0) {
+    lines.push("Not mapped to a HIPAA control:");
+    for (const f of unmapped) lines.push(...violationLines(f.resource, f.result));
+  }
+  if (!quiet) {
+    const unknown = e.resources.filter((r) => r.unknownInputs && r.unknownInputs.length > 0);
+    if (unknown.length > 0) {
+      lines.push("");
+      lines.push(`Unknown at preview (checked again at pulumi up): inputs of ${unknown.length} resource(s):`);
+      for (const r of unknown) lines.push(`  ${r.type} "${r.name}": ${r.unknownInputs!.join(", ")}`);
+    }
+    if (result.placeholderKeys.length > 0) {
+      lines.push(
+        `Secret config ${result.placeholderKeys.join(", ")} cannot be decrypted offline; a placeholder value was used.`,
+      );
+    }
+    lines.push(`Evidence: ${rel(result.outDir)}/ (evidence.json, evidence.md, evidence.sarif, SHA256SUMS)`);
+  }
+  const t = e.totals;
+  lines.push(
+    `${e.verdict === "fail" ? "FAIL" : "PASS"} ${e.metadata.stack}: ${t.mandatoryViolations} mandatory violation(s), ` +
+      `${t.advisoryViolations} advisory, ${t.undecidedAtPreview} undecided at preview, ${t.passed} passed`,
+  );
+  return lines.join("\n") + "\n";
+}
+
+function violationLines(
+  resource: Evidence["resources"][number],
+  result: Evidence["resources"][number]["results"][number],
+): string[] {
+  const out = [
+    `  ✖ ${(result.enforcementLevel ?? "mandatory").toUpperCase()} ${result.policy}: ${resource.type} "${resource.name}"`,
+  ];
+  for (const l of (result.message ?? "").split("\n")) out.push(`      ${l}`);
+  if (result.remediation) out.push(`      Remediation: ${result.remediation.split("\n").join("\n      ")}`);
+  return out;
+}
+
+function planStacks(opts: CheckOptions): { plans: StackPlan[]; stacksDir: string; packDir: string } {
+  if (opts.stack !== undefined && opts.all) {
+    throw new UsageError(`--stack = "${opts.stack}" and --all were both given. Fix: pass one of them.`);
+  }
+  const stacksDir = path.resolve(opts.stacksDir ?? DEFAULT_STACKS_DIR);
+  if (!fs.existsSync(stacksDir) || !fs.statSync(stacksDir).isDirectory()) {
+    throw new UsageError(
+      `--stacks-dir = "${opts.stacksDir ?? rel(stacksDir)}": not a directory. Fix: pass the directory holding Pulumi.<stack>.yaml.`,
+    );
+  }
+  const packDir = path.resolve(opts.pack ?? path.join(REPO_ROOT, "policies"));
+  const single = opts.stack !== undefined;
+  if (!single && opts.policyConfig !== undefined) {
+    throw new UsageError(
+      `--policy-config = "${opts.policyConfig}" needs a single stack: a policy config belongs to one stack. ` +
+        `Fix: add --stack <name>, or drop it to use policies/config/<stack>.json per stack.`,
+    );
+  }
+  let stacks: string[];
+  if (single) {
+    const s = opts.stack!;
+    if (!STACK_NAME.test(s)) {
+      throw new UsageError(
+        `--stack = "${s}" is not a stack name. Fix: use letters, digits, "-", "_" or ".".`,
+      );
+    }
+    stacks = [s];
+  } else {
+    stacks = listStacks(stacksDir);
+    if (stacks.length === 0) {
+      throw new UsageError(
+        `--all: no Pulumi.<stack>.yaml in ${rel(stacksDir)}. Fix: add a stack file or pass --stacks-dir.`,
+      );
+    }
+  }
+  const project = projectName();
+  const plans = stacks.map((stack) => {
+    try {
+      loadStackConfig(stack, stacksDir, project);
+    } catch (err) {
+      if (err instanceof StackConfigError) throw new UsageError(err.message);
+      throw err;
+    }
+    const program = resolveProgram({ stack, stacksDir });
+    if (!fs.existsSync(program)) {
+      throw new UsageError(
+        `stack program ${rel(program)} does not exist. Fix: add it or pass --stacks-dir with a program.ts.`,
+      );
+    }
+    const policyConfigFile = resolvePolicyConfigFile(opts.policyConfig, REPO_ROOT, stack);
+    const outDir = opts.out
+      ? single
+        ? path.resolve(opts.out)
+        : path.resolve(opts.out, stack)
+      : path.join(REPO_ROOT, "reports", stack);
+    return { stack, policyConfigFile, outDir };
+  });
+  const main = (() => {
+    try {
+      return (JSON.parse(fs.readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string })
+        .main;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (
+    !fs.existsSync(path.join(packDir, "PulumiPolicy.yaml")) ||
+    !main ||
+    !fs.existsSync(path.join(packDir, main))
+  ) {
+    throw new UsageError(
+      `--pack = "${rel(packDir)}": not a built policy pack (needs PulumiPolicy.yaml and package.json "main" built). ` +
+        `Fix: run "npm run build:pack" (done by npm ci), or pass --pack <dir>.`,
+    );
+  }
+  return { plans, stacksDir, packDir };
+}
+
+/** Runs the check; returns the exit code. Writes nothing unless every stack validated and ran. */
+export async function runCheck(opts: CheckOptions): Promise<number> {
+  const progress = new Progress(!opts.quiet);
+  let pack: PolicyPackProcess | undefined;
+  try {
+    const { plans, stacksDir, packDir } = planStacks(opts);
+    progress.line(
+      `starting policy pack ${rel(packDir)} and ${plans.length} stack program(s) under mocks: ${plans.map((p) => p.stack).join(", ")}`,
+    );
+
+    // The pack's start-up and the programs' runs overlap; nothing is written until all of them succeeded.
+    const packP = startPolicyPack(packDir);
+    const capturedP = plans.map((p) => runStackProgram({ stack: p.stack, stacksDir }));
+    // Avoid unhandled rejections while we await in order.
+    capturedP.forEach((c) => c.catch(() => undefined));
+    packP.catch(() => undefined);
+
+    pack = await packP;
+    const info = await pack.getAnalyzerInfo();
+    progress.line(`policy pack ${info.name}@${info.version}: ${info.policies.length} policies`);
+    const configs = plans.map((p) => loadPolicyConfig(p.policyConfigFile, info.policies));
+
+    const captured: CapturedStack[] = [];
+    for (let i = 0; i < plans.length; i++) {
+      captured.push(await capturedP[i]);
+      progress.line(`[${plans[i].stack}] stack program registered ${captured[i].resources.length} resources`);
+    }
+
+    const results: StackResult[] = [];
+    for (let i = 0; i < plans.length; i++) {
+      const run = await analyzeCaptured(pack, info, captured[i], configs[i], progress);
+      results.push({
+        stack: plans[i].stack,
+        outDir: plans[i].outDir,
+        evidence: buildEvidence(run),
+        run,
+        placeholderKeys: captured[i].placeholderKeys,
+        policyConfigFile: plans[i].policyConfigFile,
+      });
+    }
+    await pack.close();
+    pack = undefined;
+
+    for (const r of results) {
+      progress.line(`[${r.stack}] writing evidence to ${rel(r.outDir)}`);
+      await writeEvidence(r.outDir, r.evidence);
+    }
+    if (opts.json) {
+      const doc =
+        results.length === 1 && !opts.all && opts.stack
+          ? results[0].evidence
+          : results.map((r) => r.evidence);
+      process.stdout.write(opts.stack ? renderJson(doc as Evidence) : `${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      process.stdout.write(results.map((r) => renderSummary(r, Boolean(opts.quiet))).join("\n"));
+    }
+    return results.some((r) => r.evidence.totals.mandatoryViolations > 0) ? 1 : 0;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof PolicyConfigError || err instanceof StackConfigError) {
+      process.stderr.write(`error: ${err.message.split("\n").join("\nerror: ")}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 3;
+  } finally {
+    if (pack) await pack.close();
+  }
+}
+
+export function buildCli(): Command {
+  return new Command("check")
+    .description(
+      "Offline HIPAA policy check: runs stack programs under Pulumi's mocks (preview mode), sends every resource\n" +
+        "and the whole stack through the real phi-channels-hipaa pack over the analyzer protocol, prints the\n" +
+        "violations by HIPAA control and writes evidence.json, evidence.md, evidence.sarif and SHA256SUMS.\n" +
+        "No cloud credentials or Pulumi CLI needed.\n\n" +
+        "Exit codes: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or config error (nothing written),\n" +
+        "3 internal error (e.g. the pack crashed; nothing written).",
+    )
+    .addOption(new Option("--stack <name>", "check one stack (stacks/Pulumi.<name>.yaml)"))
+    .addOption(
+      new Option("--all", "check every stacks/Pulumi.*.yaml (the default when --stack is not given)"),
+    )
+    .addOption(
+      new Option(
+        "--policy-config <file>",
+        "policy config JSON (CLI --policy-pack-config format); single stack only. Default: policies/config/<stack>.json if it exists",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--out <dir>",
+        "evidence directory (default reports/<stack>/); with --all, evidence goes to <dir>/<stack>/",
+      ),
+    )
+    .addOption(
+      new Option("--json", "print the evidence JSON on stdout instead of the summary (an array with --all)"),
+    )
+    .addOption(new Option("--quiet", "print only violations and the verdict"))
+    .addOption(
+      new Option(
+        "--stacks-dir <dir>",
+        "directory with Pulumi.<stack>.yaml files (and optionally its own program.ts exporting definePhiStack); default stacks/",
+      ),
+    )
+    .addOption(new Option("--pack <dir>", "policy pack directory (default policies/, built by npm ci)"))
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cli = buildCli();
+  try {
+    cli.parse(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
+      process.stderr.write("Run with --help for usage.\n");
+      return 2;
+    }
+    throw err;
+  }
+  if (cli.args.length > 0) {
+    process.stderr.write(
+      `error: unexpected argument "${cli.args[0]}". Fix: use --stack <name>. Run with --help for usage.\n`,
+    );
+    return 2;
+  }
+  return runCheck(cli.opts<CheckOptions>());
+}
+
+if (require.main === module) {
+  // Exit through process.exit so the exit hooks kill the pack and program workers.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+  void main(process.argv).then((code) => {
+    // Let stdout drain before exiting (piped output is asynchronous).
+    process.stdout.write("", () => process.exit(code));
+  });
+}

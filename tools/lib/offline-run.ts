@@ -1,0 +1,290 @@
+/**
+ * One offline policy run: the captured stack (see mock-program.ts) sent through a running pack — Configure,
+ * Analyze for every resource, AnalyzeStack — and normalised into a PolicyRun for the evidence. Secret values
+ * are redacted from every message before they enter the run.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isUndecidedAtPreviewMessage } from "../evidence/build";
+import type { Diagnostic, PolicyOutcome, PolicyRun } from "../evidence/run";
+import {
+  decodeValue,
+  encodeValue,
+  secretLeaves,
+  unknownPaths,
+  type AnalyzeResult,
+  type AnalyzerInfo,
+  type AnalyzerResourceInput,
+  type PolicyPackProcess,
+} from "./analyzer-client";
+import { REPO_ROOT, SECURE_PLACEHOLDER, type CapturedResource, type CapturedStack } from "./mock-program";
+import { flattenPolicyConfig, type LoadedPolicyConfig } from "./policy-config";
+
+const REDACTED = "[secret]";
+
+/** Progress on stderr: stack, phase, resources analyzed n/N. */
+export class Progress {
+  private readonly tty = Boolean(process.stderr.isTTY);
+  private lastLen = 0;
+  constructor(private readonly enabled: boolean) {}
+
+  line(msg: string): void {
+    if (!this.enabled) return;
+    this.clear();
+    process.stderr.write(`${msg}\n`);
+  }
+
+  /** n/N counter: rewritten in place on a TTY, a line per quarter otherwise. */
+  count(prefix: string, n: number, total: number): void {
+    if (!this.enabled) return;
+    if (this.tty) {
+      const text = `${prefix} ${n}/${total}`;
+      process.stderr.write(`\r${text}${" ".repeat(Math.max(0, this.lastLen - text.length))}`);
+      this.lastLen = text.length;
+      if (n === total) this.clear(true);
+      return;
+    }
+    const step = Math.max(1, Math.ceil(total / 4));
+    if (n === total || n % step === 0) process.stderr.write(`${prefix} ${n}/${total}\n`);
+  }
+
+  private clear(newline = false): void {
+    if (this.tty && this.lastLen > 0) {
+      process.stderr.write(newline ? "\n" : `\r${" ".repeat(this.lastLen)}\r`);
+      this.lastLen = 0;
+    }
+  }
+}
+
+function packageVersion(pkg: string): string {
+  try {
+    const file = require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] });
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces every known secret value in a message. Longest first, so overlapping values vanish whole. */
+export function redact(message: string, secrets: string[]): string {
+  let out = message;
+  for (const s of secrets) if (s !== "") out = out.split(s).join(REDACTED);
+  return out;
+}
+
+function secretsOf(captured: CapturedStack): string[] {
+  const set = new Set<string>([SECURE_PLACEHOLDER]);
+  for (const r of captured.resources) secretLeaves(r.inputs, false, set);
+  secretLeaves(captured.outputs, false, set);
+  return [...set].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+}
+
+function defaultProvider(captured: CapturedStack, r: CapturedResource): AnalyzerResourceInput["provider"] {
+  const pkg = r.type.split(":")[0];
+  if (!r.custom || pkg === "pulumi") return undefined;
+  const version = packageVersion(`@pulumi/${pkg}`);
+  const name = `default_${version.replace(/\./g, "_")}`;
+  const type = `pulumi:providers:${pkg}`;
+  return {
+    type,
+    name,
+    urn: `urn:pulumi:${captured.stack}::${captured.project}::${type}::${name}`,
+    properties: pkg === "aws" ? { region: captured.region, version } : { version },
+  };
+}
+
+/** The engine's view of a captured resource, for Analyze (inputs) or AnalyzeStack (outputs). */
+function toAnalyzerInput(captured: CapturedStack, r: CapturedResource): AnalyzerResourceInput {
+  let provider = defaultProvider(captured, r);
+  if (r.provider) {
+    const urn = r.provider.split("::").slice(0, -1).join("::");
+    const p = captured.resources.find((x) => x.urn === urn);
+    if (p) provider = { type: p.type, name: p.name, urn: p.urn, properties: p.inputs };
+  }
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    properties: encodeValue(r.inputs) as Record<string, unknown>,
+    options: {
+      protect: r.protect,
+      ignoreChanges: r.ignoreChanges,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+      additionalSecretOutputs: r.additionalSecretOutputs,
+      aliases: r.aliases,
+      parent: r.parent,
+    },
+    provider,
+    parent: r.parent,
+    dependencies: r.dependencies,
+    propertyDependencies: r.propertyDependencies,
+  };
+}
+
+/**
+ * AnalyzeStack sees resource outputs. A preview's outputs are its inputs plus what the provider computes;
+ * the mocks' plausible ids/ARNs/names stand in for the computed part (inputs keep secrets and unknowns).
+ */
+function withMockOutputs(input: AnalyzerResourceInput, r: CapturedResource): AnalyzerResourceInput {
+  const props = { ...(input.properties as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(r.outputs ?? {})) if (!(k in props) && k !== "urn") props[k] = v;
+  return { ...input, properties: props };
+}
+
+/**
+ * Configure → Analyze every resource → AnalyzeStack for one captured stack, normalised into a PolicyRun
+ * (messages redacted of every known secret value). Exported for the pack integration tests.
+ */
+export async function analyzeCaptured(
+  pack: PolicyPackProcess,
+  info: AnalyzerInfo,
+  captured: CapturedStack,
+  config: Pick<LoadedPolicyConfig, "effective">,
+  progress: Progress = new Progress(false),
+): Promise<PolicyRun> {
+  const stack = captured.stack;
+  await pack.configure(config.effective);
+  const secrets = secretsOf(captured);
+  const level = (name: string) => config.effective[name]?.enforcementLevel ?? "mandatory";
+  const resourcePolicies = info.policies.filter((p) => p.kind !== "stack" && level(p.name) !== "disabled");
+  const stackPolicies = info.policies.filter((p) => p.kind === "stack" && level(p.name) !== "disabled");
+
+  const inputs = captured.resources.map((r) => toAnalyzerInput(captured, r));
+  const results: AnalyzeResult[] = new Array(inputs.length);
+  let done = 0;
+  let next = 0;
+  progress.count(`[${stack}] analyzing resources`, 0, inputs.length);
+  const worker = async () => {
+    while (next < inputs.length) {
+      const i = next++;
+      results[i] = await pack.analyze(inputs[i]);
+      progress.count(`[${stack}] analyzing resources`, ++done, inputs.length);
+    }
+  };
+  // A few calls in flight keep the pack busy while responses are decoded here.
+  await Promise.all(Array.from({ length: Math.min(4, inputs.length) }, worker));
+
+  progress.line(`[${stack}] analyzing the stack (${inputs.length} resources)`);
+  const stackResult = await pack.analyzeStack(
+    inputs.map((input, i) => withMockOutputs(input, captured.resources[i])),
+  );
+
+  const diagnostics: Diagnostic[] = [];
+  const outcomes: PolicyOutcome[] = [];
+  const toDiag = (d: AnalyzeResult["diagnostics"][number], urn: string | undefined): Diagnostic => {
+    const message = redact(d.message, secrets);
+    const diag: Diagnostic = {
+      policyPackName: d.policyPackName,
+      policyPackVersion: d.policyPackVersion,
+      policyName: d.policyName,
+      message,
+      enforcementLevel: d.enforcementLevel,
+    };
+    if (d.severity) diag.severity = d.severity;
+    if (urn) diag.urn = urn;
+    if (/can't run .* during preview/.test(message) || isUndecidedAtPreviewMessage(message)) {
+      diag.undecidedAtPreview = true;
+    }
+    return diag;
+  };
+  const outcome = (
+    urn: string | undefined,
+    result: AnalyzeResult,
+    policies: typeof resourcePolicies,
+    diags: Diagnostic[],
+  ): PolicyOutcome => {
+    const violated = new Set(diags.filter((d) => !d.undecidedAtPreview).map((d) => d.policyName));
+    const mentioned = new Set(diags.map((d) => d.policyName));
+    const notApplicable = result.notApplicable
+      .filter((n) => !mentioned.has(n.policyName))
+      .map((n) => ({ policyName: n.policyName, reason: redact(n.reason, secrets) }));
+    const na = new Set(notApplicable.map((n) => n.policyName));
+    const o: PolicyOutcome = {
+      policyPackName: info.name,
+      passed: policies.map((p) => p.name).filter((n) => !mentioned.has(n) && !na.has(n)),
+      failed: [...violated].sort(),
+      notApplicable,
+    };
+    if (urn) o.urn = urn;
+    return o;
+  };
+
+  captured.resources.forEach((r, i) => {
+    const diags = results[i].diagnostics.map((d) => toDiag(d, d.urn || r.urn));
+    diagnostics.push(...diags);
+    outcomes.push(
+      outcome(
+        r.urn,
+        results[i],
+        resourcePolicies,
+        diags.filter((d) => d.urn === r.urn),
+      ),
+    );
+  });
+  const stackDiags = stackResult.diagnostics.map((d) => toDiag(d, d.urn || undefined));
+  diagnostics.push(...stackDiags);
+  // Stack policies that reported nothing anywhere passed (filed under the stack); a stack policy that
+  // reported on some resource is failed there, and on nothing else.
+  outcomes.push(outcome(undefined, stackResult, stackPolicies, stackDiags));
+
+  const unknownInputs: Record<string, string[]> = {};
+  for (const r of captured.resources) {
+    const paths = unknownPaths(decodeValue(r.inputs));
+    if (paths.length > 0) unknownInputs[r.urn] = paths;
+  }
+
+  return {
+    source: "offline",
+    operation: "preview",
+    project: captured.project,
+    stack,
+    timestamp: new Date().toISOString(),
+    gitCommit: gitCommit(),
+    packs: [
+      {
+        name: info.name,
+        version: info.version,
+        policies: info.policies.map((p) => ({
+          name: p.name,
+          description: p.description,
+          enforcementLevel: level(p.name),
+          severity: p.severity,
+          remediationSteps: p.remediationSteps || undefined,
+          tags: p.tags,
+          framework: p.framework,
+          kind: p.kind === "unknown" ? undefined : p.kind,
+        })),
+      },
+    ],
+    policyConfig: { [info.name]: flattenPolicyConfig(config.effective) },
+    resources: captured.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name })),
+    diagnostics,
+    outcomes,
+    unknownInputs,
+    toolVersions: {
+      node: process.version,
+      "phi-channels": rootVersion(),
+      "@pulumi/pulumi": packageVersion("@pulumi/pulumi"),
+      "@pulumi/policy": packageVersion("@pulumi/policy"),
+      "@pulumi/aws": packageVersion("@pulumi/aws"),
+      "phi-channels check": "offline (mock runtime, preview)",
+    },
+    programFile: path.relative(REPO_ROOT, captured.program).split(path.sep).join("/"),
+  };
+}
+
+function rootVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
+}
