@@ -129,11 +129,14 @@ describe("phi-ingress-allowlisted-ports", () => {
     ).rejects.toThrow(/invalid config/);
   });
 
-  it("fails closed on entries the parser refuses (all/*)", async () => {
-    await expect(
-      runResource(policy, SG, inline("tcp", 443, 443), { allowedIngress: ["all/*"] }),
-    ).rejects.toThrow(/cannot be allowlisted/);
-  });
+  it.each(["all/*", "ALL/*", "tcp/65536", "tcp/443-70000"])(
+    "the config schema refuses %s, as the parser does",
+    async (entry) => {
+      await expect(
+        runResource(policy, SG, inline("tcp", 443, 443), { allowedIngress: [entry] }),
+      ).rejects.toThrow(/invalid config/);
+    },
+  );
 
   it("port 22 with an unknown source is still mandatory", async () => {
     const v = await runResource(policy, SG, {

@@ -21,8 +21,11 @@ export class AllowlistSyntaxError extends Error {
   }
 }
 
-/** Pattern the config schema uses too, so the CLI rejects the same strings this parser does. */
-export const ALLOWLIST_ENTRY_PATTERN = "^[A-Za-z0-9]+/(\\*|[0-9]{1,5}(-[0-9]{1,5})?)$";
+/** A port 0-65535 as a regular expression, so JSON-schema validation rejects 65536 and up. */
+const PORT = "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})";
+
+/** Pattern the config schema uses too, so the CLI rejects the same strings this parser does (`all` included). */
+export const ALLOWLIST_ENTRY_PATTERN = `^(?![Aa][Ll][Ll]/)[A-Za-z0-9]+/(\\*|${PORT}(-${PORT})?)$`;
 
 export function parseAllowlistEntry(text: string): AllowlistEntry {
   const m = /^([A-Za-z0-9]+)\/(\*|(\d{1,5})(?:-(\d{1,5}))?)$/.exec(text);
