@@ -95,9 +95,12 @@ export function checkGrant(
     };
   }
   const opened = `${label}/${formatRange(range)}`;
+  const wholeRange =
+    uncovered.length === 1 && uncovered[0].from === range.from && uncovered[0].to === range.to;
+  if (wholeRange) return { allowed: false, reason: `${opened} is not allowlisted` };
   return {
     allowed: false,
-    reason: `${opened} opens ${uncovered.map((r) => `${label}/${formatRange(r)}`).join(", ")} which ${uncovered.length === 1 && uncovered[0].from === uncovered[0].to ? "is" : "are"} not allowlisted`,
+    reason: `${opened} includes ${uncovered.map((r) => `${label}/${formatRange(r)}`).join(", ")}, not allowlisted`,
   };
 }
 
