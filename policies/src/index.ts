@@ -1,4 +1,5 @@
 /** Pack entry point (compiled to bin/index.js, started by the CLI's run-policy-pack). */
+import "./deserialize-cache";
 import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 

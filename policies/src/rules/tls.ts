@@ -189,7 +189,18 @@ export function assessTlsPolicyEntry(entry: TlsPolicyEntry, minimumTlsVersion: T
 }
 
 /** Strong names in a table for a floor, TLS 1.3-only first, otherwise in table order. */
+// The tables are static, so each (table, floor) list is computed once, not on every listener analysed.
+const strongNamesCache = new WeakMap<PolicyTable, Map<TlsVersion, readonly string[]>>();
+
 function strongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[] {
+  let perFloor = strongNamesCache.get(table);
+  if (!perFloor) strongNamesCache.set(table, (perFloor = new Map()));
+  let names = perFloor.get(minimumTlsVersion);
+  if (!names) perFloor.set(minimumTlsVersion, (names = computeStrongNames(table, minimumTlsVersion)));
+  return [...names];
+}
+
+function computeStrongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[] {
   const strong = Object.entries(table).filter(
     ([, e]) => assessTlsPolicyEntry(e, minimumTlsVersion).length === 0,
   );
