@@ -6,17 +6,21 @@
 import hipaa from "../../policies/src/data/hipaa.json";
 import { controlOf } from "../../policies/src/framework";
 import { CHECKED_AT_UP } from "../../policies/src/policy-kit";
+import { readExemptions } from "../../policies/src/exemptions";
+import { parseExemptionNote, statusOn, utcDay } from "../../policies/src/exemptions-format";
 import { canonicalJson, compareStrings, sha256Hex, sortKeys } from "./canonical";
 import {
   type ControlId,
   type ControlSummary,
   EVIDENCE_SCHEMA_VERSION,
   type Evidence,
+  type ExemptionEvidence,
   HIPAA_PACK,
   type HipaaMapping,
   type PolicyEvidence,
   type PolicyResult,
   type ResourceEvidence,
+  type ResultExemption,
   type ResultStatus,
 } from "./model";
 import type { Diagnostic, EnforcementLevel, PolicyInfo, PolicyRun } from "./run";
@@ -47,6 +51,94 @@ export function hipaaMapping(reference: string | undefined): HipaaMapping | unde
   const spec =
     Object.values(hipaa.implementationSpecifications).find((s) => s.reference === reference) ?? standard;
   return { control, controlReference: standard.reference, reference, specification: spec.specification };
+}
+
+/** The exemption a finding of our pack was reported under, read from the pack's note (one format, one parser). */
+export function exemptionOf(d: Pick<Diagnostic, "policyPackName" | "message">): ResultExemption | undefined {
+  if (d.policyPackName !== HIPAA_PACK) return undefined;
+  const note = parseExemptionNote(d.message);
+  if (!note) return undefined;
+  return {
+    ticket: note.ticket,
+    reason: note.reason,
+    approvedBy: note.approvedBy,
+    expires: note.expires,
+    status: note.status,
+  };
+}
+
+const exemptionKey = (
+  policy: string,
+  e: Pick<ResultExemption, "ticket" | "reason" | "approvedBy" | "expires">,
+) => [policy, e.ticket, e.reason, e.approvedBy, e.expires].join("\u0000");
+
+/**
+ * Our pack's exemptions: those declared in the recorded policy config, merged with those findings were
+ * reported under (matched on policy, ticket, reason, approver and expiry).
+ */
+function collectExemptions(
+  run: PolicyRun,
+  applied: Array<{ policy: string; urn: string; exemption: ResultExemption }>,
+): ExemptionEvidence[] {
+  const day = utcDay(new Date(run.timestamp));
+  const out: ExemptionEvidence[] = [];
+  const byKey = new Map<string, ExemptionEvidence[]>();
+  const config = (run.policyConfig[HIPAA_PACK] ?? {}) as Record<string, unknown>;
+  for (const policy of Object.keys(config).sort(compareStrings)) {
+    const pc = config[policy];
+    if (!pc || typeof pc !== "object" || !("exemptions" in pc)) continue;
+    for (const c of readExemptions(pc as Record<string, unknown>).exemptions) {
+      const e = c.exemption as unknown as Record<string, unknown>;
+      const str = (k: string) => (typeof e[k] === "string" ? (e[k] as string) : "");
+      const entry: ExemptionEvidence = {
+        policyPack: HIPAA_PACK,
+        policy,
+        resource: str("resource"),
+        ticket: str("ticket"),
+        reason: str("reason"),
+        approvedBy: str("approvedBy"),
+        expires: str("expires"),
+        status: c.problems.length > 0 ? "invalid" : statusOn(str("expires"), day),
+        appliedTo: [],
+      };
+      if (c.problems.length > 0) entry.problems = [...c.problems];
+      out.push(entry);
+      const k = exemptionKey(policy, entry);
+      byKey.set(k, [...(byKey.get(k) ?? []), entry]);
+    }
+  }
+  for (const a of applied) {
+    const k = exemptionKey(a.policy, a.exemption);
+    let entries = byKey.get(k);
+    if (!entries) {
+      const entry: ExemptionEvidence = {
+        policyPack: HIPAA_PACK,
+        policy: a.policy,
+        ticket: a.exemption.ticket,
+        reason: a.exemption.reason,
+        approvedBy: a.exemption.approvedBy,
+        expires: a.exemption.expires,
+        status: a.exemption.status,
+        appliedTo: [],
+      };
+      out.push(entry);
+      entries = [entry];
+      byKey.set(k, entries);
+    }
+    for (const entry of entries) {
+      // What the pack applied is authoritative (its clock decided, not the run's timestamp).
+      if (entry.status !== "invalid") entry.status = a.exemption.status;
+      if (!entry.appliedTo.includes(a.urn)) entry.appliedTo.push(a.urn);
+    }
+  }
+  for (const e of out) e.appliedTo.sort(compareStrings);
+  return out.sort(
+    (a, b) =>
+      compareStrings(a.policy, b.policy) ||
+      compareStrings(a.ticket, b.ticket) ||
+      compareStrings(a.resource ?? "", b.resource ?? "") ||
+      compareStrings(a.expires, b.expires),
+  );
 }
 
 const key = (pack: string, policy: string, urn: string) => `${pack}\u0000${policy}\u0000${urn}`;
@@ -134,6 +226,7 @@ export function buildEvidence(run: PolicyRun): Evidence {
       ? hipaaMapping(infos.get(policyKey(pack, policy))?.info.framework?.reference)
       : undefined;
 
+  const applied: Array<{ policy: string; urn: string; exemption: ResultExemption }> = [];
   for (const c of cells.values()) {
     const info = infos.get(policyKey(c.pack, c.policy))!.info;
     const result: PolicyResult = { policyPack: c.pack, policy: c.policy, status: "passed" };
@@ -159,6 +252,14 @@ export function buildEvidence(run: PolicyRun): Evidence {
       result.message =
         messages.length > 0 ? messages.join("\n") : "the policy reported a violation without a message";
       if (info.remediationSteps) result.remediation = info.remediationSteps;
+      const exempted = [...findings]
+        .sort((a, b) => compareStrings(a.message, b.message))
+        .map(exemptionOf)
+        .find((e) => e !== undefined);
+      if (exempted) {
+        result.exemption = exempted;
+        applied.push({ policy: c.policy, urn: c.urn, exemption: exempted });
+      }
     }
     const mapping = mappingOf(c.pack, c.policy);
     if (mapping) result.hipaa = mapping;
@@ -266,5 +367,6 @@ export function buildEvidence(run: PolicyRun): Evidence {
     controls,
     policies,
     resources: sortedResources,
+    exemptions: collectExemptions(run, applied),
   };
 }

@@ -35,10 +35,12 @@ export function policyInfoOf(p: PolicyLike): PolicyInfo {
     ...(p.remediationSteps ? { remediationSteps: p.remediationSteps } : {}),
     ...(p.tags ? { tags: [...p.tags] } : {}),
     ...(p.framework ? { framework: { ...p.framework } } : {}),
-    ...(p.validateStack
-      ? { kind: "stack" as const }
-      : p.validateResource
-        ? { kind: "resource" as const }
+    // Resource first, as @pulumi/policy's GetAnalyzerInfo does: every policy of our pack also has a
+    // validateStack, which checks its exemptions (policies/src/exemptions.ts).
+    ...(p.validateResource
+      ? { kind: "resource" as const }
+      : p.validateStack
+        ? { kind: "stack" as const }
         : {}),
   };
 }

@@ -106,6 +106,30 @@ export function renderMarkdown(evidence: Evidence): string {
     );
   }
 
+  out.push("## Exemptions", "");
+  if (evidence.exemptions.length === 0) out.push("None declared or applied.", "");
+  else {
+    out.push(
+      "Accepted violations of this pack, from the policy config: reported as advisory until they expire, " +
+        "at the policy's level afterwards; invalid ones exempt nothing.",
+      "",
+      ...table(
+        ["Status", "Policy", "Resource", "Reason", "Ticket", "Approved by", "Until (UTC)", "Applied to"],
+        evidence.exemptions.map((e) => [
+          e.status === "invalid" ? `invalid: ${(e.problems ?? []).join("; ")}` : e.status,
+          code(e.policy),
+          e.resource !== undefined ? code(e.resource) : "not recorded",
+          e.reason,
+          e.ticket,
+          e.approvedBy,
+          e.expires,
+          e.appliedTo.length > 0 ? e.appliedTo.map(code).join("\n") : "no finding",
+        ]),
+      ),
+      "",
+    );
+  }
+
   out.push("## Controls (45 CFR §164.312)", "");
   out.push(
     ...table(

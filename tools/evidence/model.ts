@@ -37,6 +37,38 @@ export interface PolicyResult {
   /** For not-applicable results: why the policy did not apply. */
   reason?: string;
   hipaa?: HipaaMapping;
+  /** For failed and undecided results the pack reported under an exemption (advisory while active). */
+  exemption?: ResultExemption;
+}
+
+/** The exemption a finding was reported under, as the pack's note states it (policies/src/exemptions-format.ts). */
+export interface ResultExemption {
+  ticket: string;
+  reason: string;
+  approvedBy: string;
+  /** Last day in effect (UTC), YYYY-MM-DD. */
+  expires: string;
+  status: "active" | "expired";
+}
+
+/**
+ * One exemption of our pack: declared in the policy config (`resource` set) and/or seen on findings.
+ * `status` is what the pack applied; for exemptions no finding carried, it is judged on the run's UTC day.
+ */
+export interface ExemptionEvidence {
+  policyPack: string;
+  policy: string;
+  /** The declared resource name or URN pattern; absent when only seen on findings (no config recorded). */
+  resource?: string;
+  ticket: string;
+  reason: string;
+  approvedBy: string;
+  expires: string;
+  status: "active" | "expired" | "invalid";
+  /** Why an invalid exemption exempts nothing. */
+  problems?: string[];
+  /** URNs of the results reported under it, sorted. */
+  appliedTo: string[];
 }
 
 export interface ResourceEvidence {
@@ -117,4 +149,6 @@ export interface Evidence {
   controls: ControlSummary[];
   policies: PolicyEvidence[];
   resources: ResourceEvidence[];
+  /** Every exemption of our pack (declared or applied), sorted by policy, ticket, resource. */
+  exemptions: ExemptionEvidence[];
 }

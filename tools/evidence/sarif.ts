@@ -9,9 +9,11 @@
  * - Location: the stack program file (evidence.metadata.programFile, "Pulumi.yaml" when unknown); the
  *   resource URN is the logical location.
  * - `partialFingerprints` hash pack + policy + URN, so the same finding keeps its alert across runs.
+ * - A finding under an exemption in effect carries an external, accepted suppression with who, why and
+ *   until when; once expired it is an ordinary (unsuppressed) result again.
  */
 import { compareStrings, sha256Hex } from "./canonical";
-import type { Evidence, PolicyEvidence, PolicyResult } from "./model";
+import type { Evidence, PolicyEvidence, PolicyResult, ResultExemption } from "./model";
 import type { EnforcementLevel } from "./run";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -31,6 +33,11 @@ function levelOf(level: EnforcementLevel): SarifLevel {
 
 /** GitHub's `security-severity` (0–10) from a policy's severity. */
 const SECURITY_SEVERITY: Record<string, string> = { low: "3.0", medium: "5.5", high: "8.0", critical: "9.5" };
+
+/** Who, why and until when, for a SARIF suppression. */
+export function exemptionJustification(e: ResultExemption): string {
+  return `${e.reason} (${e.ticket}, approved by ${e.approvedBy}, until ${e.expires})`;
+}
 
 export const ruleId = (pack: string, policy: string) => `${pack}/${policy}`;
 
@@ -104,12 +111,31 @@ export function renderSarif(evidence: Evidence): string {
           partialFingerprints: {
             "policyFinding/v1": findingFingerprint(r.policyPack, r.policy, resource.urn),
           },
+          // An exemption in effect is an accepted, externally approved suppression; an expired one is not.
+          ...(r.exemption?.status === "active"
+            ? {
+                suppressions: [
+                  {
+                    kind: "external",
+                    status: "accepted",
+                    justification: exemptionJustification(r.exemption),
+                  },
+                ],
+              }
+            : {}),
           properties: {
             status: r.status,
             enforcementLevel: r.enforcementLevel ?? "mandatory",
             resourceUrn: resource.urn,
             resourceType: resource.type,
             ...(r.hipaa ? { hipaaReference: r.hipaa.reference, hipaaControl: r.hipaa.controlReference } : {}),
+            ...(r.exemption
+              ? {
+                  exemptionStatus: r.exemption.status,
+                  exemptionTicket: r.exemption.ticket,
+                  exemptionExpires: r.exemption.expires,
+                }
+              : {}),
           },
         };
       }),

@@ -241,3 +241,45 @@ describe("phi-audit-log-bucket-immutable", () => {
     expect(v.text.replace(/urn:[^\n ]*/g, "")).not.toContain("sentinel-bucket-77");
   });
 });
+
+describe("phi-audit-log-bucket-immutable: deletion (forceDestroy, protect)", () => {
+  const TAG = { "phi-channels:data-classification": "audit-log" };
+
+  it.each(["tags", "tagsAll"])(
+    "blocks forceDestroy on a bucket %s-classified as audit-log even when nothing delivers to it yet",
+    async (key) => {
+      for (const type of ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]) {
+        const ok = await runStack(policy, logBucket("phi-logs", { type, bucket: { [key]: TAG } }));
+        expect(ok.diagnostics).toEqual([]);
+        expect(ok.notApplicable).toEqual([]);
+        const v = await runStack(
+          policy,
+          logBucket("phi-logs", { type, bucket: { [key]: TAG, forceDestroy: true } }),
+        );
+        expect(v.mandatory).toHaveLength(1);
+        expect(v.mandatory[0].message).toMatch(/forceDestroy is true/);
+        expect(v.mandatory[0].urn).toContain("phi-logs");
+      }
+    },
+  );
+
+  it("an untagged bucket nothing delivers to is not an audit-log bucket", async () => {
+    const v = await runStack(
+      policy,
+      logBucket("scratch", { bucket: { forceDestroy: true, tags: { team: "x" } } }),
+    );
+    expect(v.diagnostics).toEqual([]);
+    expect(v.notApplicable).toHaveLength(1);
+  });
+
+  it("does not require protect by default; requireProtect blocks an unprotected audit-log bucket", async () => {
+    const specs = [...logBucket("phi-logs"), alb("phi-logs")];
+    expect((await runStack(policy, specs)).diagnostics).toEqual([]);
+    const v = await runStack(policy, specs, { requireProtect: true });
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.mandatory[0].message).toMatch(/not protected \(requireProtect is set\)/);
+    expect(v.mandatory[0].urn).toContain("phi-logs");
+    const protectedSpecs = specs.map((s) => (s.name === "phi-logs" ? { ...s, protect: true } : s));
+    expect((await runStack(policy, protectedSpecs, { requireProtect: true })).diagnostics).toEqual([]);
+  });
+});

@@ -1,8 +1,17 @@
-import type { PolicyConfigSchema, StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { hipaaFramework } from "../framework";
 import { DEFAULT_MINIMUM_RETENTION_DAYS } from "../rules";
-import { configWithDefaults, Findings, StackIndex } from "../policy-kit";
-import { assessAuditBucket, BucketIndex, logReferences } from "../audit-buckets";
+import {
+  configWithDefaults,
+  field,
+  Findings,
+  objectField,
+  outputs,
+  sameText,
+  StackIndex,
+  UNKNOWN,
+} from "../policy-kit";
+import { assessAuditBucket, BUCKET_TYPES, BucketIndex, logReferences } from "../audit-buckets";
 
 /** S3 bucket names as AWS allows them (3-63 chars, lowercase, digits, dots, hyphens). */
 export const BUCKET_NAME_PATTERN = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
@@ -25,12 +34,34 @@ export const auditLogBucketImmutableConfigSchema = {
         "Names of audit-log buckets managed outside this stack (verified there); references to them are accepted.",
       default: [],
     },
+    requireProtect: {
+      type: "boolean",
+      description:
+        "Also require Pulumi's `protect` option on every audit-log bucket (then `pulumi destroy` fails until it is unprotected). Default false: the pack cannot see `retainOnDelete`, and object lock in COMPLIANCE mode without forceDestroy already keeps the logs (docs/destroy.md).",
+      default: false,
+    },
   },
 } satisfies PolicyConfigSchema;
 
 export interface AuditLogBucketImmutableConfig {
   minimumRetentionDays: number;
   externalLogBuckets: string[];
+  requireProtect: boolean;
+}
+
+/** The tag ImmutableLogBucket (components/tags.ts) puts on its bucket; a bucket carrying it is an audit-log bucket even before anything delivers to it. */
+export const DATA_CLASSIFICATION_TAG = "phi-channels:data-classification";
+export const AUDIT_LOG_CLASSIFICATION = "audit-log";
+
+/** True when the bucket's tags (or tagsAll) classify it as an audit-log bucket. */
+export function taggedAsAuditLog(bucket: PolicyResource): boolean {
+  const o = outputs(bucket);
+  for (const key of ["tags", "tagsAll"]) {
+    const tags = objectField(o, key);
+    if (tags && tags !== UNKNOWN && sameText(field(tags, DATA_CLASSIFICATION_TAG), AUDIT_LOG_CLASSIFICATION))
+      return true;
+  }
+  return false;
 }
 
 const DESCRIPTION =
@@ -52,9 +83,12 @@ export const auditLogBucketImmutable: StackValidationPolicy = {
     );
     const stack = new StackIndex(args.resources);
     const refs = logReferences(stack);
-    if (refs.length === 0) args.notApplicable("no audit-log deliveries to S3 in this stack");
+    const tagged = stack.ofTypes([...BUCKET_TYPES]).filter(taggedAsAuditLog);
+    if (refs.length === 0 && tagged.length === 0)
+      args.notApplicable("no audit-log deliveries to S3 and no bucket tagged as audit-log in this stack");
     const buckets = new BucketIndex(stack);
     const audited = new Map<string, { bucket: (typeof args.resources)[number]; sources: number }>();
+    for (const b of tagged) audited.set(b.urn, { bucket: b, sources: 0 });
     for (const ref of refs) {
       const r = buckets.resolve(ref, config.externalLogBuckets);
       const f = new Findings();
@@ -75,6 +109,11 @@ export const auditLogBucketImmutable: StackValidationPolicy = {
       const a = assessAuditBucket(bucket, buckets, config.minimumRetentionDays);
       const f = new Findings();
       for (const p of a.problems) f.violation(`audit-log bucket ${p}`);
+      // The analyzer protocol carries `protect` but not `retainOnDelete`, so only protect can be required.
+      if (config.requireProtect && bucket.opts?.protect !== true)
+        f.violation(
+          "audit-log bucket is not protected (requireProtect is set): add the `protect: true` resource option",
+        );
       for (const u of a.unknown) f.unknown(u, "audit-log bucket requirement");
       f.report(reportViolation, DESCRIPTION, bucket.urn);
     }

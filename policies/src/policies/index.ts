@@ -16,9 +16,11 @@ import { subnetPrivate, subnetPrivateConfigSchema } from "./subnet-private";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { certificateKeyStrength } from "./certificate-key-strength";
 import { lbDeletionProtection } from "./lb-deletion-protection";
+import { withExemptions } from "../exemptions";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
+/** Every policy takes exemptions (reason, ticket, approver, expiry) in its own config: see ../exemptions.ts. */
 export const policies: PackPolicy[] = [
   ingressAllowlistedPorts,
   ingressPrivateSources,
@@ -33,7 +35,7 @@ export const policies: PackPolicy[] = [
   kmsKeyRotation,
   certificateKeyStrength,
   lbDeletionProtection,
-];
+].map((p) => withExemptions<PackPolicy>(p));
 
 /** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */
 export const configSchemas: Readonly<Record<string, PolicyConfigSchema>> = Object.fromEntries(

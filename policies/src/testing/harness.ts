@@ -190,6 +190,8 @@ export interface StackResourceSpec {
   name: string;
   props: Record<string, unknown>;
   deps?: Record<string, string[]>;
+  /** The `protect` resource option (default false). */
+  protect?: boolean;
 }
 
 export function urnOf(type: string, name: string): string {
@@ -217,7 +219,7 @@ export async function runStack(
       urn: urnOf(s.type, s.name),
       props: proxy.unknownCheckingProxy(deserialize(s.props) as Record<string, unknown>),
       opts: {
-        protect: false,
+        protect: s.protect ?? false,
         ignoreChanges: [],
         aliases: [],
         customTimeouts: {},
