@@ -55,6 +55,18 @@ describe("renderMarkdown", () => {
     expect(md).toContain("| claims-https (aws:lb/listener:Listener) | sslPolicy |");
   });
 
+  it("keeps not-applicable results out of the control tables but says how many were omitted", () => {
+    const a1 = md.slice(md.indexOf("### §164.312(a)(1)"), md.indexOf("### §164.312(b)"));
+    expect(a1).toContain("1 not-applicable result(s) omitted here; they are listed in evidence.json.");
+    expect(a1).not.toContain("not-applicable |");
+    expect(a1).not.toContain("opens no ingress");
+    const json = evidence.resources.flatMap((r) => r.results).filter((r) => r.status === "not-applicable");
+    expect(json.map((r) => r.policy).sort()).toEqual([
+      "phi-ingress-allowlisted-ports",
+      "phi-tls-listeners-only",
+    ]);
+  });
+
   it("escapes table cells", () => {
     expect(cell("a | b\nc")).toBe("a \\| b<br>c");
     expect(cell("C:\\x|y")).toBe("C:\\\\x\\|y");

@@ -157,7 +157,17 @@ export function renderMarkdown(evidence: Evidence): string {
   for (const c of evidence.controls) {
     out.push(`### ${c.reference} ${c.specification}`, "");
     out.push(`Policies: ${c.policies.length > 0 ? c.policies.map(code).join(", ") : "none"}.`, "");
-    const mine = rows(evidence, (r) => r.hipaa?.control === c.control);
+    // Not-applicable results (resource types a policy does not cover) are counted in the summary and
+    // listed in evidence.json; as rows they would bury the results an auditor reads.
+    const inControl = (r: PolicyResult) => r.hipaa?.control === c.control;
+    const mine = rows(evidence, (r) => inControl(r) && r.status !== "not-applicable");
+    const notApplicable = rows(evidence, (r) => inControl(r) && r.status === "not-applicable").length;
+    if (notApplicable > 0) {
+      out.push(
+        `${notApplicable} not-applicable result(s) omitted here; they are listed in evidence.json.`,
+        "",
+      );
+    }
     if (mine.length === 0) {
       out.push("No results.", "");
       continue;
