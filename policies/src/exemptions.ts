@@ -42,6 +42,7 @@ import {
   TICKET_PATTERN,
   utcDay,
 } from "./exemptions-format";
+import { withoutStackTrace } from "./not-applicable";
 
 export const EXEMPTIONS_OPTION = "exemptions";
 export const ALLOW_BROAD_OPTION = "allowBroadExemptions";
@@ -381,7 +382,11 @@ function wrapResourceValidation(v: ResourceValidation, description: string): Res
   return (args: ResourceValidationArgs, report: ReportViolation) => {
     const config = configOf(args);
     const { exemptions } = readExemptions(config);
-    const inner = { ...args, getConfig: <T extends object>() => ownConfig(config) as T };
+    const inner = {
+      ...args,
+      notApplicable: withoutStackTrace(args.notApplicable),
+      getConfig: <T extends object>() => ownConfig(config) as T,
+    };
     if (exemptions.length === 0) return v(inner, report);
     const day = today();
     const self = { urn: args.urn, name: args.name };
@@ -416,7 +421,11 @@ export function withExemptions<P extends PackPolicy>(policy: P): P {
     if (!innerStack) return;
     const { exemptions } = readExemptions(config);
     const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
-    const inner = { ...args, getConfig: <T extends object>() => ownConfig(config) as T };
+    const inner = {
+      ...args,
+      notApplicable: withoutStackTrace(args.notApplicable),
+      getConfig: <T extends object>() => ownConfig(config) as T,
+    };
     const reporter =
       exemptions.length === 0
         ? report
