@@ -17,7 +17,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { parseOrExitCode } from "./lib/cli";
 import {
   encodeProperties,
   startPolicyPack,
@@ -700,22 +701,8 @@ function unavailable(metric: string, reason: string): Row {
 
 async function main(argv: string[]): Promise<number> {
   const cli = buildCli();
-  try {
-    cli.parse(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
-      process.stderr.write("Run with --help for usage.\n");
-      return 2;
-    }
-    throw err;
-  }
-  if (cli.args.length > 0) {
-    process.stderr.write(
-      `error: unexpected argument "${cli.args[0]}". Fix: options only, e.g. --starts 7. Run with --help for usage.\n`,
-    );
-    return 2;
-  }
+  const stop = parseOrExitCode(cli, argv, "options only, e.g. --starts 7");
+  if (stop !== undefined) return stop;
   const opts = cli.opts<BenchOptions>();
   const packDir = path.resolve(opts.pack);
   if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {

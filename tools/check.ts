@@ -7,7 +7,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
+import { parseOrExitCode } from "./lib/cli";
 import { startPolicyPack, type PolicyPackProcess } from "./lib/analyzer-client";
 import {
   DEFAULT_STACKS_DIR,
@@ -319,22 +320,8 @@ export function buildCli(): Command {
 
 async function main(argv: string[]): Promise<number> {
   const cli = buildCli();
-  try {
-    cli.parse(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return 0;
-      process.stderr.write("Run with --help for usage.\n");
-      return 2;
-    }
-    throw err;
-  }
-  if (cli.args.length > 0) {
-    process.stderr.write(
-      `error: unexpected argument "${cli.args[0]}". Fix: use --stack <name>. Run with --help for usage.\n`,
-    );
-    return 2;
-  }
+  const stop = parseOrExitCode(cli, argv, "use --stack <name>");
+  if (stop !== undefined) return stop;
   return runCheck(cli.opts<CheckOptions>());
 }
 

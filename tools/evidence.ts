@@ -9,7 +9,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
+import { parseOrExitCode } from "./lib/cli";
 import YAML from "yaml";
 import {
   buildEvidence,
@@ -141,7 +142,9 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  let opts: {
+  const stop = parseOrExitCode(program, argv, "options only, e.g. --event-log events.ndjson", "user");
+  if (stop !== undefined) return stop;
+  const opts = program.opts<{
     eventLog: string;
     out?: string;
     operation?: "preview" | "update";
@@ -149,16 +152,7 @@ export async function main(argv: string[]): Promise<number> {
     program?: string;
     gitCommit?: string;
     quiet?: boolean;
-  };
-  try {
-    program.parse(argv, { from: "user" });
-    opts = program.opts();
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : 2;
-    }
-    throw e;
-  }
+  }>();
   const quiet = opts.quiet === true;
   try {
     if (opts.gitCommit !== undefined && !/^[0-9a-f]{7,64}$/.test(opts.gitCommit)) {
