@@ -18,7 +18,8 @@ export class PhiConfigError extends Error {
   }
 }
 
-function formatValue(value: unknown): string {
+/** How error messages show a (non-secret) value: JSON where possible, `(unset)` for undefined. */
+export function formatValue(value: unknown): string {
   if (value === undefined) return "(unset)";
   try {
     return JSON.stringify(value) ?? String(value);

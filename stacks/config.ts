@@ -14,6 +14,7 @@ import {
   strongElbSecurityPolicies,
 } from "../policies/src/rules";
 import type { ChannelSource, PhiChannelArgs } from "../components/PhiChannel";
+import { formatValue } from "../components/errors";
 
 /** The config namespace (Pulumi project name). */
 export const CONFIG_NAMESPACE = "phi-channels";
@@ -29,15 +30,6 @@ export class StackConfigError extends Error {
   ) {
     super(`${key} = ${secret ? "[secret]" : formatValue(value)} ${problem}. Fix: ${fix}`);
     this.name = "StackConfigError";
-  }
-}
-
-function formatValue(value: unknown): string {
-  if (value === undefined) return "(unset)";
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
   }
 }
 
