@@ -51,6 +51,17 @@ export interface UnknownGrant {
   path: string;
 }
 
+/**
+ * A known value where rules belong but of the wrong shape (`ingress: 0`, an element that is a string or
+ * a list). Known, so it is a violation (fail closed), never "not known at preview".
+ */
+export interface MalformedGrant {
+  malformed: true;
+  path: string;
+}
+
+export type GrantEntry = Grant | UnknownGrant | MalformedGrant;
+
 function at(base: string, key: string | number): string {
   if (typeof key === "number") return `${base}[${key}]`;
   return base ? `${base}.${key}` : key;
@@ -78,13 +89,15 @@ function referencePeers(obj: unknown, base: string, keys: string[], peers: Peer[
 }
 
 /** Inline rules of SecurityGroup / DefaultSecurityGroup (`ingress` / `egress` lists). */
-function inlineGrants(props: Record<string, unknown>, direction: Direction): (Grant | UnknownGrant)[] {
+function inlineGrants(props: Record<string, unknown>, direction: Direction): GrantEntry[] {
   const list = listField(props, direction);
   if (list === UNKNOWN) return [{ unknown: true, path: direction }];
-  if (list === "invalid") return [{ unknown: true, path: direction }];
-  return list.map((rule, i): Grant | UnknownGrant => {
+  if (list === "invalid") return [{ malformed: true, path: direction }];
+  return list.map((rule, i): GrantEntry => {
     const base = at(direction, i);
-    if (rule === UNKNOWN || rule === null || typeof rule !== "object") return { unknown: true, path: base };
+    if (rule === UNKNOWN) return { unknown: true, path: base };
+    if (rule === null || typeof rule !== "object" || Array.isArray(rule))
+      return { malformed: true, path: base };
     const peers: Peer[] = [];
     cidrPeers(rule, base, "cidrBlocks", peers);
     cidrPeers(rule, base, "ipv6CidrBlocks", peers);
@@ -105,7 +118,7 @@ function inlineGrants(props: Record<string, unknown>, direction: Direction): (Gr
  * The grants a resource writes, or undefined when the type writes none. Elements are either grants or
  * markers for a grant that is entirely unknown at preview.
  */
-export function grantsOf(type: string, props: unknown): (Grant | UnknownGrant)[] | undefined {
+export function grantsOf(type: string, props: unknown): GrantEntry[] | undefined {
   const p = rawProps(props);
   switch (type) {
     case SECURITY_GROUP:
@@ -158,8 +171,19 @@ export function grantsOf(type: string, props: unknown): (Grant | UnknownGrant)[]
   }
 }
 
-export function isUnknownGrant(g: Grant | UnknownGrant): g is UnknownGrant {
+export function isUnknownGrant(g: GrantEntry): g is UnknownGrant {
   return (g as UnknownGrant).unknown === true;
+}
+
+export function isMalformedGrant(g: GrantEntry): g is MalformedGrant {
+  return (g as MalformedGrant).malformed === true;
+}
+
+/** The violation message for a malformed grant (names the field, never its value). */
+export function malformedGrantMessage(g: MalformedGrant, direction: Direction): string {
+  return g.path === direction
+    ? `${g.path} is not a list of ${direction} rules`
+    : `${g.path} is not a security-group ${direction} rule object`;
 }
 
 /** `ingress[1]` or `the rule` for whole-resource rules, for messages. */

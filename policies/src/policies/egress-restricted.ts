@@ -2,7 +2,14 @@ import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/polic
 import { hipaaFramework } from "../framework";
 import { effectivePortRange, normalizeProtocol } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { grantLabel, grantsOf, isUnknownGrant, NACL_TYPES } from "../grants";
+import {
+  grantLabel,
+  grantsOf,
+  isMalformedGrant,
+  isUnknownGrant,
+  malformedGrantMessage,
+  NACL_TYPES,
+} from "../grants";
 import { assessPeers, CIDR_PATTERN } from "./ingress-private-sources";
 
 export const egressRestrictedConfigSchema = {
@@ -46,6 +53,10 @@ export const egressRestricted: ResourceValidationPolicy = {
     const config = configWithDefaults<EgressRestrictedConfig>(args, egressRestrictedConfigSchema);
     const findings = new Findings();
     for (const g of grants) {
+      if (isMalformedGrant(g)) {
+        if (g.path.startsWith("egress")) findings.violation(malformedGrantMessage(g, "egress"));
+        continue;
+      }
       if (isUnknownGrant(g)) {
         if (g.path.startsWith("egress")) findings.unknown(g.path, "egress rule");
         continue;

@@ -10,7 +10,16 @@ import {
   type AllowlistEntry,
 } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { fieldPath, grantLabel, grantsOf, isUnknownGrant, NACL_TYPES, type Grant } from "../grants";
+import {
+  fieldPath,
+  grantLabel,
+  grantsOf,
+  isMalformedGrant,
+  isUnknownGrant,
+  malformedGrantMessage,
+  NACL_TYPES,
+  type Grant,
+} from "../grants";
 
 export const ingressAllowlistedPortsConfigSchema = {
   properties: {
@@ -106,6 +115,10 @@ export const ingressAllowlistedPorts: ResourceValidationPolicy = {
     const allowedText = config.allowedIngress.length ? config.allowedIngress.join(", ") : "nothing";
     const findings = new Findings();
     for (const g of grants) {
+      if (isMalformedGrant(g)) {
+        if (!g.path.startsWith("egress")) findings.violation(malformedGrantMessage(g, "ingress"));
+        continue;
+      }
       if (isUnknownGrant(g)) {
         if (g.path.startsWith("egress")) continue;
         findings.unknown(g.path, "ingress rule");

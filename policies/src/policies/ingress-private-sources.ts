@@ -2,7 +2,14 @@ import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/polic
 import { hipaaFramework } from "../framework";
 import { classifyCidr, PRIVATE_RANGE_LIST } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { grantsOf, isUnknownGrant, NACL_TYPES, type Grant } from "../grants";
+import {
+  grantsOf,
+  isMalformedGrant,
+  isUnknownGrant,
+  malformedGrantMessage,
+  NACL_TYPES,
+  type Grant,
+} from "../grants";
 
 /** A CIDR as the config accepts it: IPv4 or IPv6 address with a prefix length. Strict parsing happens in classifyCidr. */
 export const CIDR_PATTERN = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)/[0-9]{1,3}$";
@@ -81,6 +88,10 @@ export const ingressPrivateSources: ResourceValidationPolicy = {
     const config = configWithDefaults<IngressPrivateSourcesConfig>(args, ingressPrivateSourcesConfigSchema);
     const findings = new Findings();
     for (const g of grants) {
+      if (isMalformedGrant(g)) {
+        if (!g.path.startsWith("egress")) findings.violation(malformedGrantMessage(g, "ingress"));
+        continue;
+      }
       if (isUnknownGrant(g)) {
         if (!g.path.startsWith("egress")) findings.unknown(g.path, "ingress rule");
         continue;
