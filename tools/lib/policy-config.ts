@@ -6,6 +6,7 @@
  * CLI enforces) plus the enforcement-level enum. Returns the effective config sent to Configure: every
  * policy, its level, and its properties with schema defaults applied.
  */
+import { configProblems } from "../../policies/src/config-checks";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -223,6 +224,11 @@ export function validatePolicyConfig(
           `${source}: ${target} = ${shown} ${err.message ?? "is invalid"}. Fix: ${fixFor(err, schemaProps)}.`,
         );
       }
+    }
+    for (const issue of configProblems(props)) {
+      problems.push(
+        `${source}: ${at}.${issue.path} = ${show(issue.value)} ${issue.problem}. Fix: ${issue.fix}.`,
+      );
     }
     effective[policy.name] = { enforcementLevel: level, properties: props };
   }

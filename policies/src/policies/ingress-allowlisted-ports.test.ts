@@ -256,3 +256,12 @@ describe("phi-ingress-allowlisted-ports", () => {
     expect(v.diagnostics).toEqual([]);
   });
 });
+
+describe("phi-ingress-allowlisted-ports with a config the schema accepts but the parser refuses", () => {
+  it.each(["tcp/443-80", "icmp/443"])("%s blocks with a message naming the config entry", async (entry) => {
+    const v = await runResource(policy, SG, inline("tcp", 443, 443), { allowedIngress: ["tcp/443", entry] });
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.text).toContain(`policy config allowedIngress[1] = ${JSON.stringify(entry)}`);
+    expect(v.text).toContain("Fix: ");
+  });
+});

@@ -1,4 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { configProblemMessage, configProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import {
   ALLOWLIST_ENTRY_PATTERN,
@@ -111,6 +112,11 @@ export const ingressAllowlistedPorts: ResourceValidationPolicy = {
       args,
       ingressAllowlistedPortsConfigSchema,
     );
+    const configIssues = configProblems(config as unknown as Record<string, unknown>);
+    if (configIssues.length > 0) {
+      for (const issue of configIssues) reportViolation(configProblemMessage(issue));
+      return;
+    }
     const allowlist = parseAllowlist(config.allowedIngress);
     const allowedText = config.allowedIngress.length ? config.allowedIngress.join(", ") : "nothing";
     const findings = new Findings();

@@ -178,3 +178,11 @@ describe("phi-ingress-private-sources", () => {
     for (const s of ["203.0.113.77", "198.18.0.1", "2001:db8:7777"]) expect(v.text).not.toContain(s);
   });
 });
+
+describe("phi-ingress-private-sources with an invalid allowedPublicCidrs entry", () => {
+  it("blocks with a message naming the config entry instead of silently ignoring it", async () => {
+    const v = await runResource(policy, SG, sg(["10.0.0.0/8"]), { allowedPublicCidrs: ["999.0.0.0/8"] });
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.text).toContain('policy config allowedPublicCidrs[0] = "999.0.0.0/8" is not a valid CIDR block');
+  });
+});

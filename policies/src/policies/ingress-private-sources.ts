@@ -1,4 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
+import { configProblemMessage, configProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import { classifyCidr, PRIVATE_RANGE_LIST } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
@@ -86,6 +87,11 @@ export const ingressPrivateSources: ResourceValidationPolicy = {
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group ingress`);
     const config = configWithDefaults<IngressPrivateSourcesConfig>(args, ingressPrivateSourcesConfigSchema);
+    const configIssues = configProblems(config as unknown as Record<string, unknown>);
+    if (configIssues.length > 0) {
+      for (const issue of configIssues) reportViolation(configProblemMessage(issue));
+      return;
+    }
     const findings = new Findings();
     for (const g of grants) {
       if (isMalformedGrant(g)) {

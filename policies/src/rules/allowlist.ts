@@ -11,7 +11,7 @@ export interface AllowlistEntry {
 export class AllowlistSyntaxError extends Error {
   constructor(
     readonly entry: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(
       `allowlist entry ${JSON.stringify(entry)} is invalid: ${reason}. ` +

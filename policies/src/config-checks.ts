@@ -1,0 +1,65 @@
+/**
+ * Checks on policy config values that a JSON schema cannot express (a port range written backwards, a
+ * protocol with no ports given a port, an IPv4 octet above 255). The pack runs them at analysis time, so
+ * a bad config blocks with a clear message instead of crashing a policy; the offline check runs the same
+ * functions when it validates a config file, so the error comes before anything is analysed.
+ */
+import { AllowlistSyntaxError, parseAllowlistEntry } from "./rules/allowlist";
+import { parseCidrStrict } from "./rules/cidr";
+
+export interface ConfigProblem {
+  /** Option path, e.g. `allowedIngress[1]`. */
+  path: string;
+  value: unknown;
+  problem: string;
+  fix: string;
+}
+
+type ItemCheck = (item: unknown) => Omit<ConfigProblem, "path" | "value"> | undefined;
+
+const allowlistEntry: ItemCheck = (item) => {
+  try {
+    parseAllowlistEntry(String(item));
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof AllowlistSyntaxError)) throw e;
+    return {
+      problem: `is not a valid allowlist entry (${e.reason})`,
+      fix: `write "<protocol>/<port>", "<protocol>/<from>-<to>" with from <= to, or "<protocol>/*" for protocols without ports, e.g. "tcp/443"`,
+    };
+  }
+};
+
+const cidrBlock: ItemCheck = (item) =>
+  typeof item === "string" && parseCidrStrict(item)
+    ? undefined
+    : {
+        problem: "is not a valid CIDR block",
+        fix: `write an IPv4 block in dotted decimal without leading zeros and a prefix of 0-32 (e.g. "203.0.113.0/24"), or an IPv6 block with a prefix of 0-128`,
+      };
+
+/** Options whose array items get a semantic check, by option name (the same name in every policy). */
+const ITEM_CHECKS: Readonly<Record<string, ItemCheck>> = {
+  allowedIngress: allowlistEntry,
+  allowedPublicCidrs: cidrBlock,
+  allowedDestinationCidrs: cidrBlock,
+};
+
+/** Problems in one policy's options (already schema-valid or not); empty when they can be used. */
+export function configProblems(options: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [option, check] of Object.entries(ITEM_CHECKS)) {
+    const list = options[option];
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, i) => {
+      const found = check(item);
+      if (found) problems.push({ path: `${option}[${i}]`, value: item, ...found });
+    });
+  }
+  return problems;
+}
+
+/** The violation message for a config problem. Config values are not secret, so the value is shown. */
+export function configProblemMessage(p: ConfigProblem): string {
+  return `policy config ${p.path} = ${JSON.stringify(p.value)} ${p.problem}; nothing can be checked against it until it is fixed. Fix: ${p.fix}`;
+}
