@@ -6,7 +6,7 @@
  * forms producing the same diagnostics. Config is validated with ajv against the policy's own configSchema
  * (the CLI rejects what fails it) and defaults are filled in, as the engine does.
  */
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import type {
   EnforcementLevel,
   PolicyResource,
@@ -69,18 +69,24 @@ type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
 type Config = Record<string, unknown> & { enforcementLevel?: EnforcementLevel };
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+// Compiling a schema costs milliseconds; property tests resolve config thousands of times.
+const validators = new WeakMap<object, ValidateFunction>();
 
 /** Validates and defaults a policy's config as the engine does; throws on config the CLI would reject. */
 export function resolveConfig(policy: AnyPolicy, config: Config = {}): Config {
   const { enforcementLevel, ...props } = structuredClone(config);
   const schema = policy.configSchema;
   if (schema) {
-    const validate = ajv.compile({
-      type: "object",
-      properties: schema.properties,
-      required: schema.required ?? [],
-      additionalProperties: false,
-    });
+    let validate = validators.get(schema);
+    if (!validate) {
+      validate = ajv.compile({
+        type: "object",
+        properties: schema.properties,
+        required: schema.required ?? [],
+        additionalProperties: false,
+      });
+      validators.set(schema, validate);
+    }
     if (!validate(props))
       throw new Error(`invalid config for ${policy.name}: ${ajv.errorsText(validate.errors)}`);
   } else if (Object.keys(props).length) {
