@@ -1,0 +1,732 @@
+/**
+ * fast-check arbitraries for every resource shape the pack reads, written in "marker" form: values a
+ * preview would not know are the {@link UNKNOWN} symbol and secrets are {@link SecretValue}s, exactly as
+ * tools/lib/analyzer-client encodes them for the wire. {@link toHarness} converts the same value for the
+ * in-process harness, so both paths see one generated resource.
+ *
+ * Every field draws from valid values and from the ways inputs go wrong: unknown, secret, null, missing,
+ * wrong types (numbers as strings, objects, arrays), huge/negative/reversed port ranges, odd protocol
+ * spellings and IPv4/IPv6 CIDRs (private, public, split halves, ULA, malformed, octal-looking, host bits).
+ */
+import fc from "fast-check";
+import { SecretValue, UNKNOWN } from "../../tools/lib/analyzer-client";
+import { secret as harnessSecret, UNKNOWN_STRING } from "../../policies/src/testing/harness";
+
+export { UNKNOWN, SecretValue };
+
+export const T = {
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+  vpcIngress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  vpcEgress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  listeners: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
+  targetGroups: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+  loadBalancers: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+  classicElb: "aws:elb/loadBalancer:LoadBalancer",
+  buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  objectLocks: [
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
+  ],
+} as const;
+
+export const GRANT_TYPES: readonly string[] = [T.sg, T.defaultSg, T.sgRule, T.vpcIngress, T.vpcEgress];
+
+/** A generated resource in marker form. `props` never holds `undefined` (missing keys are absent). */
+export interface GenResource {
+  type: string;
+  name: string;
+  props: Record<string, unknown>;
+}
+
+/** Drops `undefined` values (a missing field) from an object, recursively. */
+export function compact(v: unknown): unknown {
+  if (v === UNKNOWN || v instanceof SecretValue)
+    return v instanceof SecretValue ? new SecretValue(compact(v.value)) : v;
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : compact(x)));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = compact(x);
+  return out;
+}
+
+/** Marker form → what the in-process harness takes (sentinel strings, harness secret wrappers). */
+export function toHarness(v: unknown): unknown {
+  if (v === UNKNOWN) return UNKNOWN_STRING;
+  if (v instanceof SecretValue) return harnessSecret(toHarness(v.value));
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) return v.map(toHarness);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = toHarness(x);
+  return out;
+}
+
+/** True when no UNKNOWN occurs anywhere in the value (secrets are known values). */
+export function fullyKnown(v: unknown): boolean {
+  if (v === UNKNOWN) return false;
+  if (v instanceof SecretValue) return fullyKnown(v.value);
+  if (v === null || typeof v !== "object") return true;
+  return Object.values(v).every(fullyKnown);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Noise: the ways a single field goes wrong.
+
+const wrongType: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom<unknown>({}, [], { value: 443 }, [443], ["tcp"], true, false, 0, -1, "", " ", "null"),
+  fc.integer({ min: -5, max: 70000 }).map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+  fc.dictionary(fc.constantFrom("a", "protocol", "value", "cidr"), fc.constantFrom<unknown>(1, "x", null), {
+    maxKeys: 2,
+  }),
+);
+
+/** A field drawn mostly from `valid`, otherwise unknown, a secret, null, missing or a wrong type. */
+export function field<V>(valid: fc.Arbitrary<V>, weight = 12): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    { weight, arbitrary: valid as fc.Arbitrary<unknown> },
+    { weight: 1, arbitrary: fc.constant(UNKNOWN) },
+    { weight: 1, arbitrary: valid.map((v) => new SecretValue(v)) },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: wrongType },
+  );
+}
+
+/** A list of `elem`, or the list itself going wrong. */
+export function list(elem: fc.Arbitrary<unknown>, maxLength = 3): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    { weight: 12, arbitrary: field(fc.array(elem, { maxLength }), 10) },
+    { weight: 1, arbitrary: elem },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Protocols, ports, CIDRs.
+
+export const ODD_PROTOCOLS: readonly unknown[] = [
+  "TCP",
+  "Tcp",
+  "6",
+  6,
+  "-1",
+  -1,
+  "all",
+  "ALL",
+  " tcp",
+  "tcp\u0000",
+  "58",
+  "icmpv6",
+  "999",
+  "",
+  "tcp ",
+  "udp",
+  "UDP",
+  "17",
+  17,
+  "icmp",
+  "1",
+  1,
+  "sctp",
+  "132",
+  "gre",
+  "esp",
+  "50",
+  "ah",
+  "igmp",
+  "0",
+  "255",
+  "256",
+  256,
+  -2,
+  "-2",
+  6.5,
+  "6.0",
+  "0x6",
+  "t cp",
+  "tcp/443",
+  "ipv6-icmp",
+  "All",
+  "any",
+  "*",
+];
+
+export const protocol: fc.Arbitrary<unknown> = field(
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom<unknown>("tcp", "tcp", "tcp", "udp", "-1", "icmp") },
+    { weight: 4, arbitrary: fc.constantFrom<unknown>(...ODD_PROTOCOLS) },
+    { weight: 1, arbitrary: fc.integer({ min: -3, max: 300 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 300 }).map(String) },
+  ),
+);
+
+const portValue: fc.Arbitrary<number> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom(443, 443, 22, 80, 53, 0, 1, 1023, 1024, 8443, 8444, 8446, 65535, -1),
+  },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 65535 }) },
+  { weight: 1, arbitrary: fc.integer({ min: -100000, max: 200000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(65536, 70000, -2, -65535, 2 ** 31, 2 ** 53, 443.5, 1e12, -0) },
+);
+
+/** One port bound: mostly numbers, sometimes their canonical string form, or noise. */
+const portBound: fc.Arbitrary<unknown> = field(
+  fc.oneof(
+    { weight: 6, arbitrary: portValue },
+    {
+      weight: 2,
+      arbitrary: portValue
+        .filter((n) => Number.isInteger(n) && Math.abs(n) < 1e6)
+        .map((n) => String(n === 0 ? 0 : n)),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<unknown>(" 443", "443.0", "4e2", "0x1bb", "+443", "443-443", "*"),
+    },
+  ),
+);
+
+/** fromPort/toPort pairs: equal, ordered, reversed, wide, or independent. */
+export const portPair: fc.Arbitrary<{ fromPort: unknown; toPort: unknown }> = fc.oneof(
+  portBound.map((p) => ({ fromPort: p, toPort: p })),
+  fc.tuple(portValue, portValue).map(([a, b]) => ({ fromPort: Math.min(a, b), toPort: Math.max(a, b) })),
+  fc.tuple(portValue, portValue).map(([a, b]) => ({ fromPort: Math.max(a, b), toPort: Math.min(a, b) })),
+  fc.constantFrom(
+    { fromPort: 0, toPort: 65535 },
+    { fromPort: 443, toPort: 444 },
+    { fromPort: 8443, toPort: 8445 },
+    { fromPort: 8443, toPort: 8446 },
+    { fromPort: 1024, toPort: 65535 },
+    { fromPort: 1023, toPort: 65535 },
+    { fromPort: -1, toPort: -1 },
+    { fromPort: -1, toPort: 443 },
+    { fromPort: 0, toPort: 0 },
+  ),
+  fc.tuple(portBound, portBound).map(([fromPort, toPort]) => ({ fromPort, toPort })),
+);
+
+const octet = fc.integer({ min: 0, max: 255 });
+
+function v4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+}
+
+/** IPv4 blocks around the private-range edges, plus random ones. */
+const ipv4Cidr: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .tuple(octet, octet, octet, fc.integer({ min: 8, max: 32 }))
+    .map(([a, b, c, p]) => `10.${a}.${b}.${c}/${p}`),
+  fc
+    .tuple(fc.integer({ min: 14, max: 33 }), octet, fc.integer({ min: 10, max: 32 }))
+    .map(([b, c, p]) => `172.${b}.${c}.0/${p}`),
+  fc.tuple(octet, fc.integer({ min: 14, max: 32 })).map(([c, p]) => `192.168.${c}.0/${p}`),
+  fc
+    .tuple(fc.integer({ min: 60, max: 130 }), fc.integer({ min: 8, max: 32 }))
+    .map(([b, p]) => `100.${b}.0.0/${p}`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 32 }))
+    .map(([n, p]) => `${v4(n)}/${p}`),
+  fc.constantFrom(
+    "0.0.0.0/0",
+    "0.0.0.0/1",
+    "128.0.0.0/1",
+    "10.0.0.0/7",
+    "11.0.0.0/8",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "172.16.0.0/11",
+    "172.32.0.0/12",
+    "192.168.0.0/15",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "100.64.0.0/9",
+    "100.128.0.0/10",
+    "203.0.113.0/24",
+    "203.0.113.7/32",
+    "198.51.100.0/24",
+    "10.1.2.3/8",
+    "10.255.255.255/32",
+    "192.168.1.1/16",
+    "11.0.0.1/7",
+  ),
+);
+
+const hex16 = fc.integer({ min: 0, max: 0xffff }).map((n) => n.toString(16));
+
+const ipv6Cidr: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .tuple(fc.integer({ min: 0xfc00, max: 0xfdff }), hex16, fc.integer({ min: 7, max: 128 }))
+    .map(([a, b, p]) => `${a.toString(16)}:${b}::/${p}`),
+  fc
+    .tuple(fc.array(hex16, { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }))
+    .map(([g, p]) => `${g.join(":")}/${p}`),
+  fc.constantFrom(
+    "::/0",
+    "::/1",
+    "8000::/1",
+    "fc00::/7",
+    "fc00::/6",
+    "fd00::/8",
+    "fe00::/7",
+    "fd12:3456:789a::/48",
+    "fe80::/10",
+    "2001:db8::/32",
+    "2001:db8::1/128",
+    "::ffff:10.0.0.0/104",
+    "::ffff:0:0/96",
+    "FD00::/8",
+    "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128",
+    "fc00:0:0:0:0:0:0:0/7",
+    "::1/128",
+    "fd00::1/7",
+  ),
+);
+
+const malformedCidr: fc.Arbitrary<string> = fc.constantFrom(
+  "010.0.0.0/8",
+  "10.0.0.0",
+  "10.0.0/8",
+  "10.0.0.256/8",
+  "10.0.0.0/33",
+  " 10.0.0.0/8",
+  "10.0.0.0/8 ",
+  "",
+  "10.0.0.0/-1",
+  "10.0.0.0/",
+  "/8",
+  "0x0a.0.0.0/8",
+  "10.0.0.0/8/8",
+  "fc00:::/7",
+  "fd00::/129",
+  "fd00::%eth0/64",
+  "fd00::g/64",
+  "10.0.0.0/08",
+  "1.2.3.4.5/32",
+  "sg-0123456789abcdef0",
+  "pl-12345678",
+  "any",
+  "0/0",
+);
+
+export const cidrText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 5, arbitrary: ipv4Cidr },
+  { weight: 3, arbitrary: ipv6Cidr },
+  { weight: 2, arbitrary: malformedCidr },
+);
+
+export const ipv4Block: fc.Arbitrary<unknown> = field(
+  fc.oneof({ weight: 4, arbitrary: ipv4Cidr }, { weight: 1, arbitrary: cidrText }),
+);
+export const ipv6Block: fc.Arbitrary<unknown> = field(
+  fc.oneof({ weight: 4, arbitrary: ipv6Cidr }, { weight: 1, arbitrary: cidrText }),
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Security groups and rules.
+
+const sgId = fc.constantFrom("sg-0123456789abcdef0", "sg-0fedcba9876543210");
+const prefixListId = fc.constantFrom("pl-0123456789abcdef0", "pl-63a5400a");
+const description = field(fc.constantFrom("web", "PHI API", "", "ssh for debugging"), 6);
+
+/** One inline rule of a SecurityGroup/DefaultSecurityGroup (`ingress[i]` / `egress[i]`). */
+export const inlineRule: fc.Arbitrary<unknown> = fc.oneof(
+  {
+    weight: 20,
+    arbitrary: fc
+      .record({
+        protocol,
+        ports: portPair,
+        cidrBlocks: list(ipv4Block),
+        ipv6CidrBlocks: list(ipv6Block, 2),
+        securityGroups: fc.option(list(field(sgId), 2), { nil: undefined }),
+        prefixListIds: fc.option(list(field(prefixListId), 1), { nil: undefined }),
+        self: fc.option(field(fc.boolean(), 4), { nil: undefined }),
+        description,
+      })
+      .map(({ ports, ...r }) => ({ ...r, ...ports })),
+  },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(UNKNOWN, null, "tcp/443", 443, []) },
+);
+
+const vpcId = field(fc.constantFrom("vpc-0123456789abcdef0"), 10);
+
+function securityGroup(type: string): fc.Arbitrary<GenResource> {
+  return fc
+    .record({
+      name: field(fc.constantFrom("phi-api", "phi-db"), 8),
+      description,
+      vpcId,
+      ingress: list(inlineRule, 3),
+      egress: list(inlineRule, 2),
+      revokeRulesOnDelete: fc.option(field(fc.boolean()), { nil: undefined }),
+      tags: fc.option(field(fc.constant({ phi: "true" })), { nil: undefined }),
+    })
+    .map((props) => ({ type, name: "sg", props: compact(props) as Record<string, unknown> }));
+}
+
+const direction = field(
+  fc.constantFrom<unknown>("ingress", "ingress", "egress", "INGRESS", "Egress", " egress", "both"),
+  10,
+);
+
+export const securityGroupRule: fc.Arbitrary<GenResource> = fc
+  .record({
+    type: direction,
+    protocol,
+    ports: portPair,
+    cidrBlocks: list(ipv4Block),
+    ipv6CidrBlocks: list(ipv6Block, 2),
+    sourceSecurityGroupId: fc.option(field(sgId), { freq: 3, nil: undefined }),
+    prefixListIds: fc.option(list(field(prefixListId), 1), { freq: 3, nil: undefined }),
+    self: fc.option(field(fc.boolean(), 4), { freq: 3, nil: undefined }),
+    securityGroupId: field(sgId, 10),
+    description,
+  })
+  .map(({ ports, ...r }) => ({
+    type: T.sgRule,
+    name: "rule",
+    props: compact({ ...r, ...ports }) as Record<string, unknown>,
+  }));
+
+function vpcRule(type: string): fc.Arbitrary<GenResource> {
+  return fc
+    .record({
+      ipProtocol: protocol,
+      ports: portPair,
+      cidrIpv4: fc.option(ipv4Block, { freq: 5, nil: undefined }),
+      cidrIpv6: fc.option(ipv6Block, { freq: 2, nil: undefined }),
+      referencedSecurityGroupId: fc.option(field(sgId), { freq: 2, nil: undefined }),
+      prefixListId: fc.option(field(prefixListId), { freq: 2, nil: undefined }),
+      securityGroupId: field(sgId, 10),
+      description,
+    })
+    .map(({ ports, ...r }) => ({
+      type,
+      name: "vpc-rule",
+      props: compact({ ...r, ...ports }) as Record<string, unknown>,
+    }));
+}
+
+/** Every resource type that writes security-group grants, in equal measure. */
+export const grantResource: fc.Arbitrary<GenResource> = fc.oneof(
+  securityGroup(T.sg),
+  securityGroup(T.defaultSg),
+  securityGroupRule,
+  vpcRule(T.vpcIngress),
+  vpcRule(T.vpcEgress),
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Load balancers.
+
+const arn = (kind: string) =>
+  fc.constantFrom(`arn:aws:${kind}:us-east-1:123456789012:thing/phi/0123456789abcdef`);
+const lbProtocolName = field(
+  fc.constantFrom<unknown>(
+    "HTTPS",
+    "TLS",
+    "HTTP",
+    "TCP",
+    "UDP",
+    "TCP_UDP",
+    "GENEVE",
+    "https",
+    "tls",
+    "Https",
+    " HTTPS",
+    "SSL",
+    "",
+  ),
+);
+const sslPolicyName = field(
+  fc.constantFrom<unknown>(
+    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    "ELBSecurityPolicy-TLS13-1-3-2021-06",
+    "ELBSecurityPolicy-2016-08",
+    "ELBSecurityPolicy-TLS-1-2-2017-01",
+    "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "ELBSecurityPolicy-TLS13-1-0-2021-06",
+    "elbsecuritypolicy-tls13-1-2-2021-06",
+    "ELBSecurityPolicy-Made-Up",
+    "",
+  ),
+);
+const lbPort = field(fc.oneof(fc.constantFrom(443, 80, 8443), fc.integer({ min: -1, max: 70000 })));
+
+const defaultAction = fc.oneof(
+  fc.record({
+    type: field(fc.constantFrom<unknown>("redirect", "REDIRECT", "forward", "fixed-response")),
+    redirect: field(
+      fc.record({
+        protocol: field(fc.constantFrom<unknown>("HTTPS", "HTTP", "https", "#{protocol}")),
+        port: field(fc.constantFrom("443", "80")),
+        statusCode: fc.constant("HTTP_301"),
+      }),
+    ),
+    targetGroupArn: fc.option(field(arn("elasticloadbalancing")), { nil: undefined }),
+  }),
+  fc.constantFrom<unknown>(UNKNOWN, null, "forward"),
+);
+
+function listener(type: string): fc.Arbitrary<GenResource> {
+  return fc
+    .record({
+      protocol: lbProtocolName,
+      port: lbPort,
+      sslPolicy: fc.option(sslPolicyName, { freq: 3, nil: undefined }),
+      certificateArn: fc.option(field(arn("acm")), { nil: undefined }),
+      loadBalancerArn: field(arn("elasticloadbalancing")),
+      defaultActions: list(defaultAction, 2),
+      alpnPolicy: fc.option(field(fc.constantFrom("HTTP2Preferred", "None")), { freq: 5, nil: undefined }),
+    })
+    .map((props) => ({ type, name: "listener", props: compact(props) as Record<string, unknown> }));
+}
+
+function targetGroup(type: string): fc.Arbitrary<GenResource> {
+  return fc
+    .record({
+      protocol: fc.option(lbProtocolName, { freq: 8, nil: undefined }),
+      port: fc.option(lbPort, { freq: 8, nil: undefined }),
+      targetType: fc.option(field(fc.constantFrom<unknown>("instance", "ip", "lambda", "LAMBDA", "alb")), {
+        nil: undefined,
+      }),
+      vpcId,
+      protocolVersion: fc.option(field(fc.constantFrom("HTTP1", "HTTP2", "GRPC")), {
+        freq: 5,
+        nil: undefined,
+      }),
+      healthCheck: fc.option(
+        field(
+          fc.record({
+            protocol: lbProtocolName,
+            path: field(fc.constantFrom("/health")),
+            port: field(fc.constantFrom("traffic-port", "443")),
+          }),
+        ),
+        { nil: undefined },
+      ),
+    })
+    .map((props) => ({ type, name: "tg", props: compact(props) as Record<string, unknown> }));
+}
+
+const bucketRef = fc.constantFrom(
+  "phi-audit-logs",
+  "arn:aws:s3:::phi-audit-logs",
+  "arn:aws:s3:::phi-audit-logs/prefix",
+  "other-bucket",
+  "phi-audit-logs-v2",
+);
+
+const accessLogs = field(
+  fc.record({
+    bucket: field(bucketRef),
+    enabled: fc.option(field(fc.constantFrom<unknown>(true, false, "true", "false", "TRUE")), {
+      nil: undefined,
+    }),
+    prefix: fc.option(field(fc.constantFrom("lb", "")), { nil: undefined }),
+    interval: fc.option(field(fc.constantFrom(5, 60)), { nil: undefined }),
+  }),
+);
+
+const classicListener = fc.oneof(
+  fc.record({
+    lbProtocol: field(fc.constantFrom<unknown>("https", "ssl", "http", "tcp", "HTTPS", "SSL", "Ssl", "")),
+    instanceProtocol: field(fc.constantFrom<unknown>("https", "ssl", "http", "tcp", "HTTPS", "")),
+    lbPort: lbPort,
+    instancePort: lbPort,
+    sslCertificateId: fc.option(field(arn("acm")), { nil: undefined }),
+  }),
+  fc.constantFrom<unknown>(UNKNOWN, null, "https"),
+);
+
+export const classicElb: fc.Arbitrary<GenResource> = fc
+  .record({
+    listeners: list(classicListener, 3),
+    internal: fc.option(field(fc.constantFrom<unknown>(true, false, "true")), { nil: undefined }),
+    accessLogs: fc.option(accessLogs, { nil: undefined }),
+    subnets: field(fc.constant(["subnet-0123456789abcdef0"])),
+    crossZoneLoadBalancing: fc.option(field(fc.boolean()), { nil: undefined }),
+  })
+  .map((props) => ({ type: T.classicElb, name: "elb", props: compact(props) as Record<string, unknown> }));
+
+function loadBalancer(type: string): fc.Arbitrary<GenResource> {
+  return fc
+    .record({
+      internal: fc.option(field(fc.constantFrom<unknown>(true, false, "true")), { nil: undefined }),
+      loadBalancerType: fc.option(
+        field(fc.constantFrom<unknown>("application", "network", "gateway", "APPLICATION")),
+        { nil: undefined },
+      ),
+      dropInvalidHeaderFields: fc.option(field(fc.boolean()), { nil: undefined }),
+      enableDeletionProtection: fc.option(field(fc.boolean()), { nil: undefined }),
+      accessLogs: fc.option(accessLogs, { freq: 4, nil: undefined }),
+      connectionLogs: fc.option(accessLogs, { freq: 2, nil: undefined }),
+    })
+    .map((props) => ({ type, name: "lb", props: compact(props) as Record<string, unknown> }));
+}
+
+export const loadBalancerResource: fc.Arbitrary<GenResource> = fc.oneof(
+  listener(T.listeners[0]),
+  listener(T.listeners[1]),
+  targetGroup(T.targetGroups[0]),
+  targetGroup(T.targetGroups[1]),
+  classicElb,
+  loadBalancer(T.loadBalancers[0]),
+  loadBalancer(T.loadBalancers[1]),
+);
+
+// ---------------------------------------------------------------------------------------------------
+// S3 buckets and object lock.
+
+const retention = field(
+  fc.record({
+    defaultRetention: field(
+      fc.record({
+        mode: field(fc.constantFrom<unknown>("COMPLIANCE", "GOVERNANCE", "compliance", "Compliance", "")),
+        days: fc.option(
+          field(
+            fc.oneof(
+              fc.constantFrom(2190, 2191, 2189, 1, 0, -1, 36500),
+              fc.integer({ min: -10, max: 40000 }),
+            ),
+          ),
+          { nil: undefined },
+        ),
+        years: fc.option(field(fc.constantFrom(6, 7, 5, 0, 100)), { freq: 3, nil: undefined }),
+      }),
+    ),
+  }),
+);
+
+const TLS_ONLY_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: ["arn:aws:s3:::phi-audit-logs", "arn:aws:s3:::phi-audit-logs/*"],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  ],
+});
+
+function bucket(type: string): fc.Arbitrary<GenResource> {
+  return fc
+    .record({
+      bucket: field(fc.constantFrom("phi-audit-logs", "phi-audit-logs-v2", "other-bucket")),
+      arn: fc.option(field(fc.constantFrom("arn:aws:s3:::phi-audit-logs")), { nil: undefined }),
+      forceDestroy: fc.option(field(fc.constantFrom<unknown>(true, false, "true", "false")), {
+        nil: undefined,
+      }),
+      objectLockEnabled: fc.option(field(fc.constantFrom<unknown>(true, false, "true", "Enabled")), {
+        nil: undefined,
+      }),
+      objectLockConfiguration: fc.option(
+        field(
+          fc.record({
+            objectLockEnabled: field(fc.constantFrom<unknown>("Enabled", "Disabled", true)),
+            rule: fc.option(retention, { nil: undefined }),
+          }),
+        ),
+        { freq: 3, nil: undefined },
+      ),
+      versioning: fc.option(
+        field(
+          fc.record({
+            enabled: field(fc.boolean()),
+            mfaDelete: fc.option(field(fc.boolean()), { nil: undefined }),
+          }),
+        ),
+        { nil: undefined },
+      ),
+      policy: fc.option(
+        field(
+          fc.constantFrom<unknown>(TLS_ONLY_POLICY, "{not json", "{}", JSON.stringify({ Statement: {} })),
+        ),
+        { nil: undefined },
+      ),
+      tags: fc.option(field(fc.constant({ purpose: "audit-logs" })), { nil: undefined }),
+    })
+    .map((props) => ({ type, name: "bucket", props: compact(props) as Record<string, unknown> }));
+}
+
+function objectLock(type: string): fc.Arbitrary<GenResource> {
+  return fc
+    .record({
+      bucket: field(bucketRef),
+      objectLockEnabled: fc.option(field(fc.constantFrom<unknown>("Enabled", "Disabled")), {
+        nil: undefined,
+      }),
+      rule: fc.option(retention, { freq: 6, nil: undefined }),
+      expectedBucketOwner: fc.option(field(fc.constantFrom("123456789012")), { freq: 4, nil: undefined }),
+    })
+    .map((props) => ({ type, name: "lock", props: compact(props) as Record<string, unknown> }));
+}
+
+export const s3Resource: fc.Arbitrary<GenResource> = fc.oneof(
+  bucket(T.buckets[0]),
+  bucket(T.buckets[1]),
+  objectLock(T.objectLocks[0]),
+  objectLock(T.objectLocks[1]),
+);
+
+/** Any covered resource: grants, load balancers and S3, in roughly equal measure. */
+export const anyResource: fc.Arbitrary<GenResource> = fc.oneof(
+  grantResource,
+  loadBalancerResource,
+  s3Resource,
+);
+
+/**
+ * A stack: a handful of resources with unique names, log deliveries wired to buckets through
+ * propertyDependencies some of the time (as at preview, when names are unknown).
+ */
+export const stack: fc.Arbitrary<{
+  resources: GenResource[];
+  deps: Record<string, Record<string, string[]>>;
+}> = fc
+  .tuple(
+    fc.array(fc.oneof(s3Resource, loadBalancerResource, grantResource), { minLength: 1, maxLength: 12 }),
+    fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+  )
+  .map(([rs, wire]) => {
+    const resources = rs.map((r, i) => ({ ...r, name: `${r.name}-${i}` }));
+    const bucketNames = resources
+      .filter((r) => (T.buckets as readonly string[]).includes(r.type))
+      .map((r) => r.name);
+    const deps: Record<string, Record<string, string[]>> = {};
+    resources.forEach((r, i) => {
+      if (!wire[i] || bucketNames.length === 0) return;
+      const target = [bucketNames[i % bucketNames.length]];
+      if ((T.objectLocks as readonly string[]).includes(r.type)) deps[r.name] = { bucket: target };
+      else if ("accessLogs" in r.props) deps[r.name] = { accessLogs: target };
+    });
+    return { resources, deps };
+  });
+
+// ---------------------------------------------------------------------------------------------------
+// Policy configs (valid under each policy's configSchema).
+
+export const ALLOWLISTS: readonly string[][] = [
+  ["tcp/443"],
+  ["tcp/443", "tcp/8443-8445", "udp/53", "icmp/*"],
+  ["tcp/443", "tcp/1024-65535"],
+  ["icmpv6/*", "tcp/22", "udp/1000-2000", "sctp/*"],
+  [],
+];
+
+export const ALLOWED_PUBLIC: readonly string[][] = [
+  [],
+  ["203.0.113.0/24"],
+  ["2001:db8::/32", "198.51.100.0/24"],
+];
+
+export const grantConfig = fc.record({
+  allowedIngress: fc.constantFrom(...ALLOWLISTS),
+  allowedPublicCidrs: fc.constantFrom(...ALLOWED_PUBLIC),
+});
+export type GrantConfig = { allowedIngress: string[]; allowedPublicCidrs: string[] };
