@@ -210,6 +210,10 @@ describe("Analyze with engine-encoded properties", () => {
         port: 443,
         sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
         certificateArn: CERT_ARN,
+        mutualAuthentication: {
+          mode: "verify",
+          trustStoreArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:truststore/ts/1",
+        },
         defaultActions: [
           {
             type: "forward",

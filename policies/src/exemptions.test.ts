@@ -291,7 +291,7 @@ describe("config schema", () => {
     );
 
   it("every policy takes exemptions and allowBroadExemptions", () => {
-    expect(policies).toHaveLength(13);
+    expect(policies).toHaveLength(14);
     for (const p of policies) {
       expect(Object.keys(configSchemas[p.name].properties)).toEqual(
         expect.arrayContaining(["exemptions", "allowBroadExemptions"]),

@@ -104,6 +104,17 @@ const CASES: Case[] = [
       [["defaultActions"], s()],
     ] as [Path, unknown][],
   })),
+  // HTTPS listeners: the mutual-TLS fields phi-lb-mutual-tls reads.
+  ...["aws:lb/listener:Listener", "aws:alb/listener:Listener"].map((type) => ({
+    type,
+    props: { protocol: "HTTPS", sslPolicy: WEAK_ELB, mutualAuthentication: { mode: "passthrough" } },
+    fields: [
+      [["protocol"], s("HTTPS")],
+      [["mutualAuthentication", "mode"], s()],
+      [["mutualAuthentication", "trustStoreArn"], s("arn:aws:elasticloadbalancing:")],
+      [["mutualAuthentication"], s()],
+    ] as [Path, unknown][],
+  })),
   ...["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"].map((type) => ({
     type,
     props: { protocol: "HTTP", targetType: "ip" },

@@ -16,6 +16,7 @@ import { subnetPrivate, subnetPrivateConfigSchema } from "./subnet-private";
 import { kmsKeyRotation } from "./kms-key-rotation";
 import { certificateKeyStrength } from "./certificate-key-strength";
 import { lbDeletionProtection } from "./lb-deletion-protection";
+import { lbMutualTls } from "./lb-mutual-tls";
 import { withExemptions } from "../exemptions";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -35,6 +36,7 @@ export const policies: PackPolicy[] = [
   kmsKeyRotation,
   certificateKeyStrength,
   lbDeletionProtection,
+  lbMutualTls,
 ].map((p) => withExemptions<PackPolicy>(p));
 
 /** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */
