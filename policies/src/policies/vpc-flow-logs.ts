@@ -64,6 +64,13 @@ export const vpcFlowLogs: StackValidationPolicy = {
       }
     }
     const buckets = new BucketIndex(stack);
+    // Many flow logs usually share one bucket: assess each bucket once.
+    const assessed = new Map<object, ReturnType<typeof assessAuditBucket>>();
+    const assess = (b: Parameters<typeof assessAuditBucket>[0]) => {
+      let a = assessed.get(b);
+      if (!a) assessed.set(b, (a = assessAuditBucket(b, buckets, config.minimumRetentionDays)));
+      return a;
+    };
     for (const vpc of vpcs) {
       const f = new Findings();
       const logs = logsByVpc.get(vpc.urn) ?? [];
@@ -88,7 +95,7 @@ export const vpcFlowLogs: StackValidationPolicy = {
           continue;
         }
         if (r.kind !== "buckets") continue;
-        const results = r.buckets.map((b) => assessAuditBucket(b, buckets, config.minimumRetentionDays));
+        const results = r.buckets.map(assess);
         if (results.every((a) => a.problems.length === 0 && a.unknown.length === 0)) good = true;
         else if (results.every((a) => a.problems.length === 0))
           undecided ??= `${fl.name}.logDestination bucket`;
