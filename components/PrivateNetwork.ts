@@ -62,7 +62,7 @@ export interface PrivateNetworkArgs {
 
 /**
  * A VPC with only private subnets: no internet gateway, no NAT, no public IPs, AWS services reached over
- * VPC endpoints, the default security group stripped of all rules, and every flow (ACCEPT and REJECT)
+ * VPC endpoints, the main route table and the default security group stripped of all routes and rules, and every flow (ACCEPT and REJECT)
  * logged to an {@link ImmutableLogBucket}. HIPAA 164.312(e)(1) transmission security and 164.312(b)
  * audit controls.
  */
@@ -74,6 +74,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   public readonly subnetIds: pulumi.Output<string[]>;
   public readonly availabilityZones: pulumi.Output<string[]>;
   public readonly routeTableIds: pulumi.Output<string[]>;
+  /** Id of the VPC's main route table, adopted with an empty route list (see the constructor). */
+  public readonly mainRouteTableId: pulumi.Output<string>;
   public readonly s3EndpointId: pulumi.Output<string>;
   /** Interface endpoint ids by service short name. */
   public readonly interfaceEndpointIds: pulumi.Output<Record<string, string>>;
@@ -152,6 +154,15 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       this.subnets.push(subnet);
       routeTables.push(table);
     }
+
+    // The main route table serves every subnet without an explicit association (one added later by hand,
+    // or by another program). Adopting it with an empty route list makes a route added to it outside
+    // Pulumi, e.g. 0.0.0.0/0 to an internet gateway, drift that `pulumi up --refresh` removes.
+    const mainTable = new aws.ec2.DefaultRouteTable(
+      `${name}-main`,
+      { defaultRouteTableId: this.vpc.defaultRouteTableId, routes: [], tags: named("main") },
+      child,
+    );
 
     const s3Endpoint = new aws.ec2.VpcEndpoint(
       `${name}-s3`,
@@ -243,6 +254,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     this.subnetIds = pulumi.all(this.subnets.map((s) => s.id));
     this.availabilityZones = zones;
     this.routeTableIds = pulumi.all(routeTables.map((t) => t.id));
+    this.mainRouteTableId = mainTable.id;
     this.s3EndpointId = s3Endpoint.id;
     this.interfaceEndpointIds = pulumi.all(interfaceEndpointIds);
     this.endpointSecurityGroupId = endpointSg?.id;
@@ -252,6 +264,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
       vpcId: this.vpcId,
       subnetIds: this.subnetIds,
       routeTableIds: this.routeTableIds,
+      mainRouteTableId: this.mainRouteTableId,
       s3EndpointId: this.s3EndpointId,
       interfaceEndpointIds: this.interfaceEndpointIds,
       flowLogId: this.flowLogId,

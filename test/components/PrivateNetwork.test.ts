@@ -10,6 +10,7 @@ const T = {
   vpc: "aws:ec2/vpc:Vpc",
   subnet: "aws:ec2/subnet:Subnet",
   routeTable: "aws:ec2/routeTable:RouteTable",
+  mainRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
   association: "aws:ec2/routeTableAssociation:RouteTableAssociation",
   endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
   sg: "aws:ec2/securityGroup:SecurityGroup",
@@ -87,6 +88,41 @@ describe("PrivateNetwork resources", () => {
       expect(types).not.toContain(banned);
     }
     expect(JSON.stringify(mocks.resources.map((r) => r.inputs))).not.toMatch(/gatewayId|natGatewayId/);
+  });
+
+  test("the VPC's main route table is adopted with an empty route list, so hand-added routes are reverted", async () => {
+    // The shared mocks only return `mainRouteTableId`; give the VPC a distinct `defaultRouteTableId` (as AWS
+    // does) so the test shows which output the table is adopted by.
+    const awsMocks = mocks.mocks;
+    const newResource = awsMocks.newResource;
+    awsMocks.newResource = (args) => {
+      const result = newResource.call(awsMocks, args);
+      if (args.type === T.vpc) result.state.defaultRouteTableId = `rtb-default-of-${args.name}`;
+      return result;
+    };
+    let net: PrivateNetwork;
+    try {
+      net = await build("net", { tags: { team: "ops" } });
+    } finally {
+      awsMocks.newResource = newResource;
+    }
+    const vpc = mocks.one(T.vpc);
+    const main = mocks.one(T.mainRouteTable);
+    expect(main.name).toBe("net-main");
+    // An explicit [] (not unset): only an empty list makes the provider remove routes it did not create.
+    expect(main.inputs.routes).toEqual([]);
+    expect(main.inputs.defaultRouteTableId).toBe("rtb-default-of-net");
+    expect(main.inputs.defaultRouteTableId).not.toBe(vpc.outputs.mainRouteTableId);
+    expect(main.dependencies).toContain(vpc.urn);
+    expect(main.parent).toBe(mocks.one("phi:network:PrivateNetwork").urn);
+    expect(main.inputs.tags).toMatchObject({
+      team: "ops",
+      [DATA_CLASSIFICATION_TAG]: "phi",
+      Name: "net-main",
+    });
+    // It is not one of the subnets' tables and gets no S3 endpoint route.
+    expect(mocks.one(T.endpoint).inputs.routeTableIds).not.toContain(main.id);
+    expect(await promiseOf(net.mainRouteTableId)).toBe(main.id);
   });
 
   test("S3 gateway endpoint on every route table; no interface endpoints by default", async () => {

@@ -65,6 +65,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
           arn: arn("ec2", `vpc/${id}`),
           defaultSecurityGroupId: `sg-${hex(seed + "dsg", 17)}`,
           mainRouteTableId: `rtb-${hex(seed + "main", 17)}`,
+          defaultRouteTableId: `rtb-${hex(seed + "main", 17)}`,
           ownerId: a,
         });
         break;
