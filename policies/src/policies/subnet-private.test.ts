@@ -4,6 +4,7 @@ import {
   runStack,
   UNKNOWN_BOOL,
   UNKNOWN_STRING,
+  urnOf,
   type StackResourceSpec,
 } from "../testing/harness";
 
@@ -132,5 +133,76 @@ describe("phi-subnet-private (stack)", () => {
     ]);
     expect(v.mandatory).toEqual([]);
     expect(v.advisory).toHaveLength(1);
+  });
+});
+
+describe("phi-subnet-private (stack): MainRouteTableAssociation", () => {
+  const main = (t: string, props: Record<string, unknown> = {}, deps?: Record<string, string[]>) => ({
+    type: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+    name: `main-${t}`,
+    props: { vpcId: "vpc-1", routeTableId: `rtb-${t}`, ...props },
+    deps,
+  });
+  // A NAT subnet's table: passes on its own when the subnet is exempt.
+  const natSetup = [
+    igw,
+    subnet("nat-public"),
+    table("public", [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" }]),
+    assoc("a1", "public", "nat-public"),
+  ];
+  const exempt = { exemptSubnets: ["nat-public"] };
+
+  it("a table with an internet route made main is blocked, even when it serves only exempt subnets", async () => {
+    expect((await runStack(policy, natSetup, exempt)).diagnostics).toEqual([]);
+    const v = await runStack(policy, [...natSetup, main("public")], exempt);
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.mandatory[0].message).toContain(
+      "routes[0] routes to an internet gateway in a route table made main by a MainRouteTableAssociation",
+    );
+    expect(v.mandatory[0].urn).toBe(urnOf("aws:ec2/routeTable:RouteTable", "public"));
+    // The same, with a standalone ec2.Route and the association wired by dependency at preview.
+    const viaRoute = await runStack(
+      policy,
+      [
+        igw,
+        subnet("nat-public"),
+        table("public", []),
+        assoc("a1", "public", "nat-public"),
+        {
+          type: "aws:ec2/route:Route",
+          name: "r",
+          props: { routeTableId: "rtb-public", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" },
+        },
+        main("public", { routeTableId: UNKNOWN_STRING }, { routeTableId: ["public"] }),
+      ],
+      exempt,
+    );
+    expect(viaRoute.mandatory).toHaveLength(1);
+    expect(viaRoute.mandatory[0].urn).toBe(urnOf("aws:ec2/route:Route", "r"));
+  });
+
+  it("a clean table made main passes, and so does a main association beside an exempt NAT table", async () => {
+    const clean = [subnet("app"), table("private", []), assoc("a", "private", "app"), main("private")];
+    expect((await runStack(policy, clean)).diagnostics).toEqual([]);
+    expect((await runStack(policy, [...natSetup, ...clean], exempt)).diagnostics).toEqual([]);
+    // PrivateNetwork adopts the default (main) table with an empty route list.
+    const adopted = {
+      type: "aws:ec2/defaultRouteTable:DefaultRouteTable",
+      name: "net-main",
+      props: { defaultRouteTableId: UNKNOWN_STRING, routes: [] },
+    };
+    expect((await runStack(policy, [...clean, adopted])).diagnostics).toEqual([]);
+  });
+
+  it("a main association whose table is unknown at preview makes an exempt internet route advisory", async () => {
+    const v = await runStack(policy, [...natSetup, main("x", { routeTableId: UNKNOWN_STRING })], exempt);
+    expect(v.mandatory).toEqual([]);
+    expect(v.advisory).toHaveLength(1);
+    expect(v.advisory[0].message).toContain("whether a MainRouteTableAssociation makes this table main");
+    expect(v.advisory[0].message).toContain("checks it again at `pulumi up`");
+    // Without exemptions the route is blocked whatever the association names.
+    expect(
+      (await runStack(policy, [...natSetup, main("x", { routeTableId: UNKNOWN_STRING })])).mandatory,
+    ).toHaveLength(1);
   });
 });

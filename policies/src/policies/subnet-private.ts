@@ -23,6 +23,7 @@ import {
   DEFAULT_SUBNET,
   EGRESS_ONLY_INTERNET_GATEWAY,
   INTERNET_GATEWAY,
+  MAIN_ROUTE_TABLE_ASSOCIATION,
   ROUTE,
   ROUTE_TABLE,
   ROUTE_TABLE_ASSOCIATION,
@@ -89,7 +90,7 @@ export const subnetPrivate: ResourceValidationPolicy & StackValidationPolicy = {
   framework: hipaaFramework("a1"),
   tags: ["network", "subnet", "routing", "hipaa"],
   remediationSteps:
-    "Leave mapPublicIpOnLaunch unset or false (default subnets: set it to false). Route 0.0.0.0/0 and ::/0 through a NAT gateway, transit gateway or VPC endpoints instead of an internet gateway. A NAT gateway's own public subnet may be exempted by listing its Pulumi resource name in exemptSubnets; its route table must then serve only exempt subnets.",
+    "Leave mapPublicIpOnLaunch unset or false (default subnets: set it to false). Route 0.0.0.0/0 and ::/0 through a NAT gateway, transit gateway or VPC endpoints instead of an internet gateway. A NAT gateway's own public subnet may be exempted by listing its Pulumi resource name in exemptSubnets; its route table must then serve only exempt subnets and must not be the main route table (default, or made main by a MainRouteTableAssociation).",
   configSchema: subnetPrivateConfigSchema,
   validateResource: (args, reportViolation) => {
     if (!SUBNET_TYPES.has(args.type)) args.notApplicable(`${args.type} is not a subnet`);
@@ -154,18 +155,42 @@ export const subnetPrivate: ResourceValidationPolicy & StackValidationPolicy = {
       }
     }
 
+    // Tables made main by a MainRouteTableAssociation serve every subnet without an explicit association,
+    // like the default table, so exemptSubnets never covers them. `mainUnknown`: an association whose table
+    // is not known at preview, which could make any table main.
+    const mainTables = new Set<string>();
+    let mainUnknown = false;
+    for (const m of stack.ofTypes([MAIN_ROUTE_TABLE_ASSOCIATION])) {
+      const owners = tableOf(m);
+      if (owners.length === 0 && field(outputs(m), "routeTableId") === UNKNOWN) mainUnknown = true;
+      for (const t of owners) mainTables.add(t.urn);
+    }
+
     const report = (table: PolicyResource, where: string, verdict: boolean | typeof UNKNOWN, urn: string) => {
       const f = new Findings();
       if (verdict === UNKNOWN) f.unknown(where, "route target");
       else if (verdict) {
         const s = served.get(table.urn);
         const isDefault = table.type === DEFAULT_ROUTE_TABLE;
-        if (s && s.count > 0 && s.exemptOnly && !s.unknown && !isDefault) return;
-        if (s && s.count > 0 && s.exemptOnly && s.unknown && !isDefault)
-          f.unknown(where, "route to an internet gateway; whether every associated subnet is exempt");
+        const isMain = isDefault || mainTables.has(table.urn);
+        const exemptOnly = !!s && s.count > 0 && s.exemptOnly;
+        if (exemptOnly && !isMain && !s.unknown && !mainUnknown) return;
+        if (exemptOnly && !isMain)
+          f.unknown(
+            where,
+            s.unknown
+              ? "route to an internet gateway; whether every associated subnet is exempt"
+              : "route to an internet gateway; whether a MainRouteTableAssociation makes this table main",
+          );
         else
           f.violation(
-            `${where} routes to an internet gateway${isDefault ? " in the default (main) route table" : ""}; only route tables serving exempt subnets (exemptSubnets) may`,
+            `${where} routes to an internet gateway${
+              isDefault
+                ? " in the default (main) route table"
+                : isMain
+                  ? " in a route table made main by a MainRouteTableAssociation"
+                  : ""
+            }; only route tables serving exempt subnets (exemptSubnets) may, and never a main route table`,
           );
       }
       f.report(reportViolation, DESCRIPTION, urn);
