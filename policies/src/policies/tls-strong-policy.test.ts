@@ -1,5 +1,15 @@
 import { tlsStrongPolicy as policy } from "./tls-strong-policy";
-import { runResource, secret, UNKNOWN_STRING, UNKNOWN_OBJECT } from "../testing/harness";
+import { policies } from "./index";
+import {
+  runResource,
+  runStack,
+  secret,
+  UNKNOWN_NUMBER,
+  UNKNOWN_STRING,
+  UNKNOWN_OBJECT,
+  urnOf,
+  type StackResourceSpec,
+} from "../testing/harness";
 import {
   assessOpenSearchTlsPolicy,
   assessTransferSecurityPolicy,
@@ -227,5 +237,189 @@ describe("phi-tls-strong-policy: other TLS floors", () => {
     expect(
       (await runResource(policy, T, { securityPolicyName: "TransferSecurityPolicy-2018-11" })).mandatory,
     ).toHaveLength(1);
+  });
+});
+
+describe("phi-tls-strong-policy (stack): classic ELB https/ssl listeners need an SSL negotiation policy", () => {
+  const ELB = "aws:elb/loadBalancer:LoadBalancer";
+  const SSL = "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy";
+  const LBP = "aws:elb/loadBalancerPolicy:LoadBalancerPolicy";
+  const LISTENER_POLICY = "aws:elb/listenerPolicy:ListenerPolicy";
+  const REF = [{ name: "Reference-Security-Policy", value: "ELBSecurityPolicy-TLS-1-2-2017-01" }];
+  const elb = (
+    name: string,
+    listeners: unknown[],
+    props: Record<string, unknown> = {},
+  ): StackResourceSpec => ({
+    type: ELB,
+    name,
+    props: { name: `${name}-elb`, id: `${name}-elb`, internal: true, listeners, ...props },
+  });
+  const https = (lbPort: unknown, lbProtocol: unknown = "https") => ({
+    lbPort,
+    lbProtocol,
+    instancePort: 8443,
+    instanceProtocol: "https",
+    sslCertificateId: "arn:aws:acm:us-east-1:123456789012:certificate/SENTINEL",
+  });
+  const negotiation = (
+    name: string,
+    loadBalancer: unknown,
+    lbPort: unknown,
+    deps?: Record<string, string[]>,
+  ) => ({
+    type: SSL,
+    name,
+    props: { name, loadBalancer, lbPort, attributes: REF },
+    deps,
+  });
+  const lbPolicy = (name: string, elbName: string, policyTypeName: unknown = "SSLNegotiationPolicyType") => ({
+    type: LBP,
+    name,
+    props: { loadBalancerName: `${elbName}-elb`, policyName: name, policyTypeName, policyAttributes: REF },
+  });
+  const listenerPolicy = (
+    name: string,
+    loadBalancerName: unknown,
+    loadBalancerPort: unknown,
+    policyNames: unknown,
+    deps?: Record<string, string[]>,
+  ) => ({ type: LISTENER_POLICY, name, props: { loadBalancerName, loadBalancerPort, policyNames }, deps });
+
+  it("passes when every https/ssl listener has an SslNegotiationPolicy on its port (by name or by id)", async () => {
+    const v = await runStack(policy, [
+      elb("web", [
+        https(443),
+        https(8443, "SSL"),
+        { lbPort: 80, lbProtocol: "http", instancePort: 80, instanceProtocol: "http" },
+      ]),
+      negotiation("web-443", "web-elb", 443),
+      negotiation("web-8443", "web-elb", 8443),
+    ]);
+    expect(v.diagnostics).toEqual([]);
+    expect(v.notApplicable).toEqual([]);
+    // A stack without classic ELBs is not applicable.
+    expect((await runStack(policy, [negotiation("orphan", "gone", 443)])).notApplicable).toEqual([
+      "no classic ELB in this stack",
+    ]);
+  });
+
+  it("blocks a listener with no negotiation policy, naming the listener and its port field only", async () => {
+    const v = await runStack(policy, [elb("web", [{ lbPort: 80, lbProtocol: "http" }, https(443, "HTTPS")])]);
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.mandatory[0].urn).toBe(urnOf(ELB, "web"));
+    expect(v.mandatory[0].message).toContain(
+      "listeners[1] is an https/ssl listener with no SSL negotiation policy on its port (listeners[1].lbPort); AWS then applies ELBSecurityPolicy-2016-08",
+    );
+    expect(v.mandatory[0].message).toContain(
+      "whose attributes enable only TLS >= 1.2 and forward-secret AEAD ciphers (e.g. Protocol-TLSv1.2 with ECDHE-RSA-AES128-GCM-SHA256); no predefined classic ELB policy meets the floor",
+    );
+    expect(v.text).not.toContain("443");
+    expect(v.text).not.toContain("SENTINEL");
+  });
+
+  it("a policy on another port or another load balancer does not count", async () => {
+    const wrongPort = await runStack(policy, [elb("web", [https(443)]), negotiation("p", "web-elb", 8443)]);
+    expect(wrongPort.mandatory).toHaveLength(1);
+    expect(wrongPort.mandatory[0].message).toContain("listeners[0].lbPort");
+    const otherElb = await runStack(policy, [
+      elb("web", [https(443)]),
+      elb("api", [https(443)]),
+      negotiation("p", "api-elb", 443),
+    ]);
+    expect(otherElb.mandatory.map((d) => d.urn)).toEqual([urnOf(ELB, "web")]);
+  });
+
+  it("accepts a ListenerPolicy naming an SSLNegotiationPolicyType LoadBalancerPolicy on the port", async () => {
+    const base = [elb("web", [https(443)]), lbPolicy("tls12", "web")];
+    expect(
+      (await runStack(policy, [...base, listenerPolicy("lp", "web-elb", 443, ["tls12"])])).diagnostics,
+    ).toEqual([]);
+    // Wrong port, a non-SSL policy type, or a name that no policy of this ELB has: blocked.
+    for (const specs of [
+      [...base, listenerPolicy("lp", "web-elb", 8443, ["tls12"])],
+      [
+        elb("web", [https(443)]),
+        lbPolicy("proxy", "web", "ProxyProtocolPolicyType"),
+        listenerPolicy("lp", "web-elb", 443, ["proxy"]),
+      ],
+      [...base, listenerPolicy("lp", "web-elb", 443, ["not-in-stack"])],
+      [
+        elb("web", [https(443)]),
+        elb("api", []),
+        lbPolicy("tls12", "api"),
+        listenerPolicy("lp", "web-elb", 443, ["tls12"]),
+      ],
+    ])
+      expect((await runStack(policy, specs)).mandatory).toHaveLength(1);
+  });
+
+  it("follows property dependencies at preview, when names and ids are unknown", async () => {
+    const previewElb = elb("web", [https(443)], { name: UNKNOWN_STRING, id: UNKNOWN_STRING });
+    expect(
+      (await runStack(policy, [previewElb, negotiation("p", UNKNOWN_STRING, 443, { loadBalancer: ["web"] })]))
+        .diagnostics,
+    ).toEqual([]);
+    const viaListenerPolicy = await runStack(policy, [
+      previewElb,
+      {
+        ...lbPolicy("tls12", "web"),
+        props: { ...lbPolicy("tls12", "web").props, loadBalancerName: UNKNOWN_STRING },
+        deps: { loadBalancerName: ["web"] },
+      },
+      listenerPolicy("lp", UNKNOWN_STRING, 443, [UNKNOWN_STRING], {
+        loadBalancerName: ["web"],
+        policyNames: ["tls12"],
+      }),
+    ]);
+    expect(viaListenerPolicy.diagnostics).toEqual([]);
+  });
+
+  it("an unknown lbPort at preview is advisory when a policy is attached to the ELB, mandatory when none is", async () => {
+    const v = await runStack(policy, [elb("web", [https(UNKNOWN_NUMBER)]), negotiation("p", "web-elb", 443)]);
+    expect(v.mandatory).toEqual([]);
+    expect(v.advisory).toHaveLength(1);
+    expect(v.advisory[0].message).toContain("listeners[0].lbPort");
+    expect(v.advisory[0].message).toContain("checks it again at `pulumi up`");
+    // Decidable from known values: nothing is attached to this ELB on any port.
+    expect((await runStack(policy, [elb("web", [https(UNKNOWN_NUMBER)])])).mandatory).toHaveLength(1);
+    // The attachment's own port or load balancer unknown (no dependency): advisory, not a pass.
+    for (const specs of [
+      [elb("web", [https(443)]), negotiation("p", "web-elb", UNKNOWN_NUMBER)],
+      [elb("web", [https(443)]), negotiation("p", UNKNOWN_STRING, 443)],
+      [
+        elb("web", [https(443)]),
+        lbPolicy("t", "web", UNKNOWN_STRING),
+        listenerPolicy("lp", "web-elb", 443, ["t"]),
+      ],
+    ]) {
+      const r = await runStack(policy, specs);
+      expect(r.mandatory).toEqual([]);
+      expect(r.advisory).toHaveLength(1);
+    }
+    // An unknown protocol with nothing attached on the port is advisory too.
+    expect(
+      (await runStack(policy, [elb("web", [https(443, UNKNOWN_STRING)])])).advisory[0].message,
+    ).toContain("listeners[0].lbProtocol");
+  });
+
+  it("runs in the pack's wrapped policy, where an exemption of the ELB turns it advisory", async () => {
+    const wrapped = policies.find((p) => p.name === "phi-tls-strong-policy")!;
+    const specs = [elb("web", [https(443)])];
+    expect((await runStack(wrapped, specs)).mandatory.map((d) => d.urn)).toEqual([urnOf(ELB, "web")]);
+    const exempted = await runStack(wrapped, specs, {
+      exemptions: [
+        {
+          resource: "web",
+          reason: "legacy partner endpoint, replaced by the ALB channel",
+          ticket: "SEC-123",
+          expires: "2099-12-31",
+          approvedBy: "jane.doe@example.com",
+        },
+      ],
+    });
+    expect(exempted.mandatory).toEqual([]);
+    expect(exempted.advisory).toHaveLength(1);
+    expect(exempted.advisory[0].message).toContain("listeners[0].lbPort");
   });
 });
