@@ -86,6 +86,108 @@ describe("phi-egress-restricted", () => {
     ).toEqual([]);
   });
 
+  describe("one port bound unknown at preview (level raised to mandatory to tell violations from deferred checks)", () => {
+    const mandatory = { enforcementLevel: "mandatory" as const };
+    const rule = (ports: Record<string, unknown>) =>
+      runResource(policy, VPC_OUT, { ipProtocol: "tcp", cidrIpv4: "10.0.0.0/8", ...ports }, mandatory);
+    const inline = (ports: Record<string, unknown>) =>
+      runResource(
+        policy,
+        SG,
+        { egress: [{ protocol: "udp", cidrBlocks: ["10.0.0.0/8"], ...ports }] },
+        mandatory,
+      );
+
+    // The known bound alone decides: probed as a single port it is already malformed or every port.
+    it.each([
+      [
+        "toPort out of range",
+        { fromPort: UNKNOWN_STRING, toPort: 70000 },
+        /the rule has a malformed port range: toPort .*fromPort/,
+      ],
+      [
+        "fromPort negative",
+        { fromPort: -5, toPort: UNKNOWN_STRING },
+        /the rule has a malformed port range: fromPort .*toPort/,
+      ],
+      [
+        "fromPort not an integer",
+        { fromPort: 1.5, toPort: UNKNOWN_STRING },
+        /malformed port range: fromPort/,
+      ],
+      [
+        "fromPort -1",
+        { fromPort: -1, toPort: UNKNOWN_STRING },
+        /the rule allows every port: fromPort .*toPort/,
+      ],
+      ["fromPort unset", { toPort: UNKNOWN_STRING }, /the rule allows every port: fromPort .*toPort/],
+    ])("rule resource, %s: mandatory", async (_what, ports, message) => {
+      const v = await rule(ports);
+      expect(v.mandatory).toHaveLength(1);
+      expect(v.mandatory[0].message).toMatch(message);
+      expect(v.advisory).toEqual([]);
+    });
+
+    it("inline egress[i]: a known bad bound is mandatory and named with its rule", async () => {
+      const v = await inline({ fromPort: UNKNOWN_STRING, toPort: "65536" });
+      expect(v.mandatory).toHaveLength(1);
+      expect(v.mandatory[0].message).toMatch(/egress\[0\] has a malformed port range: egress\[0\]\.toPort/);
+      const all = await inline({ fromPort: UNKNOWN_STRING, toPort: -1 });
+      expect(all.mandatory[0].message).toMatch(/egress\[0\] allows every port/);
+    });
+
+    it.each([
+      ["fromPort", { fromPort: UNKNOWN_STRING, toPort: 443 }],
+      ["fromPort", { fromPort: UNKNOWN_STRING, toPort: 0 }],
+      ["toPort", { fromPort: 65535, toPort: UNKNOWN_STRING }],
+    ])("a known good bound leaves the decision to %s (advisory naming it)", async (unknownField, ports) => {
+      const v = await rule(ports);
+      expect(v.mandatory).toEqual([]);
+      expect(v.advisory).toHaveLength(1);
+      expect(v.advisory[0].message).toMatch(
+        new RegExp(`^${unknownField} \\(port range\\): .*not known at preview.*\`pulumi up\``, "m"),
+      );
+      const i = await inline(ports);
+      expect(i.mandatory).toEqual([]);
+      expect(i.advisory[0].message).toContain(`egress[0].${unknownField} (port range)`);
+    });
+
+    it("both bounds unknown: advisory naming both", async () => {
+      const v = await rule({ fromPort: UNKNOWN_STRING, toPort: UNKNOWN_STRING });
+      expect(v.mandatory).toEqual([]);
+      expect(v.advisory).toHaveLength(1);
+      expect(v.text).toContain("fromPort and toPort (port range)");
+    });
+
+    it("a known bad destination stays mandatory next to an unknown port", async () => {
+      const v = await rule({ cidrIpv4: "0.0.0.0/0", fromPort: UNKNOWN_STRING, toPort: 443 });
+      expect(v.mandatory).toHaveLength(1);
+      expect(v.advisory).toHaveLength(1);
+    });
+
+    it("with the rule's direction unknown, a decidable port problem is reported under type", async () => {
+      const v = await runResource(
+        policy,
+        RULE,
+        {
+          type: UNKNOWN_STRING,
+          protocol: "tcp",
+          fromPort: UNKNOWN_STRING,
+          toPort: 70000,
+          cidrBlocks: ["10.0.0.0/8"],
+        },
+        mandatory,
+      );
+      expect(v.mandatory).toEqual([]);
+      expect(v.text).toMatch(/type \(if egress: the rule has a malformed port range/);
+    });
+
+    it("never prints the port values", async () => {
+      const v = await rule({ fromPort: UNKNOWN_STRING, toPort: 70123 });
+      expect(v.text).not.toContain("70123");
+    });
+  });
+
   it("unknown destination says it is re-checked; values never printed", async () => {
     const u = await runResource(policy, VPC_OUT, {
       ipProtocol: "tcp",

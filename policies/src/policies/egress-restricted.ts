@@ -1,15 +1,17 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { configProblemMessage, configProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
-import { effectivePortRange, normalizeProtocol } from "../rules";
+import { effectivePortRange, normalizeProtocol, type NormalizedProtocol, type PortRange } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
 import {
+  fieldPath,
   grantLabel,
   grantsOf,
   isMalformedGrant,
   isUnknownGrant,
   malformedGrantMessage,
   NACL_TYPES,
+  type Grant,
 } from "../grants";
 import { assessPeers, CIDR_PATTERN } from "./ingress-private-sources";
 
@@ -28,6 +30,49 @@ export const egressRestrictedConfigSchema = {
 
 export interface EgressRestrictedConfig {
   allowedDestinationCidrs: string[];
+}
+
+/**
+ * The port range of a grant whose protocol carries ports. With one bound unknown, the known bound alone
+ * can still decide (as in phi-ingress-allowlisted-ports): it is probed as a single-port range
+ * (`from = to = known`), the most specific range the unknown bound could make. If even that is malformed
+ * (not an integer in 0..65535) or opens every port (unset or -1), every value of the unknown bound gives a
+ * malformed range or every port: a violation. Otherwise the unknown bound decides, checked at `pulumi up`.
+ */
+function assessEgressPorts(
+  g: Grant,
+  protocol: NormalizedProtocol,
+  findings: Findings,
+  flag: (message: string) => void,
+): void {
+  const label = grantLabel(g);
+  const fromUnknown = g.fromPort === UNKNOWN;
+  const toUnknown = g.toPort === UNKNOWN;
+  if (fromUnknown && toUnknown) {
+    return findings.unknown(`${fieldPath(g, "fromPort")} and ${fieldPath(g, "toPort")}`, "port range");
+  }
+  if (fromUnknown || toUnknown) {
+    const knownPath = fieldPath(g, fromUnknown ? "toPort" : "fromPort");
+    const unknownPath = fieldPath(g, fromUnknown ? "fromPort" : "toPort");
+    const known = fromUnknown ? g.toPort : g.fromPort;
+    const single = effectivePortRange(protocol, known, known);
+    if (!single) {
+      return flag(
+        `${label} has a malformed port range: ${knownPath} is not an integer port (0-65535) or -1, whatever ${unknownPath} is`,
+      );
+    }
+    if (isAllPorts(single)) {
+      return flag(`${label} allows every port: ${knownPath} alone opens them, whatever ${unknownPath} is`);
+    }
+    return findings.unknown(unknownPath, "port range");
+  }
+  const range = effectivePortRange(protocol, g.fromPort, g.toPort);
+  if (!range) flag(`${label} has a malformed port range`);
+  else if (isAllPorts(range)) flag(`${label} allows every port`);
+}
+
+function isAllPorts(range: PortRange): boolean {
+  return range.from === 0 && range.to === 65535;
 }
 
 const DESCRIPTION =
@@ -76,11 +121,7 @@ export const egressRestricted: ResourceValidationPolicy = {
         const protocol = normalizeProtocol(g.protocol);
         if (!protocol) flag(`${g.protocolPath} is not a recognised protocol name or IANA number`);
         else if (protocol.kind === "all") flag(`${grantLabel(g)} allows every protocol and port`);
-        else if (protocol.hasPorts && g.fromPort !== UNKNOWN && g.toPort !== UNKNOWN) {
-          const range = effectivePortRange(protocol, g.fromPort, g.toPort);
-          if (!range) flag(`${grantLabel(g)} has a malformed port range`);
-          else if (range.from === 0 && range.to === 65535) flag(`${grantLabel(g)} allows every port`);
-        }
+        else if (protocol.hasPorts) assessEgressPorts(g, protocol, findings, flag);
       }
       assessPeers(g, config.allowedDestinationCidrs, findings, "egress destination", context);
     }

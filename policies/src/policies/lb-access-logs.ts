@@ -33,7 +33,8 @@ export const lbAccessLogs: ResourceValidationPolicy = {
             : "accessLogs.enabled is false",
         );
       const bucket = field(logs, "bucket");
-      if (bucket !== UNKNOWN && (typeof bucket !== "string" || bucket === ""))
+      if (bucket === UNKNOWN) findings.unknown("accessLogs.bucket");
+      else if (typeof bucket !== "string" || bucket === "")
         findings.violation("accessLogs.bucket is not set");
     }
     findings.report(reportViolation, DESCRIPTION);

@@ -41,6 +41,53 @@ describe("phi-lb-mutual-tls", () => {
     expect(v.text).toMatch(/pulumi up/);
   });
 
+  describe("mode unknown at preview (level raised to mandatory to tell violations from deferred checks)", () => {
+    const mandatory = { enforcementLevel: "mandatory" as const };
+    it.each([
+      ["no trustStoreArn", { mode: UNKNOWN_STRING }],
+      ["an empty trustStoreArn", { mode: UNKNOWN_STRING, trustStoreArn: "" }],
+    ])("with %s is a violation whatever the mode", async (_what, mutualAuthentication) => {
+      const v = await runResource(
+        policy,
+        LISTENERS[0],
+        { protocol: "HTTPS", mutualAuthentication },
+        mandatory,
+      );
+      expect(v.mandatory).toHaveLength(1);
+      expect(v.mandatory[0].message).toContain("mutualAuthentication.trustStoreArn is not set");
+      expect(v.advisory).toEqual([]);
+    });
+
+    it.each([
+      ["a trust store", TRUST_STORE],
+      ["an unknown trust store", UNKNOWN_STRING],
+    ])("with %s is re-checked at pulumi up", async (_what, trustStoreArn) => {
+      const v = await runResource(
+        policy,
+        LISTENERS[1],
+        { protocol: "HTTPS", mutualAuthentication: { mode: UNKNOWN_STRING, trustStoreArn } },
+        mandatory,
+      );
+      expect(v.mandatory).toEqual([]);
+      expect(v.advisory).toHaveLength(1);
+      expect(v.advisory[0].message).toMatch(
+        /mutualAuthentication\.mode: .*not known at preview.*`pulumi up`/,
+      );
+    });
+
+    it("verify with an unknown trust store is re-checked at pulumi up", async () => {
+      const v = await runResource(
+        policy,
+        LISTENERS[0],
+        { protocol: "HTTPS", mutualAuthentication: { mode: "verify", trustStoreArn: UNKNOWN_STRING } },
+        mandatory,
+      );
+      expect(v.mandatory).toEqual([]);
+      expect(v.advisory).toHaveLength(1);
+      expect(v.text).toContain("mutualAuthentication.trustStoreArn");
+    });
+  });
+
   it("never echoes property values (they may be secrets)", async () => {
     const v = await runResource(policy, LISTENERS[0], {
       protocol: "HTTPS",

@@ -33,21 +33,25 @@ export const lbMutualTls: ResourceValidationPolicy = {
       args.notApplicable("only HTTPS (application load balancer) listeners can verify client certificates");
     }
     const mutual = field(props, "mutualAuthentication");
-    const mode = mutual === UNKNOWN ? UNKNOWN : field(mutual, "mode");
-    if (mode === UNKNOWN) findings.unknown("mutualAuthentication.mode");
-    else if (!sameText(mode, "verify")) {
+    if (mutual === UNKNOWN) {
+      findings.unknown("mutualAuthentication.mode");
+      return findings.report(reportViolation, DESCRIPTION);
+    }
+    const mode = field(mutual, "mode");
+    const trustStore = field(mutual, "trustStoreArn");
+    const noTrustStore = trustStore !== UNKNOWN && (typeof trustStore !== "string" || trustStore === "");
+    const noTrustStoreMessage =
+      "mutualAuthentication.trustStoreArn is not set: there is no CA to verify clients against";
+    if (mode === UNKNOWN) {
+      // Without a trust store every mode fails: verify needs one, and any other mode does not verify.
+      if (noTrustStore) findings.violation(noTrustStoreMessage);
+      else findings.unknown("mutualAuthentication.mode");
+    } else if (!sameText(mode, "verify")) {
       findings.violation(
         'mutualAuthentication.mode is not "verify": client certificates are not verified by the load balancer',
       );
-    } else {
-      const trustStore = field(mutual, "trustStoreArn");
-      if (trustStore === UNKNOWN) findings.unknown("mutualAuthentication.trustStoreArn");
-      else if (typeof trustStore !== "string" || trustStore === "") {
-        findings.violation(
-          "mutualAuthentication.trustStoreArn is not set: there is no CA to verify clients against",
-        );
-      }
-    }
+    } else if (trustStore === UNKNOWN) findings.unknown("mutualAuthentication.trustStoreArn");
+    else if (noTrustStore) findings.violation(noTrustStoreMessage);
     findings.report(reportViolation, DESCRIPTION);
   },
 };

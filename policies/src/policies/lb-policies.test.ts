@@ -41,10 +41,24 @@ describe("phi-lb-access-logs", () => {
     expect(
       (await runResource(lbAccessLogs, type, { accessLogs: { enabled: true, bucket: "logs" } })).diagnostics,
     ).toEqual([]);
+    // An unknown bucket is not a pass: it is re-checked at `pulumi up`; a known-empty one is mandatory.
+    const unknownBucket = await runResource(lbAccessLogs, type, {
+      accessLogs: { enabled: true, bucket: UNKNOWN_STRING },
+    });
+    expect(unknownBucket.mandatory).toEqual([]);
+    expect(unknownBucket.advisory).toHaveLength(1);
+    expect(unknownBucket.advisory[0].message).toMatch(
+      /accessLogs\.bucket: .*not known at preview.*`pulumi up`/,
+    );
     expect(
-      (await runResource(lbAccessLogs, type, { accessLogs: { enabled: true, bucket: UNKNOWN_STRING } }))
-        .diagnostics,
-    ).toEqual([]);
+      (await runResource(lbAccessLogs, type, { accessLogs: { enabled: true, bucket: "" } })).mandatory,
+    ).toHaveLength(1);
+    // A decidable violation stays mandatory next to the unknown bucket.
+    const disabled = await runResource(lbAccessLogs, type, {
+      accessLogs: { enabled: false, bucket: UNKNOWN_STRING },
+    });
+    expect(disabled.mandatory).toHaveLength(1);
+    expect(disabled.advisory).toHaveLength(1);
     expect(
       (await runResource(lbAccessLogs, type, { accessLogs: { bucket: "logs" } })).mandatory,
     ).toHaveLength(1);

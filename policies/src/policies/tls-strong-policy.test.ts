@@ -177,6 +177,49 @@ describe("phi-tls-strong-policy: other TLS floors", () => {
     expect((await runResource(policy, CF, { viewerCertificate: UNKNOWN_OBJECT })).advisory).toHaveLength(1);
   });
 
+  describe("CloudFront with cloudfrontDefaultCertificate unknown at preview", () => {
+    const CF = "aws:cloudfront/distribution:Distribution";
+    const withFlagUnknown = (extra: Record<string, unknown>) =>
+      runResource(policy, CF, {
+        viewerCertificate: { cloudfrontDefaultCertificate: UNKNOWN_STRING, ...extra },
+      });
+
+    // Both branches fail: the default certificate accepts TLSv1, and a custom certificate with this
+    // minimumProtocolVersion is judged exactly as when the flag is known false.
+    it.each([
+      ["unset", {}],
+      ["empty", { minimumProtocolVersion: "" }],
+      ["weak", { minimumProtocolVersion: "TLSv1.1_2016" }],
+      ["not in the table", { minimumProtocolVersion: "TLSv9_2099" }],
+    ])("a %s minimumProtocolVersion is mandatory", async (_what, extra) => {
+      const v = await withFlagUnknown(extra);
+      const custom = await runResource(policy, CF, {
+        viewerCertificate: { cloudfrontDefaultCertificate: false, ...extra },
+      });
+      expect(v.mandatory).toHaveLength(1);
+      expect(v.mandatory[0].message).toContain("viewerCertificate.minimumProtocolVersion");
+      expect(v.mandatory.map((d) => d.message)).toEqual(custom.mandatory.map((d) => d.message));
+      expect(v.advisory).toEqual([]);
+    });
+
+    it("a strong minimumProtocolVersion leaves the decision to the flag (advisory)", async () => {
+      const v = await withFlagUnknown({ minimumProtocolVersion: "TLSv1.2_2021" });
+      expect(v.mandatory).toEqual([]);
+      expect(v.advisory).toHaveLength(1);
+      expect(v.advisory[0].message).toMatch(
+        /viewerCertificate\.cloudfrontDefaultCertificate: .*not known at preview.*`pulumi up`/,
+      );
+    });
+
+    it("an unknown minimumProtocolVersion names both fields (advisory)", async () => {
+      const v = await withFlagUnknown({ minimumProtocolVersion: UNKNOWN_STRING });
+      expect(v.mandatory).toEqual([]);
+      expect(v.advisory).toHaveLength(2);
+      expect(v.text).toContain("viewerCertificate.cloudfrontDefaultCertificate");
+      expect(v.text).toContain("viewerCertificate.minimumProtocolVersion");
+    });
+  });
+
   it("API Gateway v1 and v2 domain names", async () => {
     const V1 = "aws:apigateway/domainName:DomainName";
     const V2 = "aws:apigatewayv2/domainName:DomainName";

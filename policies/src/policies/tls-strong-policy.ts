@@ -174,16 +174,25 @@ export const tlsStrongPolicy: ResourceValidationPolicy & StackValidationPolicy =
       if (vc === UNKNOWN) findings.unknown("viewerCertificate");
       else {
         const isDefault = field(vc, "cloudfrontDefaultCertificate");
-        if (isDefault === UNKNOWN) findings.unknown("viewerCertificate.cloudfrontDefaultCertificate");
-        else if (!vc || isTrue(isDefault)) {
+        if (isDefault !== UNKNOWN && (!vc || isTrue(isDefault))) {
           findings.violation(
             `viewerCertificate uses the default CloudFront certificate, which accepts TLSv1; use an ACM certificate with minimumProtocolVersion one of: ${listAlternatives(assessCloudFrontMinimumProtocolVersion(undefined, floor()))}`,
           );
         } else {
+          // With the certificate flag unknown, an unset, unknown-named or weak minimumProtocolVersion fails
+          // either way (the default certificate accepts TLSv1 whatever it says), so it is judged as for a
+          // custom certificate; only a strong or unknown one leaves the decision to the flag.
+          const minimumProtocolVersion = field(vc, "minimumProtocolVersion");
+          if (
+            isDefault === UNKNOWN &&
+            (minimumProtocolVersion === UNKNOWN ||
+              assessCloudFrontMinimumProtocolVersion(minimumProtocolVersion, floor()).strong)
+          )
+            findings.unknown("viewerCertificate.cloudfrontDefaultCertificate");
           checkName(
             findings,
             "viewerCertificate.minimumProtocolVersion",
-            field(vc, "minimumProtocolVersion"),
+            minimumProtocolVersion,
             "CloudFront",
             assessCloudFrontMinimumProtocolVersion,
             floor(),
