@@ -42,6 +42,13 @@ export interface LogReference {
   value: unknown;
   /** Top-level property whose dependencies lead to the bucket at preview. */
   dependencyProp: string;
+  /**
+   * Set when it is not known at preview whether the source delivers to S3 at all: the path of the unknown
+   * field that decides it (a flow log's `logDestinationType` when its destination is not an S3 ARN). A
+   * bucket of the stack it names is still judged; a destination that cannot be resolved is then undecided,
+   * not a violation.
+   */
+  deliveryUndecided?: string;
 }
 
 /** Outcome of resolving a reference. */
@@ -133,9 +140,10 @@ export function logReferences(stack: StackIndex): LogReference[] {
   const fromBlock = (r: PolicyResource, block: string) => {
     const o = objectField(outputs(r), block);
     if (o === undefined) return;
+    // A whole block unknown at preview still names a bucket (or none): follow it through the block's
+    // dependencies, or leave it undecided (an advisory at the load balancer), never drop it.
     if (o === UNKNOWN) {
-      if (dependenciesOf(r, block, BUCKET_TYPES).length)
-        refs.push({ source: r, path: `${block}.bucket`, value: UNKNOWN, dependencyProp: block });
+      refs.push({ source: r, path: block, value: UNKNOWN, dependencyProp: block });
       return;
     }
     const bucket = field(o, "bucket");
@@ -162,18 +170,34 @@ export function logReferences(stack: StackIndex): LogReference[] {
   return refs;
 }
 
-/** The S3 destination of a flow log, when it delivers to S3 (or may, when the type is unknown). */
+/** `arn:partition:service:…` → `service`; undefined for anything that is not an ARN. */
+function arnService(ref: string): string | undefined {
+  return /^arn:[^:]*:([^:]*):/.exec(ref)?.[1];
+}
+
+/**
+ * The S3 destination of a flow log, when it delivers to S3 or may. With `logDestinationType` unknown the
+ * flow log counts as possibly delivering to S3 unless its destination is the ARN of another service: an S3
+ * ARN or a dependency on a bucket settles it, anything else (a bucket name, an unknown value, nothing) is
+ * followed with `deliveryUndecided` set.
+ */
 export function flowLogReference(fl: PolicyResource): LogReference | undefined {
   const o = outputs(fl);
   const type = field(o, "logDestinationType");
   const dest = field(o, "logDestination");
-  const toS3 =
-    sameText(type, "s3") ||
-    (type === UNKNOWN &&
-      ((typeof dest === "string" && dest.startsWith("arn:") && dest.includes(":s3:")) ||
-        dependenciesOf(fl, "logDestination", BUCKET_TYPES).length > 0));
-  if (!toS3) return undefined;
-  return { source: fl, path: "logDestination", value: dest, dependencyProp: "logDestination" };
+  const ref: LogReference = {
+    source: fl,
+    path: "logDestination",
+    value: dest,
+    dependencyProp: "logDestination",
+  };
+  if (sameText(type, "s3")) return ref;
+  if (type !== UNKNOWN) return undefined;
+  const service = typeof dest === "string" ? arnService(dest) : undefined;
+  if (service === "s3") return ref;
+  if (service !== undefined) return undefined;
+  if (dest === UNKNOWN && dependenciesOf(fl, "logDestination", BUCKET_TYPES).length > 0) return ref;
+  return { ...ref, deliveryUndecided: "logDestinationType" };
 }
 
 export interface BucketAssessment {

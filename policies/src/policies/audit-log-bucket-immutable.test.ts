@@ -283,3 +283,120 @@ describe("phi-audit-log-bucket-immutable: deletion (forceDestroy, protect)", () 
     expect((await runStack(policy, protectedSpecs, { requireProtect: true })).diagnostics).toEqual([]);
   });
 });
+
+describe("phi-audit-log-bucket-immutable: references and classification unknown at preview", () => {
+  const TAG = { "phi-channels:data-classification": "audit-log" };
+  const adv = (v: { advisory: { message: string; urn?: string }[] }) =>
+    v.advisory.map((d) => d.message.split("\n")[1]);
+
+  it.each([
+    ["aws:lb/loadBalancer:LoadBalancer", "accessLogs"],
+    ["aws:alb/loadBalancer:LoadBalancer", "connectionLogs"],
+    ["aws:elb/loadBalancer:LoadBalancer", "accessLogs"],
+  ])("%s with a whole %s block unknown and no dependency: advisory at the LB", async (type, block) => {
+    const lb = (deps?: Record<string, string[]>): StackResourceSpec => ({
+      type,
+      name: "lb",
+      props: { [block]: UNKNOWN_STRING },
+      deps,
+    });
+    const bad = logBucket("phi-logs", { omit: ["versioning"] });
+    const v = await runStack(policy, [...bad, lb()]);
+    expect(v.mandatory).toEqual([]);
+    expect(v.notApplicable).toEqual([]);
+    expect(adv(v)).toEqual([
+      expect.stringMatching(new RegExp(`^${block} \\(log bucket\\): .*\`pulumi up\``)),
+    ]);
+    expect(v.advisory[0].urn).toContain("::lb");
+    // With a dependency on the bucket, the bucket itself is judged.
+    const dep = await runStack(policy, [...bad, lb({ [block]: ["phi-logs"] })]);
+    expect(dep.mandatory).toHaveLength(1);
+    expect(dep.mandatory[0].message).toMatch(/versioning is not Enabled/);
+  });
+
+  describe("a flow log whose logDestinationType is unknown", () => {
+    const flowLog = (logDestination: unknown): StackResourceSpec => ({
+      type: "aws:ec2/flowLog:FlowLog",
+      name: "fl",
+      props: { trafficType: "ALL", logDestinationType: UNKNOWN_STRING, logDestination },
+    });
+
+    it("judges the stack bucket its destination names, by name or S3 ARN", async () => {
+      for (const dest of ["phi-logs", "arn:aws:s3:::phi-logs/flows/"]) {
+        const bad = await runStack(policy, [
+          ...logBucket("phi-logs", { omit: ["versioning"] }),
+          flowLog(dest),
+        ]);
+        expect(bad.mandatory).toHaveLength(1);
+        expect(bad.mandatory[0].message).toMatch(/versioning is not Enabled/);
+        expect(bad.mandatory[0].urn).toContain("phi-logs");
+        expect((await runStack(policy, [...logBucket("phi-logs"), flowLog(dest)])).diagnostics).toEqual([]);
+      }
+    });
+
+    it("an unresolved destination is an advisory naming logDestinationType, not a violation", async () => {
+      for (const dest of ["other-bucket", UNKNOWN_STRING, undefined]) {
+        const v = await runStack(policy, [flowLog(dest)]);
+        expect(v.mandatory).toEqual([]);
+        expect(adv(v)).toEqual([expect.stringMatching(/^logDestinationType \(.*\): .*`pulumi up`/)]);
+        expect(v.text).not.toContain("other-bucket");
+      }
+      // An S3 ARN settles the type: a bucket outside the stack stays mandatory.
+      const s3 = await runStack(policy, [flowLog("arn:aws:s3:::other-bucket")]);
+      expect(s3.mandatory[0].message).toMatch(/^logDestination names a bucket that is not in this stack/m);
+    });
+
+    it("a destination ARN of another service settles it: not an audit-log delivery to S3", async () => {
+      const v = await runStack(policy, [flowLog("arn:aws:logs:us-east-1:1:log-group:x")]);
+      expect(v.diagnostics).toEqual([]);
+      expect(v.notApplicable).toHaveLength(1);
+    });
+  });
+
+  describe("a bucket whose tags are unknown", () => {
+    it.each([
+      ["tags", { tags: UNKNOWN_STRING }, /^tags \(/],
+      ["tagsAll", { tagsAll: UNKNOWN_STRING }, /^tagsAll \(/],
+      [
+        "the classification tag",
+        { tags: { "phi-channels:data-classification": UNKNOWN_STRING } },
+        /^tags\["phi-channels:data-classification"\] \(/,
+      ],
+    ])(
+      "%s unknown on a bucket that would fail as an audit-log bucket: advisory naming it",
+      async (_l, tags, path) => {
+        const v = await runStack(policy, logBucket("phi-logs", { omit: ["versioning"], bucket: tags }));
+        expect(v.mandatory).toEqual([]);
+        expect(adv(v)).toEqual([expect.stringMatching(path)]);
+        expect(adv(v)[0]).toMatch(/whether this is an audit-log bucket.*`pulumi up`/);
+        expect(v.advisory[0].urn).toContain("phi-logs");
+      },
+    );
+
+    it("no finding when it would pass as an audit-log bucket, or another map classifies it", async () => {
+      const ok = await runStack(policy, logBucket("phi-logs", { bucket: { tags: UNKNOWN_STRING } }));
+      expect(ok.diagnostics).toEqual([]);
+      const tagsAll = await runStack(
+        policy,
+        logBucket("phi-logs", { omit: ["versioning"], bucket: { tags: UNKNOWN_STRING, tagsAll: TAG } }),
+      );
+      expect(tagsAll.mandatory).toHaveLength(1);
+      expect(tagsAll.advisory).toEqual([]);
+    });
+
+    it("a bucket something delivers to stays mandatory whatever its tags", async () => {
+      const v = await runStack(policy, [
+        ...logBucket("phi-logs", { omit: ["versioning"], bucket: { tags: UNKNOWN_STRING } }),
+        alb("phi-logs"),
+      ]);
+      expect(v.mandatory).toHaveLength(1);
+      expect(v.mandatory[0].message).toMatch(/versioning is not Enabled/);
+      expect(v.advisory).toEqual([]);
+    });
+
+    it("requireProtect counts as a failure: an unprotected bucket with unknown tags is undecided", async () => {
+      const specs = logBucket("phi-logs", { bucket: { tags: UNKNOWN_STRING } });
+      expect((await runStack(policy, specs, { requireProtect: true })).advisory).toHaveLength(1);
+    });
+  });
+});

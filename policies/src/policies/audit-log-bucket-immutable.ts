@@ -10,6 +10,7 @@ import {
   sameText,
   StackIndex,
   UNKNOWN,
+  type Unknown,
 } from "../policy-kit";
 import { assessAuditBucket, BUCKET_TYPES, BucketIndex, logReferences } from "../audit-buckets";
 
@@ -53,15 +54,30 @@ export interface AuditLogBucketImmutableConfig {
 export const DATA_CLASSIFICATION_TAG = "phi-channels:data-classification";
 export const AUDIT_LOG_CLASSIFICATION = "audit-log";
 
-/** True when the bucket's tags (or tagsAll) classify it as an audit-log bucket. */
-export function taggedAsAuditLog(bucket: PolicyResource): boolean {
+/**
+ * True when the bucket's tags (or tagsAll) classify it as an audit-log bucket; UNKNOWN when neither does
+ * but one of them (or its classification tag) is unknown at preview, so it still may; else false.
+ */
+export function taggedAsAuditLog(bucket: PolicyResource): boolean | Unknown {
   const o = outputs(bucket);
   for (const key of ["tags", "tagsAll"]) {
     const tags = objectField(o, key);
     if (tags && tags !== UNKNOWN && sameText(field(tags, DATA_CLASSIFICATION_TAG), AUDIT_LOG_CLASSIFICATION))
       return true;
   }
-  return false;
+  return unknownClassificationPath(bucket) === undefined ? false : UNKNOWN;
+}
+
+/** The first of `tags`, `tagsAll` (or their classification tag) that is unknown at preview, as a field path. */
+export function unknownClassificationPath(bucket: PolicyResource): string | undefined {
+  const o = outputs(bucket);
+  for (const key of ["tags", "tagsAll"]) {
+    const tags = objectField(o, key);
+    if (tags === UNKNOWN) return key;
+    if (tags && field(tags, DATA_CLASSIFICATION_TAG) === UNKNOWN)
+      return `${key}["${DATA_CLASSIFICATION_TAG}"]`;
+  }
+  return undefined;
 }
 
 const DESCRIPTION =
@@ -83,16 +99,26 @@ export const auditLogBucketImmutable: StackValidationPolicy = {
     );
     const stack = new StackIndex(args.resources);
     const refs = logReferences(stack);
-    const tagged = stack.ofTypes([...BUCKET_TYPES]).filter(taggedAsAuditLog);
-    if (refs.length === 0 && tagged.length === 0)
+    const tagged: PolicyResource[] = [];
+    // Buckets whose classification tag is unknown at preview: audit-log buckets or not, decided at up.
+    const maybeTagged: PolicyResource[] = [];
+    for (const b of stack.ofTypes([...BUCKET_TYPES])) {
+      const t = taggedAsAuditLog(b);
+      if (t === true) tagged.push(b);
+      else if (t === UNKNOWN) maybeTagged.push(b);
+    }
+    if (refs.length === 0 && tagged.length === 0 && maybeTagged.length === 0)
       args.notApplicable("no audit-log deliveries to S3 and no bucket tagged as audit-log in this stack");
     const buckets = new BucketIndex(stack);
-    const audited = new Map<string, { bucket: (typeof args.resources)[number]; sources: number }>();
+    const audited = new Map<string, { bucket: PolicyResource; sources: number }>();
     for (const b of tagged) audited.set(b.urn, { bucket: b, sources: 0 });
     for (const ref of refs) {
       const r = buckets.resolve(ref, config.externalLogBuckets);
       const f = new Findings();
-      if (r.kind === "missing")
+      // Whether the source delivers to S3 at all is itself unknown: an unresolved destination is undecided.
+      if (ref.deliveryUndecided && (r.kind === "missing" || r.kind === "unknown"))
+        f.unknown(ref.deliveryUndecided, `whether ${ref.path} is an S3 log bucket`);
+      else if (r.kind === "missing")
         f.violation(
           `${ref.path} names a bucket that is not in this stack, so its immutability cannot be verified; manage it here or list it in externalLogBuckets`,
         );
@@ -105,15 +131,31 @@ export const auditLogBucketImmutable: StackValidationPolicy = {
         }
       f.report(reportViolation, DESCRIPTION, ref.source.urn);
     }
-    for (const { bucket } of audited.values()) {
+    const assessment = (bucket: PolicyResource) => {
       const a = assessAuditBucket(bucket, buckets, config.minimumRetentionDays);
-      const f = new Findings();
-      for (const p of a.problems) f.violation(`audit-log bucket ${p}`);
       // The analyzer protocol carries `protect` but not `retainOnDelete`, so only protect can be required.
       if (config.requireProtect && bucket.opts?.protect !== true)
-        f.violation(
-          "audit-log bucket is not protected (requireProtect is set): add the `protect: true` resource option",
-        );
+        a.problems.push("is not protected (requireProtect is set): add the `protect: true` resource option");
+      return a;
+    };
+    // A bucket that may be classified audit-log by its unknown tags and would fail as one: undecided. One
+    // that would pass as an audit-log bucket needs no finding, so ordinary computed tags stay quiet only
+    // when the bucket is immutable anyway; otherwise the advisory names the tags, never their values.
+    for (const b of maybeTagged) {
+      if (audited.has(b.urn)) continue;
+      const a = assessment(b);
+      if (a.problems.length === 0 && a.unknown.length === 0) continue;
+      const f = new Findings();
+      f.unknown(
+        unknownClassificationPath(b)!,
+        `whether this is an audit-log bucket (${DATA_CLASSIFICATION_TAG})`,
+      );
+      f.report(reportViolation, DESCRIPTION, b.urn);
+    }
+    for (const { bucket } of audited.values()) {
+      const a = assessment(bucket);
+      const f = new Findings();
+      for (const p of a.problems) f.violation(`audit-log bucket ${p}`);
       for (const u of a.unknown) f.unknown(u, "audit-log bucket requirement");
       f.report(reportViolation, DESCRIPTION, bucket.urn);
     }
