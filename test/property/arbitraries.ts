@@ -29,6 +29,28 @@ export const T = {
     "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
     "aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2",
   ],
+  kmsKey: "aws:kms/key:Key",
+  privateKey: "tls:index/privateKey:PrivateKey",
+  acmCertificate: "aws:acm/certificate:Certificate",
+  subnet: "aws:ec2/subnet:Subnet",
+  defaultSubnet: "aws:ec2/defaultSubnet:DefaultSubnet",
+  cloudFront: "aws:cloudfront/distribution:Distribution",
+  apiGatewayDomain: "aws:apigateway/domainName:DomainName",
+  apiGatewayV2Domain: "aws:apigatewayv2/domainName:DomainName",
+  openSearch: "aws:opensearch/domain:Domain",
+  elasticsearch: "aws:elasticsearch/domain:Domain",
+  transferServer: "aws:transfer/server:Server",
+  classicSslNegotiation: "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy",
+  classicLbPolicy: "aws:elb/loadBalancerPolicy:LoadBalancerPolicy",
+  vpc: "aws:ec2/vpc:Vpc",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  route: "aws:ec2/route:Route",
+  routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  internetGateway: "aws:ec2/internetGateway:InternetGateway",
+  bucketVersioning: "aws:s3/bucketVersioningV2:BucketVersioningV2",
+  publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
 } as const;
 
 export const GRANT_TYPES: readonly string[] = [T.sg, T.defaultSg, T.sgRule, T.vpcIngress, T.vpcEgress];
@@ -481,6 +503,15 @@ function listener(type: string): fc.Arbitrary<GenResource> {
       loadBalancerArn: field(arn("elasticloadbalancing")),
       defaultActions: list(defaultAction, 2),
       alpnPolicy: fc.option(field(fc.constantFrom("HTTP2Preferred", "None")), { freq: 5, nil: undefined }),
+      mutualAuthentication: fc.option(
+        field(
+          fc.record({
+            mode: field(fc.constantFrom<unknown>("verify", "passthrough", "off", "VERIFY", "")),
+            trustStoreArn: fc.option(field(arn("elasticloadbalancing")), { freq: 4, nil: undefined }),
+          }),
+        ),
+        { freq: 3, nil: undefined },
+      ),
     })
     .map((props) => ({ type, name: "listener", props: compact(props) as Record<string, unknown> }));
 }
@@ -649,7 +680,16 @@ function bucket(type: string): fc.Arbitrary<GenResource> {
         ),
         { nil: undefined },
       ),
-      tags: fc.option(field(fc.constant({ purpose: "audit-logs" })), { nil: undefined }),
+      tags: fc.option(
+        field(
+          fc.constantFrom(
+            { purpose: "audit-logs" },
+            { "phi-channels:data-classification": "audit-log" },
+            { "phi-channels:data-classification": "AUDIT-LOG" },
+          ),
+        ),
+        { nil: undefined },
+      ),
     })
     .map((props) => ({ type, name: "bucket", props: compact(props) as Record<string, unknown> }));
 }
@@ -674,36 +714,457 @@ export const s3Resource: fc.Arbitrary<GenResource> = fc.oneof(
   objectLock(T.objectLocks[1]),
 );
 
-/** Any covered resource: grants, load balancers and S3, in roughly equal measure. */
+// ---------------------------------------------------------------------------------------------------
+// Keys, certificates, subnets and the TLS settings of other services.
+
+function resource(type: string, name: string, props: fc.Arbitrary<Record<string, unknown>>) {
+  return props.map((p) => ({ type, name, props: compact(p) as Record<string, unknown> }));
+}
+
+const opt = <V>(a: fc.Arbitrary<V>, freq = 2) => fc.option(a, { freq, nil: undefined });
+
+export const kmsKey: fc.Arbitrary<GenResource> = resource(
+  T.kmsKey,
+  "key",
+  fc.record({
+    description: opt(description),
+    customerMasterKeySpec: opt(
+      field(fc.constantFrom<unknown>("SYMMETRIC_DEFAULT", "symmetric_default", "RSA_2048", "ECC_NIST_P256")),
+    ),
+    keyUsage: opt(field(fc.constantFrom<unknown>("ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC"))),
+    enableKeyRotation: opt(field(fc.constantFrom<unknown>(true, false, "true", "false")), 4),
+    rotationPeriodInDays: opt(field(fc.constantFrom(90, 365, 2560))),
+    deletionWindowInDays: opt(field(fc.constantFrom(7, 30))),
+  }),
+);
+
+export const privateKey: fc.Arbitrary<GenResource> = resource(
+  T.privateKey,
+  "tls-key",
+  fc.record({
+    algorithm: field(fc.constantFrom<unknown>("RSA", "ECDSA", "ED25519", "rsa", "ecdsa", "DSA", "")),
+    rsaBits: opt(field(fc.constantFrom<unknown>(1024, 2048, 2047, 3072, 4096, 2048.5, "2048"))),
+    ecdsaCurve: opt(field(fc.constantFrom<unknown>("P224", "P256", "P384", "P521", "p256", ""))),
+  }),
+);
+
+export const acmCertificate: fc.Arbitrary<GenResource> = resource(
+  T.acmCertificate,
+  "cert",
+  fc.record({
+    domainName: field(fc.constantFrom("phi.example.internal")),
+    keyAlgorithm: opt(
+      field(
+        fc.constantFrom<unknown>(
+          "RSA_2048",
+          "RSA_1024",
+          "RSA_4096",
+          "EC_prime256v1",
+          "EC_secp384r1",
+          "rsa_2048",
+          "",
+        ),
+      ),
+      4,
+    ),
+    validationMethod: opt(field(fc.constantFrom("DNS", "EMAIL"))),
+  }),
+);
+
+function subnet(type: string): fc.Arbitrary<GenResource> {
+  return resource(
+    type,
+    "subnet",
+    fc.record({
+      vpcId,
+      cidrBlock: opt(ipv4Block, 4),
+      availabilityZone: opt(field(fc.constantFrom("us-east-1a"))),
+      mapPublicIpOnLaunch: opt(field(fc.constantFrom<unknown>(true, false, "true", "false", "TRUE")), 6),
+      assignIpv6AddressOnCreation: opt(field(fc.boolean())),
+    }),
+  );
+}
+
+export const cloudFrontDistribution: fc.Arbitrary<GenResource> = resource(
+  T.cloudFront,
+  "cdn",
+  fc.record({
+    enabled: field(fc.boolean()),
+    viewerCertificate: opt(
+      field(
+        fc.record({
+          cloudfrontDefaultCertificate: opt(field(fc.constantFrom<unknown>(true, false, "true")), 4),
+          acmCertificateArn: opt(field(arn("acm"))),
+          minimumProtocolVersion: opt(
+            field(
+              fc.constantFrom<unknown>(
+                "TLSv1",
+                "TLSv1.2_2021",
+                "TLSv1.2_2018",
+                "TLSv1.3_2025",
+                "SSLv3",
+                "TLSv9",
+                "",
+              ),
+            ),
+            4,
+          ),
+          sslSupportMethod: opt(field(fc.constantFrom("sni-only", "vip"))),
+        }),
+      ),
+      8,
+    ),
+  }),
+);
+
+const apiGatewayPolicy = field(
+  fc.constantFrom<unknown>(
+    "TLS_1_0",
+    "TLS_1_2",
+    "SecurityPolicy_TLS13_1_3_2025_09",
+    "tls_1_2",
+    "TLS_9_9",
+    "",
+  ),
+);
+
+export const apiGatewayDomain: fc.Arbitrary<GenResource> = resource(
+  T.apiGatewayDomain,
+  "api-domain",
+  fc.record({
+    domainName: field(fc.constantFrom("api.phi.example")),
+    securityPolicy: opt(apiGatewayPolicy, 6),
+    regionalCertificateArn: opt(field(arn("acm"))),
+  }),
+);
+
+export const apiGatewayV2Domain: fc.Arbitrary<GenResource> = resource(
+  T.apiGatewayV2Domain,
+  "api-domain-v2",
+  fc.record({
+    domainName: field(fc.constantFrom("api.phi.example")),
+    domainNameConfiguration: opt(
+      field(
+        fc.record({
+          certificateArn: field(arn("acm")),
+          endpointType: field(fc.constantFrom("REGIONAL")),
+          securityPolicy: opt(apiGatewayPolicy, 6),
+        }),
+      ),
+      8,
+    ),
+  }),
+);
+
+function searchDomain(type: string): fc.Arbitrary<GenResource> {
+  return resource(
+    type,
+    "search",
+    fc.record({
+      domainName: field(fc.constantFrom("phi-search")),
+      domainEndpointOptions: opt(
+        field(
+          fc.record({
+            enforceHttps: opt(field(fc.constantFrom<unknown>(true, false, "true")), 6),
+            tlsSecurityPolicy: opt(
+              field(
+                fc.constantFrom<unknown>(
+                  "Policy-Min-TLS-1-2-PFS-2023-10",
+                  "Policy-Min-TLS-1-2-2019-07",
+                  "Policy-Min-TLS-1-0-2019-07",
+                  "Policy-Made-Up",
+                  "",
+                ),
+              ),
+              6,
+            ),
+          }),
+        ),
+        8,
+      ),
+    }),
+  );
+}
+
+export const transferServer: fc.Arbitrary<GenResource> = resource(
+  T.transferServer,
+  "sftp",
+  fc.record({
+    protocols: opt(field(fc.constantFrom(["SFTP"], ["FTPS"]))),
+    securityPolicyName: opt(
+      field(
+        fc.constantFrom<unknown>(
+          "TransferSecurityPolicy-2024-01",
+          "TransferSecurityPolicy-2018-11",
+          "TransferSecurityPolicy-2020-06",
+          "TransferSecurityPolicy-FIPS-2024-05",
+          "TransferSecurityPolicy-Nope",
+          "",
+        ),
+      ),
+      6,
+    ),
+  }),
+);
+
+const sslAttribute = fc.oneof(
+  fc.record({
+    name: field(
+      fc.constantFrom<unknown>(
+        "Reference-Security-Policy",
+        "Protocol-TLSv1",
+        "Protocol-TLSv1.2",
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        "AES128-SHA",
+        "Server-Defined-Cipher-Order",
+      ),
+    ),
+    value: field(
+      fc.constantFrom<unknown>(
+        "true",
+        "false",
+        true,
+        "ELBSecurityPolicy-TLS-1-2-2017-01",
+        "ELBSecurityPolicy-2016-08",
+        "ELBSecurityPolicy-Made-Up",
+      ),
+    ),
+  }),
+  fc.constantFrom<unknown>(UNKNOWN, null, "Protocol-TLSv1.2"),
+);
+
+export const classicSslNegotiationPolicy: fc.Arbitrary<GenResource> = resource(
+  T.classicSslNegotiation,
+  "ssl-negotiation",
+  fc.record({
+    loadBalancer: field(fc.constantFrom("phi-elb")),
+    lbPort: opt(lbPort),
+    attributes: opt(list(sslAttribute, 4), 6),
+  }),
+);
+
+export const classicLoadBalancerPolicy: fc.Arbitrary<GenResource> = resource(
+  T.classicLbPolicy,
+  "lb-policy",
+  fc.record({
+    loadBalancerName: field(fc.constantFrom("phi-elb")),
+    policyName: field(fc.constantFrom("phi-tls")),
+    policyTypeName: field(
+      fc.constantFrom<unknown>(
+        "SSLNegotiationPolicyType",
+        "sslnegotiationpolicytype",
+        "ProxyProtocolPolicyType",
+      ),
+    ),
+    policyAttributes: opt(list(sslAttribute, 4), 6),
+  }),
+);
+
+/** Every other resource the pack judges on its own: keys, certificates, subnets, service TLS settings. */
+export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
+  kmsKey,
+  privateKey,
+  acmCertificate,
+  subnet(T.subnet),
+  subnet(T.defaultSubnet),
+  cloudFrontDistribution,
+  apiGatewayDomain,
+  apiGatewayV2Domain,
+  searchDomain(T.openSearch),
+  searchDomain(T.elasticsearch),
+  transferServer,
+  classicSslNegotiationPolicy,
+  classicLoadBalancerPolicy,
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Stack members that only matter in relation to others: VPCs, flow logs, routing, S3 sub-resources.
+
+const vpcIdValue = "vpc-0123456789abcdef0";
+const igwId = "igw-0123456789abcdef0";
+const rtbId = "rtb-0123456789abcdef0";
+
+const vpc = resource(T.vpc, "vpc", fc.record({ id: field(fc.constant(vpcIdValue)), cidrBlock: ipv4Block }));
+
+const flowLog = resource(
+  T.flowLog,
+  "flow-log",
+  fc.record({
+    vpcId: field(fc.constantFrom(vpcIdValue, "vpc-other")),
+    trafficType: field(fc.constantFrom<unknown>("ALL", "REJECT", "ACCEPT", "all")),
+    logDestinationType: opt(field(fc.constantFrom<unknown>("s3", "cloud-watch-logs", "S3")), 6),
+    logDestination: opt(field(bucketRef), 6),
+  }),
+);
+
+const internetGateway = resource(
+  T.internetGateway,
+  "igw",
+  fc.record({ id: field(fc.constant(igwId)), vpcId }),
+);
+
+const routeEntry = fc.record({
+  cidrBlock: opt(field(fc.constantFrom("0.0.0.0/0", "10.0.0.0/8")), 6),
+  gatewayId: opt(field(fc.constantFrom(igwId, "local", "vgw-0123", ""))),
+  natGatewayId: opt(field(fc.constantFrom("nat-0123456789abcdef0"))),
+  egressOnlyGatewayId: opt(field(fc.constantFrom("eigw-0123"))),
+});
+
+const routeTable = resource(
+  T.routeTable,
+  "rtb",
+  fc.record({ id: field(fc.constant(rtbId)), vpcId, routes: opt(list(routeEntry, 3), 6) }),
+);
+
+const route = resource(
+  T.route,
+  "route",
+  fc
+    .record({ routeTableId: field(fc.constantFrom(rtbId, "rtb-other")) })
+    .chain((r) => routeEntry.map((e) => ({ ...r, ...e }))),
+);
+
+const routeTableAssociation = resource(
+  T.routeTableAssociation,
+  "rta",
+  fc.record({
+    routeTableId: field(fc.constantFrom(rtbId)),
+    subnetId: opt(field(fc.constantFrom("subnet-0123456789abcdef0")), 6),
+  }),
+);
+
+const bucketVersioning = resource(
+  T.bucketVersioning,
+  "versioning",
+  fc.record({
+    bucket: field(bucketRef),
+    versioningConfiguration: field(
+      fc.record({ status: field(fc.constantFrom<unknown>("Enabled", "Suspended", "Disabled", "enabled")) }),
+    ),
+  }),
+);
+
+const publicAccessBlock = resource(
+  T.publicAccessBlock,
+  "pab",
+  fc.record({
+    bucket: field(bucketRef),
+    blockPublicAcls: field(fc.constantFrom<unknown>(true, true, false, "true")),
+    blockPublicPolicy: field(fc.constantFrom<unknown>(true, true, false)),
+    ignorePublicAcls: field(fc.constantFrom<unknown>(true, true, false)),
+    restrictPublicBuckets: field(fc.constantFrom<unknown>(true, true, false)),
+  }),
+);
+
+const bucketPolicy = resource(
+  T.bucketPolicy,
+  "bucket-policy",
+  fc.record({
+    bucket: field(bucketRef),
+    policy: field(fc.constantFrom<unknown>(TLS_ONLY_POLICY, "{}", "{not json")),
+  }),
+);
+
+export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
+  vpc,
+  flowLog,
+  internetGateway,
+  routeTable,
+  route,
+  routeTableAssociation,
+  subnet(T.subnet),
+  bucketVersioning,
+  publicAccessBlock,
+  bucketPolicy,
+);
+
+/**
+ * Which top-level property of a member may have been computed from which other member (the engine's
+ * propertyDependencies at preview, when ids, names and ARNs are still unknown).
+ */
+const LINKS: Record<string, [prop: string, targets: readonly string[]][]> = {
+  [T.flowLog]: [
+    ["vpcId", [T.vpc]],
+    ["logDestination", T.buckets],
+  ],
+  [T.route]: [
+    ["routeTableId", [T.routeTable]],
+    ["gatewayId", [T.internetGateway]],
+  ],
+  [T.routeTable]: [["routes", [T.internetGateway]]],
+  [T.routeTableAssociation]: [
+    ["routeTableId", [T.routeTable]],
+    ["subnetId", [T.subnet, T.defaultSubnet]],
+  ],
+  [T.bucketVersioning]: [["bucket", T.buckets]],
+  [T.publicAccessBlock]: [["bucket", T.buckets]],
+  [T.bucketPolicy]: [["bucket", T.buckets]],
+  [T.objectLocks[0]]: [["bucket", T.buckets]],
+  [T.objectLocks[1]]: [["bucket", T.buckets]],
+  ...Object.fromEntries(
+    [...T.loadBalancers, T.classicElb].map((t) => [
+      t,
+      [
+        ["accessLogs", T.buckets],
+        ["connectionLogs", T.buckets],
+      ],
+    ]),
+  ),
+};
+
+/** Any covered resource: grants, load balancers, S3 and the other kinds, in roughly equal measure. */
 export const anyResource: fc.Arbitrary<GenResource> = fc.oneof(
   grantResource,
   loadBalancerResource,
   s3Resource,
+  otherResource,
 );
 
 /**
- * A stack: a handful of resources with unique names, log deliveries wired to buckets through
- * propertyDependencies some of the time (as at preview, when names are unknown).
+ * A stack: a handful of resources with unique names, each link of {@link LINKS} wired through
+ * propertyDependencies to a member of the target type some of the time (as at preview, when names and
+ * ids are unknown).
  */
 export const stack: fc.Arbitrary<{
   resources: GenResource[];
   deps: Record<string, Record<string, string[]>>;
 }> = fc
   .tuple(
-    fc.array(fc.oneof(s3Resource, loadBalancerResource, grantResource), { minLength: 1, maxLength: 12 }),
-    fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+    fc.array(
+      fc.oneof(
+        { weight: 3, arbitrary: s3Resource },
+        { weight: 2, arbitrary: loadBalancerResource },
+        { weight: 1, arbitrary: grantResource },
+        { weight: 3, arbitrary: relationResource },
+      ),
+      { minLength: 1, maxLength: 12 },
+    ),
+    fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }),
   )
   .map(([rs, wire]) => {
     const resources = rs.map((r, i) => ({ ...r, name: `${r.name}-${i}` }));
-    const bucketNames = resources
-      .filter((r) => (T.buckets as readonly string[]).includes(r.type))
-      .map((r) => r.name);
+    // S3 bucket names are global: two buckets of one stack never share a name (by `bucket` or `arn`).
+    const taken = new Set<string>();
+    for (const r of resources) {
+      if (!(T.buckets as readonly string[]).includes(r.type)) continue;
+      const own = new Set<string>();
+      for (const key of ["bucket", "arn"]) {
+        const v = r.props[key];
+        if (typeof v !== "string") continue;
+        const name = v.replace(/^arn:aws:s3:::/, "");
+        if (taken.has(name)) r.props = { ...r.props, [key]: `${name}-${r.name}` };
+        else own.add(name);
+      }
+      own.forEach((n) => taken.add(n));
+    }
     const deps: Record<string, Record<string, string[]>> = {};
     resources.forEach((r, i) => {
-      if (!wire[i] || bucketNames.length === 0) return;
-      const target = [bucketNames[i % bucketNames.length]];
-      if ((T.objectLocks as readonly string[]).includes(r.type)) deps[r.name] = { bucket: target };
-      else if ("accessLogs" in r.props) deps[r.name] = { accessLogs: target };
+      (LINKS[r.type] ?? []).forEach(([prop, targets], j) => {
+        if (!wire[(2 * i + j) % wire.length] || !(prop in r.props)) return;
+        const candidates = resources.filter((x) => targets.includes(x.type));
+        if (candidates.length === 0) return;
+        (deps[r.name] ??= {})[prop] = [candidates[i % candidates.length].name];
+      });
     });
     return { resources, deps };
   });

@@ -2,6 +2,8 @@
  * The same properties as inprocess.test.ts, over the analyzer protocol: the real pack (policies/, built
  * by `npm run build:pack`) launched as the Pulumi CLI launches it and sent engine-encoded properties
  * (unknown sentinel, secret signatures). One pack process for the whole file; fixed seed (FC_SEED).
+ * The generic fail-closed properties (every policy, every resource kind, stacks) are the wire twins of
+ * fail-closed.test.ts; the pack runs with every policy at mandatory (`all`).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -22,6 +24,7 @@ import {
   type GenResource,
   type GrantConfig,
 } from "./arbitraries";
+import { judgeResourceVariant, judgeStackVariant, mutationPaths } from "./fail-closed";
 import { buildAllowlist, judgeIngress, type Allowlist } from "./oracle";
 import { allPaths, check, independentOf, known, runs, setUnknown, show, Tally, type Path } from "./support";
 
@@ -58,6 +61,8 @@ async function configure(
   const key = JSON.stringify(cfg);
   if (key === configured) return;
   const overrides: Record<string, unknown> = {
+    // Every policy at mandatory, so the fail-closed properties hold the advisory-level ones to the same rule.
+    all: "mandatory",
     [PORTS]: { allowedIngress: cfg.allowedIngress },
     [SOURCES]: { allowedPublicCidrs: cfg.allowedPublicCidrs },
   };
@@ -237,6 +242,104 @@ describe("over the analyzer protocol (real pack)", () => {
         },
       ),
       runs(250),
+    );
+  });
+
+  it("(c) fail closed, every policy: a mandatory violation survives any one field becoming unknown", async () => {
+    await check(
+      "wire fail closed, every resource policy",
+      fc.asyncProperty(
+        fullConfig,
+        fc.array(anyResource.map(known), { minLength: 8, maxLength: 8 }),
+        fc.array(fc.nat(), { minLength: 8, maxLength: 8 }),
+        async (cfg, rs, picks) => {
+          await configure({
+            ...cfg.grant,
+            minimumTlsVersion: cfg.minimumTlsVersion,
+            allowHttpRedirect: cfg.allowHttpRedirect,
+          });
+          tally.add("fail-closed (every policy) resources", rs.length);
+          const before = await Promise.all(rs.map(analyze));
+          const variants = rs.map((r, i) => {
+            const paths = mutationPaths(r);
+            const p = paths.length ? paths[picks[i] % paths.length] : undefined;
+            return { r, p, mutated: p ? { ...r, props: setUnknown(r.props, p) } : r };
+          });
+          const after = await Promise.all(variants.map((v) => analyze(v.mutated)));
+          tally.add("fail-closed (every policy) variants", rs.length);
+          variants.forEach(({ r, p, mutated }, i) => {
+            if (!p) return;
+            const violated = new Set(
+              before[i].diagnostics
+                .filter((d) => d.enforcementLevel === "mandatory")
+                .map((d) => d.policyName),
+            );
+            for (const name of violated) {
+              const mine = (res: AnalyzeResult) => res.diagnostics.filter((d) => d.policyName === name);
+              const problem = judgeResourceVariant(name, r.type, mine(before[i]), mine(after[i]), p);
+              if (problem)
+                throw new Error(`${problem}\nknown: ${show(r.props)}\nvariant: ${show(mutated.props)}`);
+            }
+          });
+        },
+      ),
+      runs(250),
+    );
+  });
+
+  it("(c) fail closed, every stack policy: a mandatory finding survives one field of one member becoming unknown", async () => {
+    await configure({ allowedIngress: ["tcp/443"], allowedPublicCidrs: [] });
+    const toInputs = (resources: GenResource[], deps: Record<string, Record<string, string[]>>) =>
+      resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        properties: r.props,
+        dependencies: Object.values(deps[r.name] ?? {})
+          .flat()
+          .map((n) => urnOf(resources, n)),
+        propertyDependencies: Object.fromEntries(
+          Object.entries(deps[r.name] ?? {}).map(([k, ns]) => [k, ns.map((n) => urnOf(resources, n))]),
+        ),
+      }));
+    await check(
+      "wire fail closed, every stack policy",
+      fc.asyncProperty(
+        stack.map(({ resources, deps }) => ({ resources: resources.map(known), deps })),
+        fc.nat(),
+        fc.nat(),
+        async ({ resources, deps }, memberPick, pathPick) => {
+          tally.add("fail-closed AnalyzeStack members", resources.length);
+          const before = await pack.analyzeStack(toInputs(resources, deps));
+          const findings = before.diagnostics.filter((d) => d.enforcementLevel === "mandatory");
+          if (findings.length === 0) return;
+          const member = resources[memberPick % resources.length];
+          const paths = mutationPaths(member);
+          if (paths.length === 0) return;
+          const p = paths[pathPick % paths.length];
+          const variant = resources.map((r) => (r === member ? { ...r, props: setUnknown(r.props, p) } : r));
+          const after = await pack.analyzeStack(toInputs(variant, deps));
+          const names = new Set(resources.map((r) => r.name));
+          for (const finding of findings) {
+            const findingMember = resources.find((r) => defaultUrn(r.type, r.name) === finding.urn);
+            if (!findingMember) continue;
+            const problem = judgeStackVariant(
+              finding.policyName,
+              finding,
+              findingMember,
+              after.diagnostics.filter((d) => d.policyName === finding.policyName),
+              member,
+              defaultUrn(member.type, member.name),
+              p,
+              names,
+            );
+            if (problem)
+              throw new Error(
+                `${problem}\nstack: ${resources.map((r) => `${r.name} ${show(r.props)}`).join("; ")}`,
+              );
+          }
+        },
+      ),
+      runs(300),
     );
   });
 

@@ -48,7 +48,8 @@ export async function check<Ts extends [unknown, ...unknown[]]>(
     const replay = `FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath ?? ""}`;
     throw new Error(
       `property "${name}" failed (seed ${details.seed}, path ${details.counterexamplePath}); replay with ${replay}\n` +
-        fc.defaultReportMessage(details),
+        fc.defaultReportMessage(details) +
+        (details.errorInstance instanceof Error ? `\nproperty error: ${details.errorInstance.message}` : ""),
     );
   }
 }
