@@ -59,6 +59,16 @@ export function configProblems(options: Record<string, unknown>): ConfigProblem[
   return problems;
 }
 
+/**
+ * Reports every config problem of a policy as a violation. True when there were any: the policy then
+ * judges nothing else, since its options cannot be trusted (fail closed).
+ */
+export function reportConfigProblems(options: object, reportViolation: (message: string) => void): boolean {
+  const problems = configProblems(options as Record<string, unknown>);
+  for (const p of problems) reportViolation(configProblemMessage(p));
+  return problems.length > 0;
+}
+
 /** The violation message for a config problem. Config values are not secret, so the value is shown. */
 export function configProblemMessage(p: ConfigProblem): string {
   return `policy config ${p.path} = ${JSON.stringify(p.value)} ${p.problem}; nothing can be checked against it until it is fixed. Fix: ${p.fix}`;

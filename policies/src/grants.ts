@@ -3,7 +3,7 @@
  * written, and the peers (CIDRs or references). Raw values are kept for the rules module; messages only
  * ever use `path`.
  */
-import { field, listField, rawProps, UNKNOWN, type Unknown } from "./policy-kit";
+import { field, type Findings, listField, rawProps, UNKNOWN, type Unknown } from "./policy-kit";
 
 export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 export const DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
@@ -194,4 +194,27 @@ export function grantLabel(g: { path: string }): string {
 /** Prefix for a field path inside a grant (`ingress[0].fromPort` / `fromPort`). */
 export function fieldPath(g: { path: string }, key: string): string {
   return g.path ? `${g.path}.${key}` : key;
+}
+
+/**
+ * The grants a security-group policy judges for one direction: known grants going that way, or whose
+ * direction is unknown at preview. Inline rule entries of that direction that are malformed (a violation)
+ * or unknown (checked again at `pulumi up`) are recorded in `findings` instead.
+ */
+export function grantsToJudge(
+  entries: readonly GrantEntry[],
+  direction: Direction,
+  findings: Findings,
+): Grant[] {
+  const judged: Grant[] = [];
+  for (const g of entries) {
+    if (isMalformedGrant(g) || isUnknownGrant(g)) {
+      if (!g.path.startsWith(direction)) continue;
+      if (isMalformedGrant(g)) findings.violation(malformedGrantMessage(g, direction));
+      else findings.unknown(g.path, `${direction} rule`);
+      continue;
+    }
+    if (g.direction === UNKNOWN || g.direction === direction) judged.push(g);
+  }
+  return judged;
 }

@@ -1,18 +1,9 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configProblemMessage, configProblems } from "../config-checks";
+import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import { effectivePortRange, normalizeProtocol, type NormalizedProtocol, type PortRange } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import {
-  fieldPath,
-  grantLabel,
-  grantsOf,
-  isMalformedGrant,
-  isUnknownGrant,
-  malformedGrantMessage,
-  NACL_TYPES,
-  type Grant,
-} from "../grants";
+import { fieldPath, grantLabel, grantsOf, grantsToJudge, NACL_TYPES, type Grant } from "../grants";
 import { assessPeers, CIDR_PATTERN } from "./ingress-private-sources";
 
 export const egressRestrictedConfigSchema = {
@@ -97,22 +88,9 @@ export const egressRestricted: ResourceValidationPolicy = {
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group egress`);
     const config = configWithDefaults<EgressRestrictedConfig>(args, egressRestrictedConfigSchema);
-    const configIssues = configProblems(config as unknown as Record<string, unknown>);
-    if (configIssues.length > 0) {
-      for (const issue of configIssues) reportViolation(configProblemMessage(issue));
-      return;
-    }
+    if (reportConfigProblems(config, reportViolation)) return;
     const findings = new Findings();
-    for (const g of grants) {
-      if (isMalformedGrant(g)) {
-        if (g.path.startsWith("egress")) findings.violation(malformedGrantMessage(g, "egress"));
-        continue;
-      }
-      if (isUnknownGrant(g)) {
-        if (g.path.startsWith("egress")) findings.unknown(g.path, "egress rule");
-        continue;
-      }
-      if (g.direction === "ingress") continue;
+    for (const g of grantsToJudge(grants, "egress", findings)) {
       const context = g.direction === UNKNOWN ? "type" : undefined;
       const flag = (m: string) =>
         context ? findings.unknown(context, `if egress: ${m}`) : findings.violation(m);

@@ -1,5 +1,5 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configProblemMessage, configProblems } from "../config-checks";
+import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import {
   ALLOWLIST_ENTRY_PATTERN,
@@ -11,16 +11,7 @@ import {
   type AllowlistEntry,
 } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import {
-  fieldPath,
-  grantLabel,
-  grantsOf,
-  isMalformedGrant,
-  isUnknownGrant,
-  malformedGrantMessage,
-  NACL_TYPES,
-  type Grant,
-} from "../grants";
+import { fieldPath, grantLabel, grantsOf, grantsToJudge, NACL_TYPES, type Grant } from "../grants";
 
 export const ingressAllowlistedPortsConfigSchema = {
   properties: {
@@ -112,25 +103,11 @@ export const ingressAllowlistedPorts: ResourceValidationPolicy = {
       args,
       ingressAllowlistedPortsConfigSchema,
     );
-    const configIssues = configProblems(config as unknown as Record<string, unknown>);
-    if (configIssues.length > 0) {
-      for (const issue of configIssues) reportViolation(configProblemMessage(issue));
-      return;
-    }
+    if (reportConfigProblems(config, reportViolation)) return;
     const allowlist = parseAllowlist(config.allowedIngress);
     const allowedText = config.allowedIngress.length ? config.allowedIngress.join(", ") : "nothing";
     const findings = new Findings();
-    for (const g of grants) {
-      if (isMalformedGrant(g)) {
-        if (!g.path.startsWith("egress")) findings.violation(malformedGrantMessage(g, "ingress"));
-        continue;
-      }
-      if (isUnknownGrant(g)) {
-        if (g.path.startsWith("egress")) continue;
-        findings.unknown(g.path, "ingress rule");
-        continue;
-      }
-      if (g.direction === "egress") continue;
+    for (const g of grantsToJudge(grants, "ingress", findings)) {
       assessGrantPorts(g, allowlist, allowedText, findings, g.direction === UNKNOWN ? "type" : undefined);
     }
     findings.report(reportViolation, DESCRIPTION);

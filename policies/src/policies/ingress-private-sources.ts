@@ -1,16 +1,9 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { configProblemMessage, configProblems } from "../config-checks";
+import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import { classifyCidr, PRIVATE_RANGE_LIST } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import {
-  grantsOf,
-  isMalformedGrant,
-  isUnknownGrant,
-  malformedGrantMessage,
-  NACL_TYPES,
-  type Grant,
-} from "../grants";
+import { grantsOf, grantsToJudge, NACL_TYPES, type Grant } from "../grants";
 
 /** A CIDR as the config accepts it: IPv4 or IPv6 address with a prefix length. Strict parsing happens in classifyCidr. */
 export const CIDR_PATTERN = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)/[0-9]{1,3}$";
@@ -87,22 +80,9 @@ export const ingressPrivateSources: ResourceValidationPolicy = {
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group ingress`);
     const config = configWithDefaults<IngressPrivateSourcesConfig>(args, ingressPrivateSourcesConfigSchema);
-    const configIssues = configProblems(config as unknown as Record<string, unknown>);
-    if (configIssues.length > 0) {
-      for (const issue of configIssues) reportViolation(configProblemMessage(issue));
-      return;
-    }
+    if (reportConfigProblems(config, reportViolation)) return;
     const findings = new Findings();
-    for (const g of grants) {
-      if (isMalformedGrant(g)) {
-        if (!g.path.startsWith("egress")) findings.violation(malformedGrantMessage(g, "ingress"));
-        continue;
-      }
-      if (isUnknownGrant(g)) {
-        if (!g.path.startsWith("egress")) findings.unknown(g.path, "ingress rule");
-        continue;
-      }
-      if (g.direction === "egress") continue;
+    for (const g of grantsToJudge(grants, "ingress", findings)) {
       assessPeers(
         g,
         config.allowedPublicCidrs,
