@@ -135,37 +135,21 @@ export class AllowlistedSecurityGroup extends pulumi.ComponentResource {
     );
     this.securityGroupId = this.securityGroup.id;
 
+    // Ingress and egress rules take the same arguments; only the resource type differs.
+    const ruleArgs = (r: (typeof plan.ingress)[number]) => ({
+      securityGroupId: this.securityGroup.id,
+      ipProtocol: r.ipProtocol,
+      fromPort: r.fromPort,
+      toPort: r.toPort,
+      description: r.description,
+      ...peerFields(r.peer, this.securityGroup.id),
+      tags,
+    });
     this.ingressRules = plan.ingress.map(
-      (r, i) =>
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-in-${i}`,
-          {
-            securityGroupId: this.securityGroup.id,
-            ipProtocol: r.ipProtocol,
-            fromPort: r.fromPort,
-            toPort: r.toPort,
-            description: r.description,
-            ...peerFields(r.peer, this.securityGroup.id),
-            tags,
-          },
-          { parent: this },
-        ),
+      (r, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-in-${i}`, ruleArgs(r), { parent: this }),
     );
     this.egressRules = plan.egress.map(
-      (r, i) =>
-        new aws.vpc.SecurityGroupEgressRule(
-          `${name}-out-${i}`,
-          {
-            securityGroupId: this.securityGroup.id,
-            ipProtocol: r.ipProtocol,
-            fromPort: r.fromPort,
-            toPort: r.toPort,
-            description: r.description,
-            ...peerFields(r.peer, this.securityGroup.id),
-            tags,
-          },
-          { parent: this },
-        ),
+      (r, i) => new aws.vpc.SecurityGroupEgressRule(`${name}-out-${i}`, ruleArgs(r), { parent: this }),
     );
 
     this.registerOutputs({
