@@ -440,9 +440,16 @@ async function measureSuite(run: boolean): Promise<Availability<SuiteTiming>> {
     const j = JSON.parse(fs.readFileSync(JEST_RESULTS, "utf8")) as {
       startTime: number;
       success: boolean;
-      testResults: { perfStats?: { end?: number } }[];
+      testResults: { endTime?: number; perfStats?: { end?: number } }[];
     };
-    const end = Math.max(...j.testResults.map((t) => t.perfStats?.end ?? j.startTime));
+    // Jest 30 records each file's end as `endTime`; older versions as `perfStats.end`.
+    const end = Math.max(...j.testResults.map((t) => t.endTime ?? t.perfStats?.end ?? j.startTime));
+    if (!(end > j.startTime)) {
+      return {
+        available: false,
+        reason: `${path.relative(REPO_ROOT, JEST_RESULTS)} records no test file end times`,
+      };
+    }
     return {
       available: true,
       wallMs: end - j.startTime,
