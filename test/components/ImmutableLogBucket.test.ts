@@ -1,5 +1,5 @@
 import { ImmutableLogBucket, ImmutableLogBucketArgs } from "../../components/ImmutableLogBucket";
-import { PhiConfigError } from "../../components/errors";
+import { expectRefusal } from "../support/refusal";
 import { DATA_CLASSIFICATION_TAG } from "../../components/tags";
 import { MOCK_ACCOUNT_ID } from "../../tools/lib/aws-mocks";
 import { promiseOf, RecordedResource, setupPulumiMocks } from "../support/pulumi-mocks";
@@ -269,20 +269,13 @@ describe("ImmutableLogBucket resources", () => {
 });
 
 describe("ImmutableLogBucket refuses", () => {
-  const refuse = (args: unknown, field: string, text: RegExp) => {
-    let error: unknown;
-    try {
-      new ImmutableLogBucket("bad", args as ImmutableLogBucketArgs);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(PhiConfigError);
-    const err = error as PhiConfigError;
-    expect(err.field).toBe(field);
-    expect(err.message).toMatch(text);
-    expect(err.message).toMatch(/Fix: /);
-    expect(mocks.resources).toHaveLength(0);
-  };
+  const refuse = (args: unknown, field: string, text: RegExp) =>
+    expectRefusal(
+      () => new ImmutableLogBucket("bad", args as ImmutableLogBucketArgs),
+      field,
+      text,
+      () => mocks.resources.length,
+    );
 
   test("GOVERNANCE mode", () =>
     refuse(

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PhiConfigError } from "../../components/errors";
+import { expectRefusal } from "../support/refusal";
 import {
   dnsNameProblem,
   InternalCertificate,
@@ -128,20 +128,13 @@ describe("InternalCertificate resources", () => {
 });
 
 describe("InternalCertificate refuses", () => {
-  const refuse = (args: unknown, field: string, text: RegExp) => {
-    let error: unknown;
-    try {
-      new InternalCertificate("bad", args as InternalCertificateArgs);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(PhiConfigError);
-    const err = error as PhiConfigError;
-    expect(err.field).toBe(field);
-    expect(err.message).toMatch(text);
-    expect(err.message).toMatch(/Fix: /);
-    expect(mocks.resources).toHaveLength(0);
-  };
+  const refuse = (args: unknown, field: string, text: RegExp) =>
+    expectRefusal(
+      () => new InternalCertificate("bad", args as InternalCertificateArgs),
+      field,
+      text,
+      () => mocks.resources.length,
+    );
   const ok = { dnsNames: ["api.internal.example"] };
 
   test("ED25519 leaf", () =>

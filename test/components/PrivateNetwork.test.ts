@@ -1,4 +1,4 @@
-import { PhiConfigError } from "../../components/errors";
+import { expectRefusal } from "../support/refusal";
 import { PrivateNetwork, PrivateNetworkArgs } from "../../components/PrivateNetwork";
 import { DATA_CLASSIFICATION_TAG } from "../../components/tags";
 import { promiseOf, setupPulumiMocks } from "../support/pulumi-mocks";
@@ -200,20 +200,13 @@ describe("PrivateNetwork resources", () => {
 });
 
 describe("PrivateNetwork refuses", () => {
-  const refuse = (args: unknown, field: string, text: RegExp) => {
-    let error: unknown;
-    try {
-      new PrivateNetwork("bad", args as PrivateNetworkArgs);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(PhiConfigError);
-    const err = error as PhiConfigError;
-    expect(err.field).toBe(field);
-    expect(err.message).toMatch(text);
-    expect(err.message).toMatch(/Fix: /);
-    expect(mocks.resources).toHaveLength(0);
-  };
+  const refuse = (args: unknown, field: string, text: RegExp) =>
+    expectRefusal(
+      () => new PrivateNetwork("bad", args as PrivateNetworkArgs),
+      field,
+      text,
+      () => mocks.resources.length,
+    );
 
   test("public CIDR", () =>
     refuse({ cidrBlock: "54.0.0.0/16" }, "cidrBlock", /"54.0.0.0\/16" is not inside a private range/));
