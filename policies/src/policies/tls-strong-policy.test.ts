@@ -11,6 +11,9 @@ import {
   type StackResourceSpec,
 } from "../testing/harness";
 import {
+  assessApiGatewaySecurityPolicy,
+  assessCloudFrontMinimumProtocolVersion,
+  assessElbSecurityPolicy,
   assessOpenSearchTlsPolicy,
   assessTransferSecurityPolicy,
   OPENSEARCH_TLS_POLICIES,
@@ -464,5 +467,22 @@ describe("phi-tls-strong-policy (stack): classic ELB https/ssl listeners need an
     expect(exempted.mandatory).toEqual([]);
     expect(exempted.advisory).toHaveLength(1);
     expect(exempted.advisory[0].message).toContain("listeners[0].lbPort");
+  });
+});
+
+describe("phi-tls-strong-policy remediation", () => {
+  it("recommends only policy names the strength rule accepts", () => {
+    const text = policy.remediationSteps ?? "";
+    const named = text.match(/ELBSecurityPolicy-[\w-]+|TLSv1\.\d_\d{4}|SecurityPolicy_TLS\w+/g) ?? [];
+    expect(named.length).toBeGreaterThanOrEqual(4);
+    const assessments: Record<string, (n: string) => { strong: boolean }> = {
+      ELB: (n) => assessElbSecurityPolicy(n),
+      TLSv: (n) => assessCloudFrontMinimumProtocolVersion(n),
+      Sec: (n) => assessApiGatewaySecurityPolicy(n),
+    };
+    for (const n of named) {
+      const assess = Object.entries(assessments).find(([prefix]) => n.startsWith(prefix))![1];
+      expect({ n, strong: assess(n).strong }).toEqual({ n, strong: true });
+    }
   });
 });

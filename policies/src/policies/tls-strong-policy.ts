@@ -121,14 +121,32 @@ function checkName(
 const DESCRIPTION =
   "TLS endpoints of PHI channels must use a known strong security policy: TLS >= the configured floor, forward-secret AEAD ciphers only.";
 
+/** Named choices that pass at the default floor, taken from the TLS tables so the advice cannot drift. */
+function strongChoices(
+  assess: (name: unknown, floor: TlsVersion) => TlsPolicyAssessment,
+  count: number,
+): string {
+  const names = assess(undefined, "1.2").alternatives.slice(0, count);
+  return names.length > 0 ? names.join(" or ") : "none of the published policies qualifies";
+}
+
+const REMEDIATION =
+  "Set the security policy explicitly to a strong one. " +
+  `ELB listeners: ${strongChoices(assessElbSecurityPolicy, 2)}; ` +
+  `CloudFront: ${strongChoices(assessCloudFrontMinimumProtocolVersion, 2)} with an ACM certificate; ` +
+  `API Gateway: ${strongChoices(assessApiGatewaySecurityPolicy, 1)}; ` +
+  `OpenSearch (with enforceHttps): ${strongChoices(assessOpenSearchTlsPolicy, 1)}; ` +
+  `Transfer Family: ${strongChoices(assessTransferSecurityPolicy, 1)} ` +
+  "(where none qualifies, put the endpoint behind a TLS load balancer or record an exemption). " +
+  "Every https/ssl listener of a classic ELB needs an SSL negotiation policy on its port: an aws.elb.SslNegotiationPolicy (loadBalancer, lbPort) or an aws.elb.ListenerPolicy naming an SSLNegotiationPolicyType aws.elb.LoadBalancerPolicy whose attributes enable only TLS 1.2+ and forward-secret AEAD ciphers (no predefined classic ELB policy does). API defaults are weak and unknown names fail closed.";
+
 export const tlsStrongPolicy: ResourceValidationPolicy & StackValidationPolicy = {
   name: "phi-tls-strong-policy",
   description: DESCRIPTION,
   severity: "critical",
   framework: hipaaFramework("e2ii"),
   tags: ["tls", "encryption-in-transit", "cipher-suites", "hipaa"],
-  remediationSteps:
-    "Set the security policy explicitly to a strong one (for ELB listeners e.g. ELBSecurityPolicy-TLS13-1-2-2021-06 or ELBSecurityPolicy-TLS13-1-3-2021-06; CloudFront TLSv1.2_2021 with an ACM certificate; API Gateway TLS_1_2; OpenSearch enforceHttps plus Policy-Min-TLS-1-2-PFS-2023-10; Transfer Family TransferSecurityPolicy-2024-01 or later). Every https/ssl listener of a classic ELB needs an SSL negotiation policy on its port: an aws.elb.SslNegotiationPolicy (loadBalancer, lbPort) or an aws.elb.ListenerPolicy naming an SSLNegotiationPolicyType aws.elb.LoadBalancerPolicy whose attributes enable only TLS 1.2+ and forward-secret AEAD ciphers (no predefined classic ELB policy does). API defaults are weak and unknown names fail closed.",
+  remediationSteps: REMEDIATION,
   configSchema: tlsStrongPolicyConfigSchema,
   validateResource: (args, reportViolation) => {
     const props = rawProps(args.props);
@@ -221,7 +239,7 @@ export const tlsStrongPolicy: ResourceValidationPolicy & StackValidationPolicy =
           "API Gateway",
           assessApiGatewaySecurityPolicy,
           floor(),
-          "set TLS_1_2 or stronger",
+          "the API then applies TLS_1_2, which allows RSA key exchange and CBC ciphers",
         );
     } else if (args.type === OPENSEARCH_DOMAIN || args.type === ELASTICSEARCH_DOMAIN) {
       const opts = objectField(props, "domainEndpointOptions");
