@@ -192,7 +192,7 @@ export function realPackProblem(): { fatal?: string; warning?: string } {
 export async function timeStart(packDir: string, timeoutMs = 120_000): Promise<number> {
   const dir = path.resolve(packDir);
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [runPolicyPackPath(), "127.0.0.1:0", dir], {
+  const child = spawn(process.execPath, [runPolicyPackPath(dir), "127.0.0.1:0", dir], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
   });

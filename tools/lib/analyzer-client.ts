@@ -405,9 +405,12 @@ export interface PolicyPackProcess {
   close(): Promise<void>;
 }
 
-/** Path of the CLI's policy-pack runner inside the installed @pulumi/pulumi. */
-export function runPolicyPackPath(): string {
-  const pkg = require.resolve("@pulumi/pulumi/package.json");
+/**
+ * Path of the CLI's policy-pack runner, resolved from the pack directory as the Pulumi CLI resolves it
+ * (`@pulumi/pulumi/cmd/run-policy-pack` from the pack's own or an enclosing `node_modules`).
+ */
+export function runPolicyPackPath(packDir: string): string {
+  const pkg = require.resolve("@pulumi/pulumi/package.json", { paths: [path.resolve(packDir)] });
   return path.join(path.dirname(pkg), "cmd", "run-policy-pack");
 }
 
@@ -442,7 +445,7 @@ export async function startPolicyPack(packDir: string, opts: StartOptions = {}):
   const startTimeout = opts.startTimeoutMs ?? 60_000;
   const callTimeout = opts.callTimeoutMs ?? 60_000;
   installExitHook();
-  const child = spawn(process.execPath, [runPolicyPackPath(), opts.engineAddress ?? "127.0.0.1:0", dir], {
+  const child = spawn(process.execPath, [runPolicyPackPath(dir), opts.engineAddress ?? "127.0.0.1:0", dir], {
     cwd: dir,
     env: opts.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
