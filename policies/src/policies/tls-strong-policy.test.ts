@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { TLS_ENDPOINT_TYPES, tlsStrongPolicy as policy } from "./tls-strong-policy";
 import { policies } from "./index";
 import {
@@ -510,6 +512,18 @@ describe("phi-tls-strong-policy: the TLS service table", () => {
       "aws:opensearch/domain:Domain",
       "aws:transfer/server:Server",
     ]);
+  });
+
+  it("every token of the table is a resource type @pulumi/aws declares", () => {
+    const awsDir = path.dirname(require.resolve("@pulumi/aws/package.json"));
+    for (const token of TLS_ENDPOINT_TYPES) {
+      const [, module, file] = /^aws:([a-z0-9]+)\/([A-Za-z0-9]+):[A-Za-z0-9]+$/.exec(token)!;
+      const source = fs.readFileSync(path.join(awsDir, module, `${file}.js`), "utf8");
+      expect({ token, declared: source.includes(`__pulumiType = '${token}'`) }).toEqual({
+        token,
+        declared: true,
+      });
+    }
   });
 
   it("remediation names the strong choices of each service, from the tables", () => {
