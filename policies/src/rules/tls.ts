@@ -12,6 +12,7 @@ export {
   TLS_SERVICES,
   type TlsEndpoint,
   type TlsPolicyEntry,
+  type TlsPolicyTable,
   type TlsService,
   type TlsServiceName,
 } from "./tls-services";
@@ -38,8 +39,6 @@ export interface CipherTraits {
   /** False when the name is not in the cipher table; unknown ciphers are neither (fail closed). */
   known: boolean;
 }
-
-type PolicyTable = TlsPolicyTable;
 
 interface CipherRecord {
   keyExchange: string;
@@ -80,7 +79,7 @@ const VERSION_RANK: Readonly<Record<TlsVersion, number>> = { "1.0": 2, "1.1": 3,
 
 const CIPHERS: ReadonlyMap<string, CipherRecord> = indexCiphers(cipherData.ciphers);
 
-export const ELB_SECURITY_POLICIES: PolicyTable = TLS_SERVICES.elb.policies;
+export const ELB_SECURITY_POLICIES: TlsPolicyTable = TLS_SERVICES.elb.policies;
 
 /** What the components use when no ELB policy is given: TLS 1.3 only, strong at every floor. */
 export const DEFAULT_ELB_SECURITY_POLICY: string = TLS_SERVICES.elb.componentDefault!;
@@ -115,7 +114,7 @@ export function tlsVersionRank(version: TlsVersion): number {
 }
 
 /** Looks a name up with exact, case-sensitive matching, as AWS does; never matches inherited keys. */
-function lookup(table: PolicyTable, name: unknown): TlsPolicyEntry | undefined {
+function lookup(table: TlsPolicyTable, name: unknown): TlsPolicyEntry | undefined {
   if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(table, name)) return undefined;
   return table[name];
 }
@@ -194,9 +193,9 @@ export function assessTlsPolicyEntry(entry: TlsPolicyEntry, minimumTlsVersion: T
 
 /** Strong names in a table for a floor, TLS 1.3-only first, otherwise in table order. */
 // The tables are static, so each (table, floor) list is computed once, not on every listener analysed.
-const strongNamesCache = new WeakMap<PolicyTable, Map<TlsVersion, readonly string[]>>();
+const strongNamesCache = new WeakMap<TlsPolicyTable, Map<TlsVersion, readonly string[]>>();
 
-function strongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[] {
+function strongNames(table: TlsPolicyTable, minimumTlsVersion: TlsVersion): string[] {
   let perFloor = strongNamesCache.get(table);
   if (!perFloor) strongNamesCache.set(table, (perFloor = new Map()));
   let names = perFloor.get(minimumTlsVersion);
@@ -204,7 +203,7 @@ function strongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[
   return [...names];
 }
 
-function computeStrongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[] {
+function computeStrongNames(table: TlsPolicyTable, minimumTlsVersion: TlsVersion): string[] {
   const strong = Object.entries(table).filter(
     ([, e]) => assessTlsPolicyEntry(e, minimumTlsVersion).length === 0,
   );
