@@ -326,9 +326,8 @@ function validate(name: string, args: PrivateNetworkArgs): ValidatedNetworkSetti
       `use a prefix between /${MIN_PREFIX} and /${MAX_PREFIX - 2}`,
     );
   }
-  const base = ipv4ToNumber(addr);
-  const networkAddress = numberToIpv4(maskedNetwork(base, vpcPrefix));
-  if (maskedNetwork(base, vpcPrefix) !== base) {
+  const networkAddress = ipaddr.IPv4.networkAddressFromCIDR(cidrBlock).toString();
+  if (networkAddress !== addr.toString()) {
     fail(
       "cidrBlock",
       cidrBlock,
@@ -369,7 +368,7 @@ function validate(name: string, args: PrivateNetworkArgs): ValidatedNetworkSetti
   const size = 2 ** (32 - subnetPrefix);
   const subnetCidrs = Array.from(
     { length: azCount },
-    (_, i) => `${numberToIpv4(base + i * size)}/${subnetPrefix}`,
+    (_, i) => `${offsetAddress(addr, i * size)}/${subnetPrefix}`,
   );
 
   if (args.enableNatGateway !== undefined && args.enableNatGateway !== false) {
@@ -430,15 +429,13 @@ function validate(name: string, args: PrivateNetworkArgs): ValidatedNetworkSetti
   return { cidrBlock, availabilityZoneCount: azCount, subnetCidrs, interfaceEndpoints: endpoints };
 }
 
-function ipv4ToNumber(addr: ipaddr.IPv4): number {
-  return addr.octets.reduce((n, o) => n * 256 + o, 0);
-}
-
-function numberToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
-}
-
-function maskedNetwork(n: number, prefix: number): number {
-  const size = 2 ** (32 - prefix);
-  return Math.floor(n / size) * size;
+/** `addr` plus `offset` addresses (an offset that stays inside the VPC block), as ipaddr.js writes it. */
+function offsetAddress(addr: ipaddr.IPv4, offset: number): string {
+  const octets = addr.toByteArray();
+  for (let i = octets.length - 1, carry = offset; i >= 0 && carry > 0; i--) {
+    const sum = octets[i] + carry;
+    octets[i] = sum % 256;
+    carry = Math.floor(sum / 256);
+  }
+  return new ipaddr.IPv4(octets).toString();
 }

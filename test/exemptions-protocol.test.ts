@@ -3,18 +3,15 @@
  * configured with an exemption validated by the same schema the CLI enforces, analyzing a violating
  * resource. Dates are far from today (2099 / 2020), so no clock is needed in the pack process.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import {
-  startPolicyPack,
   type AnalyzerInfo,
   type AnalyzerResourceInput,
   type PolicyPackProcess,
 } from "../tools/lib/analyzer-client";
 import { validatePolicyConfig } from "../tools/lib/policy-config";
 import { parseExemptionNote } from "../policies/src/exemptions-format";
+import { PACK_START_TIMEOUT_MS, startTestPack } from "./support/policy-pack";
 
-const PACK_DIR = path.resolve(process.env.PHI_POLICY_PACK_DIR ?? path.join(__dirname, "..", "policies"));
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const POLICY = "phi-ingress-allowlisted-ports";
 
@@ -41,11 +38,8 @@ let pack: PolicyPackProcess;
 let info: AnalyzerInfo;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(PACK_DIR, "bin", "index.js")))
-    throw new Error(`${PACK_DIR}/bin/index.js is missing: run "npm run build:pack"`);
-  pack = await startPolicyPack(PACK_DIR);
-  info = await pack.getAnalyzerInfo();
-}, 90_000);
+  ({ pack, info } = await startTestPack());
+}, PACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await pack?.close();

@@ -10,7 +10,6 @@ import { analyzeCaptured } from "../tools/lib/offline-run";
 import {
   SPECIAL_SIG_KEY,
   SECRET_SIG,
-  startPolicyPack,
   type AnalyzerInfo,
   type PolicyPackProcess,
 } from "../tools/lib/analyzer-client";
@@ -26,9 +25,8 @@ import {
   type LoadedPolicyConfig,
 } from "../tools/lib/policy-config";
 import type { PolicyRun } from "../tools/evidence/run";
+import { startTestPack } from "./support/policy-pack";
 
-/** The pack under test: `policies/` (override with PHI_POLICY_PACK_DIR to test another build of it). */
-const PACK_DIR = path.resolve(process.env.PHI_POLICY_PACK_DIR ?? path.join(REPO_ROOT, "policies"));
 const STACKS = ["dev", "prod"] as const;
 
 let pack: PolicyPackProcess;
@@ -37,11 +35,10 @@ const captured: Record<string, CapturedStack> = {};
 const configs: Record<string, LoadedPolicyConfig> = {};
 
 beforeAll(async () => {
-  const packP = startPolicyPack(PACK_DIR);
+  const packP = startTestPack();
   // Each stack in its own process (the Pulumi runtime is a singleton), overlapping the pack's start-up.
   const runs = STACKS.map((stack) => runStackProgram({ stack }));
-  pack = await packP;
-  info = await pack.getAnalyzerInfo();
+  ({ pack, info } = await packP);
   const results = await Promise.all(runs);
   STACKS.forEach((stack, i) => {
     captured[stack] = results[i];

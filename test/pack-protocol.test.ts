@@ -7,7 +7,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   secret,
-  startPolicyPack,
   UNKNOWN,
   type AnalyzeResult,
   type AnalyzerInfo,
@@ -15,9 +14,9 @@ import {
   type PolicyPackProcess,
 } from "../tools/lib/analyzer-client";
 import { validatePolicyConfig } from "../tools/lib/policy-config";
+import { ALL_POLICY_NAMES } from "./support/policy-names";
+import { PACK_DIR, PACK_START_TIMEOUT_MS, startTestPack } from "./support/policy-pack";
 
-/** The pack under test: `policies/` (override with PHI_POLICY_PACK_DIR to test another build of it). */
-const PACK_DIR = path.resolve(process.env.PHI_POLICY_PACK_DIR ?? path.join(__dirname, "..", "policies"));
 const PACK_VERSION = (
   JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { version: string }
 ).version;
@@ -32,12 +31,8 @@ let pack: PolicyPackProcess;
 let info: AnalyzerInfo;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(PACK_DIR, "bin", "index.js"))) {
-    throw new Error(`${PACK_DIR}/bin/index.js is missing: run "npm run build:pack" (npm ci does it)`);
-  }
-  pack = await startPolicyPack(PACK_DIR);
-  info = await pack.getAnalyzerInfo();
-}, 90_000);
+  ({ pack, info } = await startTestPack());
+}, PACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await pack?.close();
@@ -86,20 +81,7 @@ describe("launch and GetAnalyzerInfo", () => {
     expect(info.version).toBe(PACK_VERSION);
     expect(info.supportsConfig).toBe(true);
     const names = info.policies.map((p) => p.name);
-    for (const required of [
-      "phi-ingress-allowlisted-ports",
-      "phi-ingress-private-sources",
-      "phi-egress-restricted",
-      "phi-tls-listeners-only",
-      "phi-tls-strong-policy",
-      "phi-lb-internal",
-      "phi-lb-access-logs",
-      "phi-audit-log-bucket-immutable",
-      "phi-vpc-flow-logs",
-      "phi-subnet-private",
-    ]) {
-      expect(names).toContain(required);
-    }
+    expect(names).toEqual(ALL_POLICY_NAMES);
     expect(new Set(names).size).toBe(names.length);
     for (const p of info.policies) {
       expect({ policy: p.name, framework: p.framework }).toEqual({

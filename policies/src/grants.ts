@@ -3,6 +3,7 @@
  * written, and the peers (CIDRs or references). Raw values are kept for the rules module; messages only
  * ever use `path`.
  */
+import { classifyCidr, PRIVATE_RANGE_LIST } from "./rules";
 import { field, type Findings, listField, rawProps, UNKNOWN, type Unknown } from "./policy-kit";
 
 export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
@@ -217,4 +218,38 @@ export function grantsToJudge(
     if (g.direction === UNKNOWN || g.direction === direction) judged.push(g);
   }
   return judged;
+}
+
+/**
+ * Checks every CIDR peer of a grant against the private ranges and an allowlist of public CIDRs.
+ * References (security groups, prefix lists, self) are private by construction.
+ */
+export function assessPeers(
+  g: Grant,
+  allowedCidrs: readonly string[],
+  findings: Findings,
+  noun: string,
+  unknownContext?: string,
+): void {
+  const allowedText = [...PRIVATE_RANGE_LIST, ...allowedCidrs].join(", ");
+  for (const peer of g.peers) {
+    if (peer.kind === "reference") continue;
+    if (peer.kind === "unknown-list") {
+      findings.unknown(peer.path, `${noun} list`);
+      continue;
+    }
+    if (peer.value === UNKNOWN) {
+      findings.unknown(peer.path, noun);
+      continue;
+    }
+    const c = classifyCidr(peer.value, allowedCidrs);
+    let problem: string | undefined;
+    if (c.kind === "invalid")
+      problem = `${peer.path} is not a valid CIDR block, so it cannot be shown to be private`;
+    else if (c.kind === "public")
+      problem = `${peer.path} is not within a private range; ${noun}s must lie within ${allowedText}`;
+    if (!problem) continue;
+    if (unknownContext) findings.unknown(unknownContext, `if ${noun.split(" ")[0]}: ${problem}`);
+    else findings.violation(problem);
+  }
 }

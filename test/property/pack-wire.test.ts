@@ -5,12 +5,9 @@
  * The generic fail-closed properties (every policy, every resource kind, stacks) are the wire twins of
  * fail-closed.test.ts; the pack runs with every policy at mandatory (`all`).
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
 import fc from "fast-check";
 import {
   defaultUrn,
-  startPolicyPack,
   type AnalyzeResult,
   type AnalyzerInfo,
   type PolicyPackProcess,
@@ -27,10 +24,8 @@ import {
 import { judgeResourceVariant, judgeStackVariant, mutationPaths } from "./fail-closed";
 import { buildAllowlist, judgeIngress, type Allowlist } from "./oracle";
 import { allPaths, check, independentOf, known, runs, setUnknown, show, Tally, type Path } from "./support";
+import { PACK_START_TIMEOUT_MS, startTestPack } from "../support/policy-pack";
 
-const PACK_DIR = path.resolve(
-  process.env.PHI_POLICY_PACK_DIR ?? path.join(__dirname, "..", "..", "policies"),
-);
 const PORTS = "phi-ingress-allowlisted-ports";
 const SOURCES = "phi-ingress-private-sources";
 
@@ -43,11 +38,8 @@ const tally = new Tally();
 const started = Date.now();
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(PACK_DIR, "bin", "index.js")))
-    throw new Error(`${PACK_DIR}/bin/index.js is missing: run "npm run build:pack"`);
-  pack = await startPolicyPack(PACK_DIR);
-  info = await pack.getAnalyzerInfo();
-}, 90_000);
+  ({ pack, info } = await startTestPack());
+}, PACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
   console.log(tally.report("analyzer-protocol property suite", started));

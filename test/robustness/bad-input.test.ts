@@ -11,20 +11,19 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startPolicyPack, type AnalyzerInfo, type PolicyPackProcess } from "../../tools/lib/analyzer-client";
+import type { AnalyzerInfo, PolicyPackProcess } from "../../tools/lib/analyzer-client";
 import { PolicyConfigError, validatePolicyConfig } from "../../tools/lib/policy-config";
+import { PACK_START_TIMEOUT_MS, startTestPack } from "../support/policy-pack";
 
 const ROOT = path.join(__dirname, "..", "..");
-const PACK_DIR = path.join(ROOT, "policies");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 let pack: PolicyPackProcess;
 let info: AnalyzerInfo;
 
 beforeAll(async () => {
-  pack = await startPolicyPack(PACK_DIR);
-  info = await pack.getAnalyzerInfo();
-}, 90_000);
+  ({ pack, info } = await startTestPack());
+}, PACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await pack?.close();

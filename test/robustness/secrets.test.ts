@@ -12,15 +12,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   secret,
-  startPolicyPack,
   type AnalyzerInfo,
   type AnalyzerResourceInput,
   type PolicyPackProcess,
 } from "../../tools/lib/analyzer-client";
 import { validatePolicyConfig } from "../../tools/lib/policy-config";
+import { PACK_START_TIMEOUT_MS, startTestPack } from "../support/policy-pack";
 
 const ROOT = path.join(__dirname, "..", "..");
-const PACK_DIR = path.join(ROOT, "policies");
 
 type Path = (string | number)[];
 interface Case {
@@ -386,10 +385,7 @@ let pack: PolicyPackProcess;
 let info: AnalyzerInfo;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(PACK_DIR, "bin", "index.js")))
-    throw new Error(`${PACK_DIR}/bin/index.js is missing: run "npm run build:pack"`);
-  pack = await startPolicyPack(PACK_DIR);
-  info = await pack.getAnalyzerInfo();
+  ({ pack, info } = await startTestPack());
   // Every policy mandatory (the advisory ones too) so each gets to report.
   await pack.configure(
     validatePolicyConfig(
@@ -398,7 +394,7 @@ beforeAll(async () => {
       "secrets test",
     ),
   );
-}, 90_000);
+}, PACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
   await pack?.close();

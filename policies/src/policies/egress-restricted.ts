@@ -1,10 +1,23 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
-import { effectivePortRange, normalizeProtocol, type NormalizedProtocol, type PortRange } from "../rules";
+import {
+  CIDR_PATTERN,
+  effectivePortRange,
+  normalizeProtocol,
+  type NormalizedProtocol,
+  type PortRange,
+} from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { fieldPath, grantLabel, grantsOf, grantsToJudge, NACL_TYPES, type Grant } from "../grants";
-import { assessPeers, CIDR_PATTERN } from "./ingress-private-sources";
+import {
+  assessPeers,
+  fieldPath,
+  grantLabel,
+  grantsOf,
+  grantsToJudge,
+  NACL_TYPES,
+  type Grant,
+} from "../grants";
 
 export const egressRestrictedConfigSchema = {
   properties: {

@@ -3,6 +3,7 @@ import { configSchemas, policies } from "./index";
 import prod from "../../config/prod.json";
 import dev from "../../config/dev.json";
 import { UNKNOWN_SENTINELS } from "../policy-kit";
+import { ALL_POLICY_NAMES } from "../../../test/support/policy-names";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxy = require("@pulumi/policy/proxy");
@@ -11,19 +12,7 @@ describe("pack metadata", () => {
   it("every policy carries HIPAA framework, severity, remediation, tags and a unique stable name", () => {
     const names = policies.map((p) => p.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of [
-      "phi-ingress-allowlisted-ports",
-      "phi-ingress-private-sources",
-      "phi-egress-restricted",
-      "phi-tls-listeners-only",
-      "phi-tls-strong-policy",
-      "phi-lb-internal",
-      "phi-lb-access-logs",
-      "phi-audit-log-bucket-immutable",
-      "phi-vpc-flow-logs",
-      "phi-subnet-private",
-    ])
-      expect(names).toContain(name);
+    expect(names).toEqual(ALL_POLICY_NAMES);
     for (const p of policies) {
       expect(p.framework).toMatchObject({ name: "HIPAA Security Rule", version: "45 CFR 164.312" });
       expect(p.framework!.reference).toMatch(/^§164\.312\(/);

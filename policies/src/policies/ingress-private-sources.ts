@@ -1,12 +1,9 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
 import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
-import { classifyCidr, PRIVATE_RANGE_LIST } from "../rules";
+import { CIDR_PATTERN } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { grantsOf, grantsToJudge, NACL_TYPES, type Grant } from "../grants";
-
-/** A CIDR as the config accepts it: IPv4 or IPv6 address with a prefix length. Strict parsing happens in classifyCidr. */
-export const CIDR_PATTERN = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)/[0-9]{1,3}$";
+import { assessPeers, grantsOf, grantsToJudge, NACL_TYPES } from "../grants";
 
 export const ingressPrivateSourcesConfigSchema = {
   properties: {
@@ -23,40 +20,6 @@ export const ingressPrivateSourcesConfigSchema = {
 
 export interface IngressPrivateSourcesConfig {
   allowedPublicCidrs: string[];
-}
-
-/**
- * Checks every CIDR peer of a grant against the private ranges and an allowlist of public CIDRs.
- * References (security groups, prefix lists, self) are private by construction.
- */
-export function assessPeers(
-  g: Grant,
-  allowedCidrs: readonly string[],
-  findings: Findings,
-  noun: string,
-  unknownContext?: string,
-): void {
-  const allowedText = [...PRIVATE_RANGE_LIST, ...allowedCidrs].join(", ");
-  for (const peer of g.peers) {
-    if (peer.kind === "reference") continue;
-    if (peer.kind === "unknown-list") {
-      findings.unknown(peer.path, `${noun} list`);
-      continue;
-    }
-    if (peer.value === UNKNOWN) {
-      findings.unknown(peer.path, noun);
-      continue;
-    }
-    const c = classifyCidr(peer.value, allowedCidrs);
-    let problem: string | undefined;
-    if (c.kind === "invalid")
-      problem = `${peer.path} is not a valid CIDR block, so it cannot be shown to be private`;
-    else if (c.kind === "public")
-      problem = `${peer.path} is not within a private range; ${noun}s must lie within ${allowedText}`;
-    if (!problem) continue;
-    if (unknownContext) findings.unknown(unknownContext, `if ${noun.split(" ")[0]}: ${problem}`);
-    else findings.violation(problem);
-  }
 }
 
 const DESCRIPTION =

@@ -1,4 +1,6 @@
-import { tlsStrongPolicy as policy } from "./tls-strong-policy";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { TLS_ENDPOINT_TYPES, tlsStrongPolicy as policy } from "./tls-strong-policy";
 import { policies } from "./index";
 import {
   runResource,
@@ -10,16 +12,7 @@ import {
   urnOf,
   type StackResourceSpec,
 } from "../testing/harness";
-import {
-  assessApiGatewaySecurityPolicy,
-  assessCloudFrontMinimumProtocolVersion,
-  assessElbSecurityPolicy,
-  assessOpenSearchTlsPolicy,
-  assessTransferSecurityPolicy,
-  OPENSEARCH_TLS_POLICIES,
-  strongElbSecurityPolicies,
-  TRANSFER_SECURITY_POLICIES,
-} from "../rules";
+import { assessElbSecurityPolicy, assessTlsPolicy, strongElbSecurityPolicies, TLS_SERVICES } from "../rules";
 
 const LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
 const STRONG = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
@@ -250,17 +243,31 @@ describe("phi-tls-strong-policy: other TLS floors", () => {
   it.each(["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"])(
     "%s endpoint options",
     async (type) => {
-      for (const name of Object.keys(OPENSEARCH_TLS_POLICIES)) {
+      // AWS documents no OpenSearch policy as AEAD-only, so every one of them is blocked.
+      const names = [
+        "Policy-Min-TLS-1-0-2019-07",
+        "Policy-Min-TLS-1-2-2019-07",
+        "Policy-Min-TLS-1-2-PFS-2023-10",
+      ];
+      expect(Object.keys(TLS_SERVICES.openSearch.policies).sort()).toEqual([...names].sort());
+      for (const name of names) {
         const v = await runResource(policy, type, {
           domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: name },
         });
-        expect(v.mandatory).toHaveLength(assessOpenSearchTlsPolicy(name).strong ? 0 : 1);
+        expect({ name, mandatory: v.mandatory.map((d) => d.message) }).toEqual({
+          name,
+          mandatory: [
+            expect.stringMatching(
+              /\ndomainEndpointOptions\.tlsSecurityPolicy (accepts TLS 1\.0|does not meet the floor)/,
+            ),
+          ],
+        });
       }
       const pfs = "Policy-Min-TLS-1-2-PFS-2023-10";
       const plain = await runResource(policy, type, {
         domainEndpointOptions: { enforceHttps: false, tlsSecurityPolicy: pfs },
       });
-      expect(plain.mandatory).toHaveLength(assessOpenSearchTlsPolicy(pfs).strong ? 1 : 2);
+      expect(plain.mandatory).toHaveLength(2);
       expect(plain.mandatory[0].message).toContain("enforceHttps is not true");
       expect(
         (
@@ -275,9 +282,13 @@ describe("phi-tls-strong-policy: other TLS floors", () => {
 
   it("Transfer Family servers", async () => {
     const T = "aws:transfer/server:Server";
-    for (const name of Object.keys(TRANSFER_SECURITY_POLICIES)) {
+    // No published Transfer Family policy is AEAD-only on its TLS side, so every one is blocked.
+    const names = Object.keys(TLS_SERVICES.transfer.policies);
+    expect(names).toHaveLength(15);
+    for (const name of names) {
       const v = await runResource(policy, T, { securityPolicyName: name });
-      expect(v.mandatory).toHaveLength(assessTransferSecurityPolicy(name).strong ? 0 : 1);
+      expect({ name, mandatory: v.mandatory.length }).toEqual({ name, mandatory: 1 });
+      expect(v.mandatory[0].message).toContain("use one of: none in the table meets the floor");
     }
     expect((await runResource(policy, T, {})).mandatory).toHaveLength(1);
     expect(
@@ -477,12 +488,94 @@ describe("phi-tls-strong-policy remediation", () => {
     expect(named.length).toBeGreaterThanOrEqual(4);
     const assessments: Record<string, (n: string) => { strong: boolean }> = {
       ELB: (n) => assessElbSecurityPolicy(n),
-      TLSv: (n) => assessCloudFrontMinimumProtocolVersion(n),
-      Sec: (n) => assessApiGatewaySecurityPolicy(n),
+      TLSv: (n) => assessTlsPolicy("cloudFront", n),
+      Sec: (n) => assessTlsPolicy("apiGateway", n),
     };
     for (const n of named) {
       const assess = Object.entries(assessments).find(([prefix]) => n.startsWith(prefix))![1];
       expect({ n, strong: assess(n).strong }).toEqual({ n, strong: true });
     }
+  });
+});
+
+describe("phi-tls-strong-policy: the TLS service table", () => {
+  it("judges exactly the resource types of the table, with their aliases and deprecated tokens", () => {
+    expect([...TLS_ENDPOINT_TYPES].sort()).toEqual([
+      "aws:alb/listener:Listener",
+      "aws:apigateway/domainName:DomainName",
+      "aws:apigatewayv2/domainName:DomainName",
+      "aws:cloudfront/distribution:Distribution",
+      "aws:elasticsearch/domain:Domain",
+      "aws:elb/loadBalancerPolicy:LoadBalancerPolicy",
+      "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy",
+      "aws:lb/listener:Listener",
+      "aws:opensearch/domain:Domain",
+      "aws:transfer/server:Server",
+    ]);
+  });
+
+  it("every token of the table is a resource type @pulumi/aws declares", () => {
+    const awsDir = path.dirname(require.resolve("@pulumi/aws/package.json"));
+    for (const token of TLS_ENDPOINT_TYPES) {
+      const [, module, file] = /^aws:([a-z0-9]+)\/([A-Za-z0-9]+):[A-Za-z0-9]+$/.exec(token)!;
+      const source = fs.readFileSync(path.join(awsDir, module, `${file}.js`), "utf8");
+      expect({ token, declared: source.includes(`__pulumiType = '${token}'`) }).toEqual({
+        token,
+        declared: true,
+      });
+    }
+  });
+
+  it("remediation names the strong choices of each service, from the tables", () => {
+    expect(policy.remediationSteps).toContain(
+      "ELB listeners: ELBSecurityPolicy-TLS13-1-3-2021-06 or ELBSecurityPolicy-TLS13-1-3-PQ-2025-09; " +
+        "CloudFront: TLSv1.3_2025 or TLSv1.2_2021 with an ACM certificate; " +
+        "API Gateway: SecurityPolicy_TLS13_1_3_2025_09; " +
+        "OpenSearch (with enforceHttps): none of the published policies qualifies; " +
+        "Transfer Family: none of the published policies qualifies (where none qualifies, ",
+    );
+  });
+
+  it.each([
+    [
+      "aws:lb/listener:Listener",
+      { protocol: "HTTPS" },
+      "sslPolicy is not set; the API then applies ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and CBC/SHA-1 ciphers; use one of: ",
+    ],
+    [
+      "aws:apigateway/domainName:DomainName",
+      {},
+      "securityPolicy is not set; API Gateway then accepts TLS 1.0; use one of: ",
+    ],
+    [
+      "aws:apigatewayv2/domainName:DomainName",
+      { domainNameConfiguration: {} },
+      "domainNameConfiguration.securityPolicy is not set; the API then applies TLS_1_2, which allows RSA key exchange and CBC ciphers; use one of: ",
+    ],
+    [
+      "aws:cloudfront/distribution:Distribution",
+      { viewerCertificate: { acmCertificateArn: "arn" } },
+      "viewerCertificate.minimumProtocolVersion is not set; CloudFront then accepts TLSv1; use one of: ",
+    ],
+    [
+      "aws:opensearch/domain:Domain",
+      { domainEndpointOptions: { enforceHttps: true } },
+      "domainEndpointOptions.tlsSecurityPolicy is not set; older domains then accept TLS 1.0; use one of: ",
+    ],
+    [
+      "aws:transfer/server:Server",
+      {},
+      "securityPolicyName is not set; the API then applies TransferSecurityPolicy-2018-11, which accepts CBC and SHA-1; use one of: ",
+    ],
+  ])("%s: an unset policy names the API default", async (type, props, message) => {
+    const v = await runResource(policy, type, props);
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.mandatory[0].message).toContain(`\n${message}`);
+  });
+
+  it("a type outside the table is not applicable", async () => {
+    expect((await runResource(policy, "aws:s3/bucketV2:BucketV2", {})).notApplicable).toEqual([
+      "aws:s3/bucketV2:BucketV2 sets no TLS security policy this pack knows",
+    ]);
   });
 });

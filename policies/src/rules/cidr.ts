@@ -9,6 +9,9 @@ export type CidrClass =
   | { kind: "public"; family: CidrFamily }
   | { kind: "invalid"; reason: string };
 
+/** A CIDR as the config accepts it: IPv4 or IPv6 address with a prefix length. Strict parsing happens in classifyCidr. */
+export const CIDR_PATTERN = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)/[0-9]{1,3}$";
+
 type Parsed = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 const PRIVATE_RANGES = network.privateRanges.map((r) => ({

@@ -8,9 +8,15 @@ export interface PortRange {
 
 export const ALL_PORTS: PortRange = { from: 0, to: 65535 };
 
-function toPort(raw: unknown): number | undefined {
+/**
+ * A port number as written: an integer, or its decimal text (`"443"`). Security-group rules also write
+ * `"-1"` (every port), so `negativeText` accepts a leading minus in the text form. Anything else is
+ * undefined; range checks are the caller's.
+ */
+export function parsePortNumber(raw: unknown, opts: { negativeText?: boolean } = {}): number | undefined {
   if (typeof raw === "number") return Number.isInteger(raw) ? raw : undefined;
-  if (typeof raw === "string" && /^-?\d{1,5}$/.test(raw)) return Number(raw);
+  const pattern = opts.negativeText ? /^-?\d{1,5}$/ : /^\d{1,5}$/;
+  if (typeof raw === "string" && pattern.test(raw)) return Number(raw);
   return undefined;
 }
 
@@ -22,14 +28,14 @@ function toPort(raw: unknown): number | undefined {
 export function effectivePortRange(
   protocol: NormalizedProtocol,
   fromPort: unknown,
-  toPort_: unknown,
+  toPort: unknown,
 ): PortRange | undefined {
   if (protocol.kind === "all" || !protocol.hasPorts) return ALL_PORTS;
-  if (fromPort === undefined || fromPort === null || toPort_ === undefined || toPort_ === null) {
+  if (fromPort === undefined || fromPort === null || toPort === undefined || toPort === null) {
     return ALL_PORTS;
   }
-  const from = toPort(fromPort);
-  const to = toPort(toPort_);
+  const from = parsePortNumber(fromPort, { negativeText: true });
+  const to = parsePortNumber(toPort, { negativeText: true });
   if (from === undefined || to === undefined) return undefined;
   if (from === -1 || to === -1) return ALL_PORTS;
   if (from < 0 || to > 65535 || from > to) return undefined;

@@ -1,31 +1,36 @@
 import fc from "fast-check";
 import {
-  API_GATEWAY_SECURITY_POLICIES,
-  CLASSIC_ELB_POLICIES,
-  CLOUDFRONT_SECURITY_POLICIES,
   DEFAULT_ELB_SECURITY_POLICY,
   ELB_SECURITY_POLICIES,
-  OPENSEARCH_TLS_POLICIES,
-  TRANSFER_SECURITY_POLICIES,
-  assessApiGatewaySecurityPolicy,
-  assessClassicElbPolicyName,
+  TLS_SERVICES,
   assessClassicElbSslAttributes,
-  assessCloudFrontMinimumProtocolVersion,
   assessElbSecurityPolicy,
-  assessOpenSearchTlsPolicy,
-  assessTransferSecurityPolicy,
+  assessTlsPolicy,
   cipherTraits,
   strongElbSecurityPolicies,
+  strongTlsPolicies,
+  tlsVersionRank,
+  type TlsVersion,
 } from "./tls";
 
-const TABLES = {
-  ELB: ELB_SECURITY_POLICIES,
-  "Classic ELB": CLASSIC_ELB_POLICIES,
-  CloudFront: CLOUDFRONT_SECURITY_POLICIES,
-  "API Gateway": API_GATEWAY_SECURITY_POLICIES,
-  OpenSearch: OPENSEARCH_TLS_POLICIES,
-  Transfer: TRANSFER_SECURITY_POLICIES,
-};
+/** Every service's policy table, by the service's label. */
+const TABLES = Object.fromEntries(Object.values(TLS_SERVICES).map((s) => [s.label, s.policies]));
+
+/** Read off the ELB table by hand: TLS 1.2+ only, ECDHE (or TLS 1.3) AEAD suites only, TLS 1.3-only first. */
+const STRONG_ELB_AT_13 = [
+  "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+];
+const STRONG_ELB_AT_12 = [
+  ...STRONG_ELB_AT_13,
+  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+  "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+  "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+];
 
 describe("cipherTraits", () => {
   it.each([
@@ -93,6 +98,62 @@ describe("data tables", () => {
       expect(names).toContain(expected);
     }
     expect(names.filter((n) => n.includes("-PQ-2025-09"))).toHaveLength(13);
+  });
+});
+
+describe("TLS_SERVICES", () => {
+  it("every API default names a weak policy of its own table", () => {
+    const defaults = Object.entries(TLS_SERVICES).flatMap(([service, s]) => [
+      ...s.endpoints.flatMap((e) => (e.apiDefault ? [[service, e.apiDefault.policy]] : [])),
+      ...(s.listenerDefault ? [[service, s.listenerDefault.policy]] : []),
+    ]);
+    expect(defaults).toEqual([
+      ["elb", "ELBSecurityPolicy-2016-08"],
+      ["classicElb", "ELBSecurityPolicy-2016-08"],
+      ["cloudFront", "TLSv1"],
+      ["apiGateway", "TLS_1_0"],
+      ["apiGateway", "TLS_1_2"],
+      ["openSearch", "Policy-Min-TLS-1-0-2019-07"],
+      ["transfer", "TransferSecurityPolicy-2018-11"],
+    ]);
+    for (const [service, policy] of defaults) {
+      const a = assessTlsPolicy(service as keyof typeof TLS_SERVICES, policy);
+      expect({ service, policy, known: a.known, strong: a.strong }).toEqual({
+        service,
+        policy,
+        known: true,
+        strong: false,
+      });
+    }
+  });
+
+  it("every endpoint's flags sit in the block of its policy field", () => {
+    for (const s of Object.values(TLS_SERVICES))
+      for (const e of s.endpoints) {
+        const block = e.policyField.slice(0, e.policyField.lastIndexOf(".") + 1);
+        for (const flag of [e.mustBeTrue?.field, e.weakWhenTrue?.field, e.terminatesTls?.field])
+          if (flag)
+            expect({ flag, block: flag.slice(0, flag.lastIndexOf(".") + 1) }).toEqual({ flag, block });
+      }
+  });
+
+  it("tlsVersionRank orders the versions oldest first", () => {
+    const versions: TlsVersion[] = ["1.3", "1.0", "1.2", "1.1"];
+    expect(versions.sort((a, b) => tlsVersionRank(a) - tlsVersionRank(b))).toEqual([
+      "1.0",
+      "1.1",
+      "1.2",
+      "1.3",
+    ]);
+  });
+
+  it("assessTlsPolicy reports unknown names with the service label", () => {
+    expect(assessTlsPolicy("transfer", "nope").problems).toEqual([
+      'the Transfer Family security policy "nope" is not a known policy name (names are case-sensitive)',
+    ]);
+    expect(assessTlsPolicy("classicElb", undefined).problems).toEqual([
+      "the Classic ELB security policy is not set",
+    ]);
   });
 });
 
@@ -200,12 +261,12 @@ describe("assessElbSecurityPolicy", () => {
     expect(a.problems).toHaveLength(1);
     expect(a.problems[0]).toMatch(message);
     expect(a.alternatives[0]).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
-    expect(a.alternatives).toEqual(strongElbSecurityPolicies("1.2"));
+    expect(a.alternatives).toEqual(STRONG_ELB_AT_12);
   });
 
   it("alternatives list strong choices for the floor", () => {
     expect(assessElbSecurityPolicy("ELBSecurityPolicy-2016-08", "1.3").alternatives).toEqual(
-      strongElbSecurityPolicies("1.3"),
+      STRONG_ELB_AT_13,
     );
   });
 });
@@ -227,11 +288,13 @@ describe("strongElbSecurityPolicies", () => {
   );
 
   it("lists exactly the strong table entries", () => {
-    const strongAt12 = Object.keys(ELB_SECURITY_POLICIES).filter((n) => assessElbSecurityPolicy(n).strong);
-    expect([...strongElbSecurityPolicies()].sort()).toEqual(strongAt12.sort());
-    expect(
-      strongElbSecurityPolicies("1.3").every((n) => assessElbSecurityPolicy(n).minVersion === "1.3"),
-    ).toBe(true);
+    expect(strongElbSecurityPolicies()).toEqual(STRONG_ELB_AT_12);
+    expect(strongElbSecurityPolicies("1.3")).toEqual(STRONG_ELB_AT_13);
+    expect(strongTlsPolicies("elb", "1.2")).toEqual(STRONG_ELB_AT_12);
+    const weak = Object.keys(ELB_SECURITY_POLICIES).filter((n) => !STRONG_ELB_AT_12.includes(n));
+    expect(weak.length).toBeGreaterThan(0);
+    for (const n of weak)
+      expect({ n, strong: assessElbSecurityPolicy(n).strong }).toEqual({ n, strong: false });
     expect(strongElbSecurityPolicies()).toContain("ELBSecurityPolicy-FS-1-2-Res-2020-10");
     expect(strongElbSecurityPolicies()).not.toContain("ELBSecurityPolicy-TLS13-1-2-2021-06");
   });
@@ -254,7 +317,7 @@ describe("strongElbSecurityPolicies", () => {
   });
 });
 
-describe("assessCloudFrontMinimumProtocolVersion", () => {
+describe("assessTlsPolicy: CloudFront", () => {
   it.each([
     ["SSLv3", false],
     ["TLSv1", false],
@@ -266,29 +329,27 @@ describe("assessCloudFrontMinimumProtocolVersion", () => {
     ["TLSv1.2_2025", true],
     ["TLSv1.3_2025", true],
   ])("%s strong at 1.2: %s", (name, strong) => {
-    expect(assessCloudFrontMinimumProtocolVersion(name).strong).toBe(strong);
+    expect(assessTlsPolicy("cloudFront", name).strong).toBe(strong);
   });
 
   it("TLSv1 names TLS 1.0 and 3DES; SSLv3 names SSL 3.0 and RC4", () => {
-    expect(assessCloudFrontMinimumProtocolVersion("TLSv1").problems).toContain(
-      "includes 3DES ciphers (DES-CBC3-SHA)",
-    );
-    const ssl = assessCloudFrontMinimumProtocolVersion("SSLv3");
+    expect(assessTlsPolicy("cloudFront", "TLSv1").problems).toContain("includes 3DES ciphers (DES-CBC3-SHA)");
+    const ssl = assessTlsPolicy("cloudFront", "SSLv3");
     expect(ssl.problems[0]).toBe("accepts SSL 3.0, TLS 1.0, TLS 1.1 (below the TLS 1.2 floor)");
     expect(ssl.problems).toContain("includes RC4 ciphers (RC4-MD5)");
     expect(ssl.minVersion).toBeUndefined(); // SSL 3.0 is not a TlsVersion
   });
 
   it("at the 1.3 floor only TLSv1.3_2025 is strong", () => {
-    expect(assessCloudFrontMinimumProtocolVersion("TLSv1.2_2021", "1.3").strong).toBe(false);
-    expect(assessCloudFrontMinimumProtocolVersion("TLSv1.3_2025", "1.3")).toMatchObject({
+    expect(assessTlsPolicy("cloudFront", "TLSv1.2_2021", "1.3").strong).toBe(false);
+    expect(assessTlsPolicy("cloudFront", "TLSv1.3_2025", "1.3")).toMatchObject({
       strong: true,
       alternatives: ["TLSv1.3_2025"],
     });
   });
 
   it("unknown spelling fails closed with alternatives", () => {
-    const a = assessCloudFrontMinimumProtocolVersion("TLSv1.2_2021 ");
+    const a = assessTlsPolicy("cloudFront", "TLSv1.2_2021 ");
     expect(a).toMatchObject({
       known: false,
       strong: false,
@@ -297,16 +358,16 @@ describe("assessCloudFrontMinimumProtocolVersion", () => {
   });
 });
 
-describe("assessApiGatewaySecurityPolicy", () => {
+describe("assessTlsPolicy: API Gateway", () => {
   it("TLS_1_0 is weak: TLS 1.0, non-FS, CBC, 3DES", () => {
-    const a = assessApiGatewaySecurityPolicy("TLS_1_0");
+    const a = assessTlsPolicy("apiGateway", "TLS_1_0");
     expect(a).toMatchObject({ known: true, strong: false, minVersion: "1.0" });
     expect(a.problems.join(" ")).toMatch(/TLS 1\.0/);
     expect(a.problems).toContain("includes 3DES ciphers (DES-CBC3-SHA)");
   });
 
   it("TLS_1_2 is weak per AWS's table (RSA key exchange and CBC ciphers), though its floor is 1.2", () => {
-    const a = assessApiGatewaySecurityPolicy("TLS_1_2");
+    const a = assessTlsPolicy("apiGateway", "TLS_1_2");
     expect(a).toMatchObject({ known: true, strong: false, minVersion: "1.2" });
     expect(
       a.problems.some((p) => p.startsWith("includes ciphers without forward secrecy (AES128-GCM-SHA256")),
@@ -315,40 +376,40 @@ describe("assessApiGatewaySecurityPolicy", () => {
   });
 
   it("enhanced TLS 1.3-only policies are strong and are the alternatives", () => {
-    expect(assessApiGatewaySecurityPolicy("SecurityPolicy_TLS13_1_3_2025_09", "1.3").strong).toBe(true);
-    expect(assessApiGatewaySecurityPolicy("TLS_1_2").alternatives).toEqual([
+    expect(assessTlsPolicy("apiGateway", "SecurityPolicy_TLS13_1_3_2025_09", "1.3").strong).toBe(true);
+    expect(assessTlsPolicy("apiGateway", "TLS_1_2").alternatives).toEqual([
       "SecurityPolicy_TLS13_1_3_2025_09",
       "SecurityPolicy_TLS13_1_3_FIPS_2025_09",
     ]);
-    expect(assessApiGatewaySecurityPolicy("TLS-1-2").known).toBe(false);
+    expect(assessTlsPolicy("apiGateway", "TLS-1-2").known).toBe(false);
   });
 });
 
-describe("assessOpenSearchTlsPolicy", () => {
+describe("assessTlsPolicy: OpenSearch", () => {
   it("Policy-Min-TLS-1-0-2019-07 is weak and names TLS 1.0", () => {
-    const a = assessOpenSearchTlsPolicy("Policy-Min-TLS-1-0-2019-07");
+    const a = assessTlsPolicy("openSearch", "Policy-Min-TLS-1-0-2019-07");
     expect(a).toMatchObject({ known: true, strong: false, minVersion: "1.0" });
     expect(a.problems[0]).toBe("accepts TLS 1.0, TLS 1.1 (below the TLS 1.2 floor)");
   });
 
   it("PFS-2023-10 meets the floor and is documented forward-secret, but AEAD cannot be confirmed (fail closed)", () => {
-    const a = assessOpenSearchTlsPolicy("Policy-Min-TLS-1-2-PFS-2023-10");
+    const a = assessTlsPolicy("openSearch", "Policy-Min-TLS-1-2-PFS-2023-10");
     expect(a).toMatchObject({ known: true, strong: false, minVersion: "1.2" });
     expect(a.problems).toEqual(["AWS does not document that all its ciphers are AEAD (no CBC)"]);
-    expect(assessOpenSearchTlsPolicy("Policy-Min-TLS-1-2-2019-07").problems).toHaveLength(2);
+    expect(assessTlsPolicy("openSearch", "Policy-Min-TLS-1-2-2019-07").problems).toHaveLength(2);
   });
 
   it("unknown name fails closed", () => {
-    expect(assessOpenSearchTlsPolicy("Policy-Min-TLS-1-3-2099-01")).toMatchObject({
+    expect(assessTlsPolicy("openSearch", "Policy-Min-TLS-1-3-2099-01")).toMatchObject({
       known: false,
       strong: false,
     });
   });
 });
 
-describe("assessTransferSecurityPolicy", () => {
+describe("assessTlsPolicy: Transfer Family", () => {
   it("2024-01 is TLS 1.2, forward-secret, but includes CBC ciphers (FTPS part)", () => {
-    const a = assessTransferSecurityPolicy("TransferSecurityPolicy-2024-01");
+    const a = assessTlsPolicy("transfer", "TransferSecurityPolicy-2024-01");
     expect(a).toMatchObject({ known: true, strong: false, minVersion: "1.2" });
     expect(a.problems).toEqual([
       "includes CBC ciphers (TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384)",
@@ -356,16 +417,16 @@ describe("assessTransferSecurityPolicy", () => {
   });
 
   it("2018-11 also lacks forward secrecy", () => {
-    expect(assessTransferSecurityPolicy("TransferSecurityPolicy-2018-11").problems[0]).toBe(
+    expect(assessTlsPolicy("transfer", "TransferSecurityPolicy-2018-11").problems[0]).toBe(
       "includes ciphers without forward secrecy (TLS_RSA_WITH_AES_128_CBC_SHA256, TLS_RSA_WITH_AES_256_CBC_SHA256)",
     );
   });
 
   it("no documented Transfer Family policy meets the rule", () => {
-    for (const name of Object.keys(TRANSFER_SECURITY_POLICIES))
-      expect(assessTransferSecurityPolicy(name).strong).toBe(false);
-    expect(assessTransferSecurityPolicy("TransferSecurityPolicy-FIPS-2024-01").alternatives).toEqual([]);
-    expect(assessTransferSecurityPolicy("TransferSecurityPolicy-PQ-SSH-Experimental-2023-04").known).toBe(
+    for (const name of Object.keys(TLS_SERVICES.transfer.policies))
+      expect(assessTlsPolicy("transfer", name).strong).toBe(false);
+    expect(assessTlsPolicy("transfer", "TransferSecurityPolicy-FIPS-2024-01").alternatives).toEqual([]);
+    expect(assessTlsPolicy("transfer", "TransferSecurityPolicy-PQ-SSH-Experimental-2023-04").known).toBe(
       false,
     );
   });
@@ -373,14 +434,14 @@ describe("assessTransferSecurityPolicy", () => {
 
 describe("classic ELB", () => {
   it("predefined names: TLS-1-2-2017-01 weak (non-FS, CBC), 2016-08 weak, retired names known but weak", () => {
-    const a = assessClassicElbPolicyName("ELBSecurityPolicy-TLS-1-2-2017-01");
+    const a = assessTlsPolicy("classicElb", "ELBSecurityPolicy-TLS-1-2-2017-01");
     expect(a).toMatchObject({ known: true, strong: false, minVersion: "1.2", alternatives: [] });
-    expect(assessClassicElbPolicyName("ELBSecurityPolicy-2016-08").problems[0]).toMatch(/TLS 1\.0/);
-    expect(assessClassicElbPolicyName("ELBSecurityPolicy-2011-08")).toMatchObject({
+    expect(assessTlsPolicy("classicElb", "ELBSecurityPolicy-2016-08").problems[0]).toMatch(/TLS 1\.0/);
+    expect(assessTlsPolicy("classicElb", "ELBSecurityPolicy-2011-08")).toMatchObject({
       known: true,
       strong: false,
     });
-    expect(assessClassicElbPolicyName("ELBSecurityPolicy-2015-03").problems.join(" ")).toMatch(
+    expect(assessTlsPolicy("classicElb", "ELBSecurityPolicy-2015-03").problems.join(" ")).toMatch(
       /DHE-DSS-AES128-SHA/,
     );
   });
@@ -388,7 +449,7 @@ describe("classic ELB", () => {
   it("reference policy form is assessed from the predefined table", () => {
     const attrs = [{ name: "Reference-Security-Policy", value: "ELBSecurityPolicy-TLS-1-2-2017-01" }];
     expect(assessClassicElbSslAttributes(attrs)).toEqual(
-      assessClassicElbPolicyName("ELBSecurityPolicy-TLS-1-2-2017-01"),
+      assessTlsPolicy("classicElb", "ELBSecurityPolicy-TLS-1-2-2017-01"),
     );
     expect(assessClassicElbSslAttributes([{ name: "Reference-Security-Policy", value: "nope" }]).known).toBe(
       false,

@@ -1,7 +1,21 @@
 import cipherData from "../data/tls-ciphers.json";
 import classicData from "../data/tls-classic-elb-policies.json";
-import elbData from "../data/tls-elb-security-policies.json";
-import serviceData from "../data/tls-service-policies.json";
+import {
+  TLS_SERVICES,
+  type TlsPolicyEntry,
+  type TlsPolicyTable,
+  type TlsService,
+  type TlsServiceName,
+} from "./tls-services";
+
+export {
+  TLS_SERVICES,
+  type TlsEndpoint,
+  type TlsPolicyEntry,
+  type TlsPolicyTable,
+  type TlsService,
+  type TlsServiceName,
+} from "./tls-services";
 
 export type TlsVersion = "1.0" | "1.1" | "1.2" | "1.3";
 
@@ -25,17 +39,6 @@ export interface CipherTraits {
   /** False when the name is not in the cipher table; unknown ciphers are neither (fail closed). */
   known: boolean;
 }
-
-/** A policy as the data tables record it: protocol spellings (`TLSv1.2`, `SSLv3`) and cipher names. */
-export interface TlsPolicyEntry {
-  protocols: string[];
-  /** Null when AWS does not publish the cipher suites. */
-  ciphers: string[] | null;
-  /** What AWS documents about the ciphers when it does not list them. */
-  documentedTraits?: { forwardSecret?: boolean; aead?: boolean };
-}
-
-type PolicyTable = Readonly<Record<string, TlsPolicyEntry>>;
 
 interface CipherRecord {
   keyExchange: string;
@@ -76,15 +79,10 @@ const VERSION_RANK: Readonly<Record<TlsVersion, number>> = { "1.0": 2, "1.1": 3,
 
 const CIPHERS: ReadonlyMap<string, CipherRecord> = indexCiphers(cipherData.ciphers);
 
-export const ELB_SECURITY_POLICIES: PolicyTable = elbData.policies;
-export const CLASSIC_ELB_POLICIES: PolicyTable = classicData.policies;
-export const CLOUDFRONT_SECURITY_POLICIES: PolicyTable = serviceData.cloudFront;
-export const API_GATEWAY_SECURITY_POLICIES: PolicyTable = serviceData.apiGateway;
-export const OPENSEARCH_TLS_POLICIES: PolicyTable = serviceData.openSearch;
-export const TRANSFER_SECURITY_POLICIES: PolicyTable = serviceData.transfer;
-const CLASSIC_RETIRED: ReadonlySet<string> = new Set(classicData.retired);
+export const ELB_SECURITY_POLICIES: TlsPolicyTable = TLS_SERVICES.elb.policies;
 
-export const DEFAULT_ELB_SECURITY_POLICY = "ELBSecurityPolicy-TLS13-1-3-2021-06";
+/** What the components use when no ELB policy is given: TLS 1.3 only, strong at every floor. */
+export const DEFAULT_ELB_SECURITY_POLICY: string = TLS_SERVICES.elb.componentDefault!;
 
 function indexCiphers(records: Record<string, CipherRecord>): Map<string, CipherRecord> {
   const index = new Map<string, CipherRecord>();
@@ -106,12 +104,17 @@ export function cipherTraits(cipherName: unknown): CipherTraits {
   };
 }
 
-function isTlsVersion(value: unknown): value is TlsVersion {
+export function isTlsVersion(value: unknown): value is TlsVersion {
   return typeof value === "string" && Object.prototype.hasOwnProperty.call(VERSION_RANK, value);
 }
 
+/** Orders TLS versions: the higher the rank, the newer the version. */
+export function tlsVersionRank(version: TlsVersion): number {
+  return VERSION_RANK[version];
+}
+
 /** Looks a name up with exact, case-sensitive matching, as AWS does; never matches inherited keys. */
-function lookup(table: PolicyTable, name: unknown): TlsPolicyEntry | undefined {
+function lookup(table: TlsPolicyTable, name: unknown): TlsPolicyEntry | undefined {
   if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(table, name)) return undefined;
   return table[name];
 }
@@ -190,9 +193,9 @@ export function assessTlsPolicyEntry(entry: TlsPolicyEntry, minimumTlsVersion: T
 
 /** Strong names in a table for a floor, TLS 1.3-only first, otherwise in table order. */
 // The tables are static, so each (table, floor) list is computed once, not on every listener analysed.
-const strongNamesCache = new WeakMap<PolicyTable, Map<TlsVersion, readonly string[]>>();
+const strongNamesCache = new WeakMap<TlsPolicyTable, Map<TlsVersion, readonly string[]>>();
 
-function strongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[] {
+function strongNames(table: TlsPolicyTable, minimumTlsVersion: TlsVersion): string[] {
   let perFloor = strongNamesCache.get(table);
   if (!perFloor) strongNamesCache.set(table, (perFloor = new Map()));
   let names = perFloor.get(minimumTlsVersion);
@@ -200,7 +203,7 @@ function strongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[
   return [...names];
 }
 
-function computeStrongNames(table: PolicyTable, minimumTlsVersion: TlsVersion): string[] {
+function computeStrongNames(table: TlsPolicyTable, minimumTlsVersion: TlsVersion): string[] {
   const strong = Object.entries(table).filter(
     ([, e]) => assessTlsPolicyEntry(e, minimumTlsVersion).length === 0,
   );
@@ -215,21 +218,34 @@ function describeName(name: unknown): string {
   return `"${name}" is not a known policy name (names are case-sensitive)`;
 }
 
-/** Assessment for a name looked up in one table; unknown or unset names fail closed. */
-function assessInTable(
-  table: PolicyTable,
-  service: string,
+/**
+ * The strength of a policy name of one TLS service (`TLS_SERVICES`), from its data table. Unknown or unset
+ * names fail closed; retired names are known but never strong.
+ */
+export function assessTlsPolicy(
+  service: TlsServiceName,
   name: unknown,
-  minimumTlsVersion: TlsVersion,
+  minimumTlsVersion: TlsVersion = "1.2",
 ): TlsPolicyAssessment {
+  const spec: TlsService = TLS_SERVICES[service];
   const floor = isTlsVersion(minimumTlsVersion) ? minimumTlsVersion : "1.2";
-  const alternatives = strongNames(table, floor);
-  const entry = lookup(table, name);
+  if (typeof name === "string" && spec.retired?.includes(name)) {
+    return {
+      known: true,
+      strong: false,
+      problems: [
+        `"${name}" is a retired predefined policy whose protocols and ciphers AWS no longer documents`,
+      ],
+      alternatives: strongNames(spec.policies, minimumTlsVersion),
+    };
+  }
+  const alternatives = strongNames(spec.policies, floor);
+  const entry = lookup(spec.policies, name);
   if (!entry) {
     return {
       known: false,
       strong: false,
-      problems: [`the ${service} security policy ${describeName(name)}`],
+      problems: [`the ${spec.label} security policy ${describeName(name)}`],
       alternatives,
     };
   }
@@ -245,70 +261,35 @@ function assessInTable(
   };
 }
 
-/** ELB (ALB/NLB) security policy strength, from the data table. */
+/** Strong policies of one service for the given floor, TLS 1.3-only first; used in messages and docs. */
+export function strongTlsPolicies(service: TlsServiceName, minimumTlsVersion: TlsVersion = "1.2"): string[] {
+  return strongNames(TLS_SERVICES[service].policies, minimumTlsVersion);
+}
+
+const MAX_LISTED = 6;
+
+/** An assessment's strong alternatives for a message: at most six names, then how many more. */
+export function listStrongAlternatives(a: TlsPolicyAssessment): string {
+  const shown = a.alternatives.slice(0, MAX_LISTED).join(", ");
+  const more = a.alternatives.length - MAX_LISTED;
+  return a.alternatives.length === 0
+    ? "none in the table meets the floor"
+    : more > 0
+      ? `${shown} (and ${more} more)`
+      : shown;
+}
+
+/** ELB (ALB/NLB) security policy strength: `assessTlsPolicy("elb", …)`, as the components call it. */
 export function assessElbSecurityPolicy(
   name: unknown,
   minimumTlsVersion: TlsVersion = "1.2",
 ): TlsPolicyAssessment {
-  return assessInTable(ELB_SECURITY_POLICIES, "ELB", name, minimumTlsVersion);
+  return assessTlsPolicy("elb", name, minimumTlsVersion);
 }
 
-/** Strong ELB policies for the given floor, TLS 1.3-only first; used in messages and docs. */
+/** Strong ELB policies for the given floor: `strongTlsPolicies("elb", …)`, as the components call it. */
 export function strongElbSecurityPolicies(minimumTlsVersion: TlsVersion = "1.2"): string[] {
-  return strongNames(ELB_SECURITY_POLICIES, minimumTlsVersion);
-}
-
-/** Classic ELB predefined policy names (`ELBSecurityPolicy-2016-08`, ...). Retired names are known but never strong. */
-export function assessClassicElbPolicyName(
-  name: unknown,
-  minimumTlsVersion: TlsVersion = "1.2",
-): TlsPolicyAssessment {
-  if (typeof name === "string" && CLASSIC_RETIRED.has(name)) {
-    return {
-      known: true,
-      strong: false,
-      problems: [
-        `"${name}" is a retired predefined policy whose protocols and ciphers AWS no longer documents`,
-      ],
-      alternatives: strongNames(CLASSIC_ELB_POLICIES, minimumTlsVersion),
-    };
-  }
-  return assessInTable(CLASSIC_ELB_POLICIES, "Classic ELB", name, minimumTlsVersion);
-}
-
-/** CloudFront `viewerCertificate.minimumProtocolVersion` (`TLSv1.2_2021`, ...). */
-export function assessCloudFrontMinimumProtocolVersion(
-  name: unknown,
-  minimumTlsVersion: TlsVersion = "1.2",
-): TlsPolicyAssessment {
-  return assessInTable(CLOUDFRONT_SECURITY_POLICIES, "CloudFront", name, minimumTlsVersion);
-}
-
-/** API Gateway v1 `securityPolicy` and v2 `domainNameConfiguration.securityPolicy` (`TLS_1_2`, `SecurityPolicy_*`). */
-export function assessApiGatewaySecurityPolicy(
-  name: unknown,
-  minimumTlsVersion: TlsVersion = "1.2",
-): TlsPolicyAssessment {
-  return assessInTable(API_GATEWAY_SECURITY_POLICIES, "API Gateway", name, minimumTlsVersion);
-}
-
-/** OpenSearch `domainEndpointOptions.tlsSecurityPolicy` (`Policy-Min-TLS-1-2-PFS-2023-10`, ...). */
-export function assessOpenSearchTlsPolicy(
-  name: unknown,
-  minimumTlsVersion: TlsVersion = "1.2",
-): TlsPolicyAssessment {
-  return assessInTable(OPENSEARCH_TLS_POLICIES, "OpenSearch", name, minimumTlsVersion);
-}
-
-/**
- * Transfer Family server `securityPolicyName`, judged on its TLS ciphers (FTPS). The SSH algorithms (SFTP) and
- * AS2 algorithms are out of scope of this rule.
- */
-export function assessTransferSecurityPolicy(
-  name: unknown,
-  minimumTlsVersion: TlsVersion = "1.2",
-): TlsPolicyAssessment {
-  return assessInTable(TRANSFER_SECURITY_POLICIES, "Transfer Family", name, minimumTlsVersion);
+  return strongTlsPolicies("elb", minimumTlsVersion);
 }
 
 interface ClassicAttribute {
@@ -344,7 +325,7 @@ export function assessClassicElbSslAttributes(
   attributes: unknown,
   minimumTlsVersion: TlsVersion = "1.2",
 ): TlsPolicyAssessment {
-  const alternatives = strongNames(CLASSIC_ELB_POLICIES, minimumTlsVersion);
+  const alternatives = strongNames(TLS_SERVICES.classicElb.policies, minimumTlsVersion);
   const read = readAttributes(attributes);
   if (!read) {
     return {
@@ -355,7 +336,7 @@ export function assessClassicElbSslAttributes(
     };
   }
   const reference = read.find((a) => a.name === classicData.referenceAttribute);
-  if (reference) return assessClassicElbPolicyName(reference.value, minimumTlsVersion);
+  if (reference) return assessTlsPolicy("classicElb", reference.value, minimumTlsVersion);
   return assessExplicitAttributes(read, minimumTlsVersion, alternatives);
 }
 
