@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isUndecidedAtPreviewMessage } from "../evidence/build";
-import type { Diagnostic, PolicyOutcome, PolicyRun } from "../evidence/run";
+import type { Diagnostic, NotAnalysedResource, PolicyOutcome, PolicyRun } from "../evidence/run";
 import {
   decodeValue,
   encodeValue,
@@ -234,9 +234,15 @@ export async function analyzeCaptured(
   });
   const stackDiags = stackResult.diagnostics.map((d) => toDiag(d, d.urn || undefined));
   diagnostics.push(...stackDiags);
-  // Stack policies that reported nothing anywhere passed (filed under the stack); a stack policy that
-  // reported on some resource is failed there, and on nothing else.
-  outcomes.push(outcome(undefined, stackResult, stackPolicies, stackDiags));
+  // Stack policies that reported nothing anywhere passed (filed under the stack). A stack policy that
+  // reported on a resource failed there, and on nothing else: only findings that name no resource fail
+  // on the stack itself (counting the others there too made one phantom violation per policy).
+  const onStack = stackDiags.filter((d) => d.urn === undefined);
+  const stackOutcome = outcome(undefined, stackResult, stackPolicies, onStack);
+  const mentionedAnywhere = new Set(stackDiags.map((d) => d.policyName));
+  stackOutcome.passed = stackOutcome.passed.filter((n) => !mentionedAnywhere.has(n));
+  stackOutcome.notApplicable = stackOutcome.notApplicable.filter((n) => !mentionedAnywhere.has(n.policyName));
+  outcomes.push(stackOutcome);
 
   const unknownInputs: Record<string, string[]> = {};
   for (const r of captured.resources) {
@@ -281,7 +287,23 @@ export async function analyzeCaptured(
       "phi-channels check": "offline (mock runtime, preview)",
     },
     programFile: path.relative(REPO_ROOT, captured.program).split(path.sep).join("/"),
+    notAnalysed: notAnalysedOf(captured, results),
   };
+}
+
+/**
+ * What should have been analysed and was not: what the program run reports (remote components, which
+ * create no children under mocks), and any resource the pack returned no response for.
+ */
+function notAnalysedOf(captured: CapturedStack, results: AnalyzeResult[]): NotAnalysedResource[] {
+  const reported = (captured as CapturedStack & { notAnalysed?: NotAnalysedResource[] }).notAnalysed ?? [];
+  const out = reported.map((n) => ({ urn: n.urn, type: n.type, name: n.name, reason: n.reason }));
+  captured.resources.forEach((r, i) => {
+    if (!results[i]) {
+      out.push({ urn: r.urn, type: r.type, name: r.name, reason: "the policy pack never answered for it" });
+    }
+  });
+  return out;
 }
 
 function rootVersion(): string {
