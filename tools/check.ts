@@ -37,7 +37,7 @@ import {
   type Evidence,
   type Verdict,
 } from "./evidence";
-import { OutPathError, checkOutDir } from "./lib/out-dir";
+import { OutPathError, checkOutDir, fsErrorMessage } from "./lib/out-dir";
 import type { PolicyRun } from "./evidence/run";
 
 /** A usage error: exit 2, message already names the field, the value and the fix. */
@@ -293,6 +293,11 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       err instanceof OutPathError
     ) {
       process.stderr.write(`error: ${err.message.split("\n").join("\nerror: ")}\n`);
+      return EXIT_CODES.usage;
+    }
+    const fsError = fsErrorMessage(err);
+    if (fsError) {
+      process.stderr.write(`error: ${fsError}\n`);
       return EXIT_CODES.usage;
     }
     process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\nNothing was written.\n`);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Command, Option } from "commander";
 import { parseOrExitCode } from "./lib/cli";
 import YAML from "yaml";
-import { OutPathError, checkOutDir } from "./lib/out-dir";
+import { OutPathError, checkOutDir, fsErrorMessage } from "./lib/out-dir";
 import { PolicyConfigError, flattenPolicyConfig, loadPolicyConfig } from "./lib/policy-config";
 import {
   buildEvidence,
@@ -237,11 +237,9 @@ export async function runEvidence(opts: EvidenceOptions): Promise<number> {
       return EXIT_CODES.usage;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err?.code && typeof err.path === "string") {
-      // A filesystem refusal while reading or writing (e.g. EACCES): the user's to fix, no stack trace.
-      process.stderr.write(
-        `evidence: error: ${err.path}: ${err.code} (${err.message}).\nNothing was written.\n`,
-      );
+    const fsError = fsErrorMessage(e);
+    if (fsError) {
+      process.stderr.write(`evidence: error: ${fsError}\nNothing was written.\n`);
       return EXIT_CODES.usage;
     }
     process.stderr.write(

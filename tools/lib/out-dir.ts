@@ -307,3 +307,13 @@ export function writeReportFile(
   }
   return target;
 }
+
+/**
+ * A filesystem refusal (EACCES, EPERM, EROFS, ENOSPC, …) while writing output: the user's to fix, so a
+ * message without a stack trace and exit 2. undefined for anything else (an internal error).
+ */
+export function fsErrorMessage(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  if (!e || typeof e.code !== "string" || typeof e.path !== "string") return undefined;
+  return `cannot write ${JSON.stringify(e.path)} (${e.code}); nothing was changed there. Fix: pass an --out you can write, or fix its permissions.`;
+}
