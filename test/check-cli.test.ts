@@ -12,7 +12,14 @@ import addFormats from "ajv-formats";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURE_STACKS = path.join(ROOT, "test", "fixtures", "stacks");
-const FILES = ["evidence.json", "evidence.md", "evidence.sarif", "SHA256SUMS"];
+const FILES = [
+  ".phi-channels-evidence",
+  "evidence.json",
+  "evidence.md",
+  "evidence.sarif",
+  "evidence.intoto.json",
+  "SHA256SUMS",
+];
 const PACK_VERSION = (
   JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "package.json"), "utf8")) as { version: string }
 ).version;
@@ -104,7 +111,12 @@ function expectSums(dir: string): void {
     expect(m).not.toBeNull();
     return { hash: m![1], file: m![2] };
   });
-  expect(listed.map((l) => l.file).sort()).toEqual(["evidence.json", "evidence.md", "evidence.sarif"]);
+  expect(listed.map((l) => l.file).sort()).toEqual([
+    "evidence.intoto.json",
+    "evidence.json",
+    "evidence.md",
+    "evidence.sarif",
+  ]);
   for (const { hash, file } of listed) {
     expect(
       createHash("sha256")
