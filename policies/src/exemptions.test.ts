@@ -102,7 +102,7 @@ describe("matching", () => {
 describe("exemptions on a resource policy (phi-ingress-allowlisted-ports)", () => {
   it("an exemption in effect reports the violation as advisory with reason, ticket, approver and date", async () => {
     const original = await originalSshFinding();
-    expect(original).toMatch(/^ingress\[0\] opens ports outside the allowlist/);
+    expect(original).toMatch(/^ingress\[0\] opens tcp\/22, which is outside the allowlist/);
     const v = await runResource(ingress, SG, SSH, { exemptions: [exemption()] }, "legacy-sftp");
     expect(v.mandatory).toEqual([]);
     expect(v.advisory).toEqual([

@@ -3,7 +3,15 @@ import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import { effectivePortRange, normalizeProtocol, type NormalizedProtocol, type PortRange } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { fieldPath, grantLabel, grantsOf, grantsToJudge, NACL_TYPES, type Grant } from "../grants";
+import {
+  fieldPath,
+  grantLabel,
+  grantsOf,
+  grantsToJudge,
+  isRuleOfOtherDirection,
+  NACL_TYPES,
+  type Grant,
+} from "../grants";
 import { assessPeers, CIDR_PATTERN } from "./ingress-private-sources";
 
 export const egressRestrictedConfigSchema = {
@@ -87,6 +95,9 @@ export const egressRestricted: ResourceValidationPolicy = {
     }
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group egress`);
+    if (isRuleOfOtherDirection(grants, "egress")) {
+      return args.notApplicable("an ingress rule; ingress is checked by phi-ingress-allowlisted-ports");
+    }
     const config = configWithDefaults<EgressRestrictedConfig>(args, egressRestrictedConfigSchema);
     if (reportConfigProblems(config, reportViolation)) return;
     const findings = new Findings();

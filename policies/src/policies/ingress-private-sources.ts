@@ -3,7 +3,7 @@ import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import { classifyCidr, PRIVATE_RANGE_LIST } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { grantsOf, grantsToJudge, NACL_TYPES, type Grant } from "../grants";
+import { grantsOf, grantsToJudge, isRuleOfOtherDirection, NACL_TYPES, type Grant } from "../grants";
 
 /** A CIDR as the config accepts it: IPv4 or IPv6 address with a prefix length. Strict parsing happens in classifyCidr. */
 export const CIDR_PATTERN = "^([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)/[0-9]{1,3}$";
@@ -79,6 +79,9 @@ export const ingressPrivateSources: ResourceValidationPolicy = {
     }
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group ingress`);
+    if (isRuleOfOtherDirection(grants, "ingress")) {
+      return args.notApplicable("an egress rule; egress is checked by phi-egress-restricted");
+    }
     const config = configWithDefaults<IngressPrivateSourcesConfig>(args, ingressPrivateSourcesConfigSchema);
     if (reportConfigProblems(config, reportViolation)) return;
     const findings = new Findings();
