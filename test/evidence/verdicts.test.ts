@@ -265,6 +265,29 @@ describe("npm run evidence: verdict exit codes and refusals", () => {
     expect(b.stderr).toContain("event log line 1: not valid JSON (the file looks binary)");
     expect(b.stderr).not.toContain("SECRET");
     expect(b.stderr).not.toContain("PK");
+
+    // The same for a policy config: named as a directory, binary content not echoed.
+    const asDir = runCli([
+      "--event-log",
+      join(FIXTURES, "preview-clean.ndjson"),
+      "--policy-config",
+      dir,
+      "--out",
+      outDir(),
+    ]);
+    expect(asDir.status).toBe(2);
+    expect(asDir.stderr).toContain(`${dir}: is a directory, not a file`);
+    const binConfig = runCli([
+      "--event-log",
+      join(FIXTURES, "preview-clean.ndjson"),
+      "--policy-config",
+      bin,
+      "--out",
+      outDir(),
+    ]);
+    expect(binConfig.status).toBe(2);
+    expect(binConfig.stderr).toContain("not valid JSON (the file looks binary)");
+    expect(binConfig.stderr).not.toContain("SECRET");
   });
 });
 
