@@ -173,6 +173,79 @@ describe("with the real pack", () => {
     expect(e.verdict).toBe("fail");
   }, 60_000);
 
+  test("stack policies report on each resource they judge: the bucket's facts, the flow log's rejection", async () => {
+    const TLS_DENY = JSON.stringify({
+      Statement: [
+        { Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      ],
+    });
+    const run = await analyzeCaptured(
+      pack,
+      info,
+      stackOf([
+        resource("aws:s3/bucketV2:BucketV2", "audit", {
+          bucket: "audit-logs-1",
+          arn: "arn:aws:s3:::audit-logs-1",
+          objectLockEnabled: true,
+          tags: { "phi-channels:data-classification": "audit-log" },
+        }),
+        resource("aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "audit-lock", {
+          bucket: "audit-logs-1",
+          rule: { defaultRetention: { mode: "COMPLIANCE", days: 2200 } },
+        }),
+        resource("aws:s3/bucketVersioningV2:BucketVersioningV2", "audit-ver", {
+          bucket: "audit-logs-1",
+          versioningConfiguration: { status: "Enabled" },
+        }),
+        resource("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "audit-pab", {
+          bucket: "audit-logs-1",
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        }),
+        resource("aws:s3/bucketPolicy:BucketPolicy", "audit-tls", {
+          bucket: "audit-logs-1",
+          policy: TLS_DENY,
+        }),
+        resource("aws:ec2/vpc:Vpc", "main", { id: "vpc-1", cidrBlock: "10.0.0.0/16" }),
+        resource("aws:ec2/flowLog:FlowLog", "main-flow", {
+          vpcId: "vpc-1",
+          trafficType: "ALL",
+          logDestinationType: "cloud-watch-logs",
+          logDestination: "arn:aws:logs:us-east-1:111122223333:log-group:flow",
+        }),
+      ]),
+      loadPolicyConfig(undefined, info.policies),
+    );
+    const e = buildEvidence(run);
+    const result = (name: string, policy: string) =>
+      e.resources.find((r) => r.name === name)!.results.find((x) => x.policy === policy);
+    expect(result("audit", "phi-audit-log-bucket-immutable")).toMatchObject({
+      status: "passed",
+      detail:
+        "bucket audit-logs-1; Object Lock enabled (COMPLIANCE, 2200 days); versioning Enabled; public access block " +
+        'with all four flags true; TLS-only bucket policy (denies aws:SecureTransport = "false"); no forceDestroy; ' +
+        "log sources: none in this stack (tagged audit-log)",
+    });
+    expect(result("main-flow", "phi-vpc-flow-logs")).toMatchObject({
+      status: "failed",
+      enforcementLevel: "mandatory",
+      message: expect.stringContaining(
+        "flow log of VPC main is rejected: delivered to CloudWatch Logs, which cannot be locked (an S3 bucket with Object Lock is required)",
+      ),
+      detail:
+        "flow log of VPC main: rejected, delivered to CloudWatch Logs, which cannot be locked (an S3 bucket with Object Lock is required)",
+    });
+    // The VPC itself passes nothing: its finding is on the rejected flow log.
+    expect(result("main", "phi-vpc-flow-logs")).toBeUndefined();
+    // The stack policies' results are on the resources they judged, not a "passed" row on the stack.
+    const stack = e.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+    expect(stack.results.map((r) => r.policy)).not.toContain("phi-audit-log-bucket-immutable");
+    expect(stack.results.map((r) => r.policy)).not.toContain("phi-vpc-flow-logs");
+    expect(e.totals.mandatoryViolations).toBe(1);
+  }, 60_000);
+
   test("a stack no policy governs (a public bucket, nothing else) is NOT APPLICABLE, not a pass", async () => {
     const run = await analyzeCaptured(
       pack,

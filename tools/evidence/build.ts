@@ -166,6 +166,7 @@ interface Cell {
   passed: boolean;
   failedWithoutMessage: boolean;
   notApplicable?: string;
+  detail?: string;
   violations: Diagnostic[];
   undecided: Diagnostic[];
 }
@@ -208,12 +209,33 @@ export function buildEvidence(run: PolicyRun): Evidence {
     for (const p of o.failed) cell(o.policyPackName, p, o.urn).failedWithoutMessage = true;
     for (const na of o.notApplicable) cell(o.policyPackName, na.policyName, o.urn).notApplicable = na.reason;
   }
+  // Per-resource details of stack policies: the policy judged the resource, so a resource it reported
+  // nothing on passed it there, and the policy's stack-wide pass gives way to these results.
+  const detailed = new Set<string>();
+  for (const d of run.resultDetails ?? []) {
+    const c = cell(d.policyPackName, d.policyName, d.urn);
+    c.detail = c.detail ? `${c.detail}\n${d.detail}` : d.detail;
+    c.passed = true;
+    detailed.add(policyKey(d.policyPackName, d.policyName));
+  }
   for (const d of run.diagnostics) {
     if (d.enforcementLevel === "disabled") continue;
     const c = cell(d.policyPackName, d.policyName, d.urn);
     const undecided =
       d.undecidedAtPreview ?? (d.enforcementLevel === "advisory" && isUndecidedAtPreviewMessage(d.message));
     (undecided ? c.undecided : c.violations).push(d);
+  }
+
+  for (const k of detailed) {
+    const [pack, policy] = k.split("\u0000");
+    const onStack = cells.get(key(pack, policy, theStack));
+    if (
+      onStack &&
+      onStack.violations.length === 0 &&
+      onStack.undecided.length === 0 &&
+      !onStack.failedWithoutMessage
+    )
+      cells.delete(key(pack, policy, theStack));
   }
 
   // Resources: those the run lists, plus any a result names.
@@ -277,6 +299,7 @@ export function buildEvidence(run: PolicyRun): Evidence {
         applied.push({ policy: c.policy, urn: c.urn, exemption: exempted });
       }
     }
+    if (c.detail && result.status !== "not-applicable") result.detail = c.detail;
     const mapping = mappingOf(c.pack, c.policy);
     if (mapping) result.hipaa = mapping;
     resources.get(c.urn)!.results.push(result);

@@ -48,7 +48,11 @@ const resourceLabel = (r: ResourceEvidence) => `${r.name} (${r.type})`;
 const statusLabel = (r: PolicyResult) =>
   r.status === "failed" ? `FAILED (${r.enforcementLevel ?? "mandatory"})` : r.status;
 const detail = (r: PolicyResult) =>
-  r.status === "not-applicable" ? r.reason : r.status === "passed" ? "" : r.message;
+  r.status === "not-applicable"
+    ? r.reason
+    : r.status === "passed"
+      ? (r.detail ?? "")
+      : [r.message, r.detail].filter(Boolean).join("\n");
 
 function daysRemainingCell(e: Evidence["exemptions"][number]): string {
   if (e.daysRemaining === undefined) return "—";

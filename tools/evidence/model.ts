@@ -77,6 +77,8 @@ export interface PolicyResult {
   remediation?: string;
   /** For not-applicable results: why the policy did not apply. */
   reason?: string;
+  /** What the policy judged on this resource, in words (stack policies: e.g. Object Lock mode and retention). */
+  detail?: string;
   hipaa?: HipaaMapping;
   /** For failed and undecided results the pack reported under an exemption (advisory while active). */
   exemption?: ResultExemption;

@@ -79,6 +79,11 @@ export interface PolicyRun {
    * `incomplete` (or `fail` when there are mandatory violations).
    */
   notAnalysed?: NotAnalysedResource[];
+  /**
+   * What a policy judged on a resource, in words (e.g. an audit-log bucket's Object Lock mode and
+   * retention). A detail on a resource the policy reported nothing on makes that result a pass there.
+   */
+  resultDetails?: Array<{ policyPackName: string; policyName: string; urn: string; detail: string }>;
 }
 
 export interface NotAnalysedResource {
