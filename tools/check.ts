@@ -128,7 +128,7 @@ export function renderSummary(result: StackResult, quiet: boolean): string {
     );
   }
   if (e.notAnalysed.length > 0) {
-    lines.push(`Not analysed offline (${e.notAnalysed.length}):`);
+    lines.push(`Not analysed offline (${e.notAnalysed.length}), so the verdict cannot be a pass:`);
     for (const n of e.notAnalysed) lines.push(`  ${n.type} "${n.name}": ${n.reason}`);
   }
   lines.push(`${VERDICT_LABELS[e.verdict]} ${e.metadata.stack}: ${headlineCounts(e)}`);

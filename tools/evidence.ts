@@ -25,6 +25,7 @@ import {
   HIPAA_PACK,
   loadOurPack,
   loadOurPolicyMetadata,
+  notAnalysedLabel,
   parseEventLog,
   type PolicyRun,
   writeEvidence,
@@ -91,7 +92,7 @@ export function summary(evidence: Evidence, files: string[]): string {
     }
   }
   for (const n of evidence.notAnalysed) {
-    lines.push(`  NOT ANALYSED ${n.type} "${n.name}": ${n.reason}`);
+    lines.push(`  ${notAnalysedLabel(m.source).toUpperCase()} ${n.type} "${n.name}": ${n.reason}`);
   }
   lines.push(`Wrote ${files.join(", ")}`);
   return lines.join("\n");

@@ -97,7 +97,7 @@ describe("buildEvidence verdicts", () => {
       expect.objectContaining({
         ruleId: "phi-channels-evidence/not-analysed",
         level: "warning",
-        message: { text: `Not analysed: web (awsx:lb:ApplicationLoadBalancer): ${reason}` },
+        message: { text: `Not analysed offline: web (awsx:lb:ApplicationLoadBalancer): ${reason}` },
       }),
     );
   });

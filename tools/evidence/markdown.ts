@@ -7,6 +7,7 @@ import {
   type Evidence,
   EXPIRING_SOON_DAYS,
   HIPAA_PACK,
+  notAnalysedLabel,
   type PolicyResult,
   type ResourceEvidence,
   VERDICT_LABELS,
@@ -115,7 +116,7 @@ export function renderMarkdown(evidence: Evidence): string {
     out.push(
       "## Not analysed",
       "",
-      "These resources should have been analysed and were not, so the verdict cannot be a pass.",
+      `These resources should have been analysed and were not (${notAnalysedLabel(m.source)}), so the verdict cannot be a pass.`,
       "",
       ...table(
         ["Resource", "URN", "Why"],

@@ -185,6 +185,11 @@ export interface EvidenceMetadata {
   toolVersions: Record<string, string>;
 }
 
+/** How a resource that was not analysed is labelled: offline, that is what could not be done without a cloud. */
+export function notAnalysedLabel(source: EvidenceMetadata["source"]): string {
+  return source === "offline" ? "not analysed offline" : "not analysed";
+}
+
 /** An active exemption ending within this many days is flagged in the evidence. */
 export const EXPIRING_SOON_DAYS = 30;
 

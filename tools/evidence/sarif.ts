@@ -13,7 +13,15 @@
  *   until when; once expired it is an ordinary (unsuppressed) result again.
  */
 import { compareStrings, sha256Hex } from "./canonical";
-import type { Evidence, PolicyEvidence, PolicyResult, ResultExemption } from "./model";
+import {
+  type Evidence,
+  notAnalysedLabel,
+  type PolicyEvidence,
+  type PolicyResult,
+  type ResultExemption,
+} from "./model";
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 import type { EnforcementLevel } from "./run";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -166,7 +174,7 @@ export function renderSarif(evidence: Evidence): string {
         ruleId: NOT_ANALYSED_RULE.id,
         ruleIndex,
         level: "warning",
-        message: { text: `Not analysed: ${n.name} (${n.type}): ${n.reason}` },
+        message: { text: `${capitalise(notAnalysedLabel(m.source))}: ${n.name} (${n.type}): ${n.reason}` },
         locations: [
           {
             physicalLocation: { artifactLocation: { uri: m.programFile }, region: { startLine: 1 } },
