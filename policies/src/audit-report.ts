@@ -19,6 +19,7 @@ import {
   type BucketAssessment,
 } from "./audit-buckets";
 import { checkDefaultRetention } from "./rules";
+import { mayBeSecret } from "./secret-paths";
 import {
   dependenciesOf,
   field,
@@ -157,14 +158,34 @@ export function judgeFlowLog(
   assess: (b: PolicyResource) => BucketAssessment,
 ): FlowLogJudgement {
   const o = outputs(fl);
+  // Where the logs go is read first: a destination known to be wrong rejects the flow log whatever else
+  // is unknown at preview (fail closed).
+  const destination = judgeDestination(fl, o, buckets, assess);
   const traffic = field(o, "trafficType");
-  if (traffic === UNKNOWN)
-    return { kind: "undecided", path: `${fl.name}.trafficType`, reason: `trafficType ${AT_UP}` };
-  if (!sameText(traffic, "ALL"))
+  if (traffic !== UNKNOWN && !sameText(traffic, "ALL")) {
+    // Enum values are named unless they were secrets; nothing else from the resource is echoed.
+    const shown =
+      typeof traffic === "string" && /^(ACCEPT|REJECT)$/i.test(traffic) && !mayBeSecret(o, "trafficType")
+        ? `is ${traffic.toUpperCase()}`
+        : "is not ALL";
+    const why = `trafficType ${shown}, so it does not record all traffic (ALL required)`;
     return {
       kind: "rejected",
-      reason: `trafficType is ${typeof traffic === "string" ? traffic : "not set"}, so it does not record all traffic (ALL required)`,
+      reason: destination.kind === "rejected" ? `${why}; and it is ${destination.reason}` : why,
     };
+  }
+  if (destination.kind === "rejected") return destination;
+  if (traffic === UNKNOWN)
+    return { kind: "undecided", path: `${fl.name}.trafficType`, reason: `trafficType ${AT_UP}` };
+  return destination;
+}
+
+function judgeDestination(
+  fl: PolicyResource,
+  o: Record<string, unknown>,
+  buckets: BucketIndex,
+  assess: (b: PolicyResource) => BucketAssessment,
+): FlowLogJudgement {
   const ref = flowLogReference(fl);
   if (!ref) {
     const type = field(o, "logDestinationType");
@@ -175,7 +196,9 @@ export function judgeFlowLog(
         reason: `logDestinationType ${AT_UP}`,
       };
     const service =
-      typeof type === "string" ? (SERVICES[type.toLowerCase()] ?? type) : "a destination that is not S3";
+      typeof type === "string" && SERVICES[type.toLowerCase()] && !mayBeSecret(o, "logDestinationType")
+        ? SERVICES[type.toLowerCase()]
+        : "a destination that is not S3";
     return {
       kind: "rejected",
       reason: `delivered to ${service}, which cannot be locked (an S3 bucket with Object Lock is required)`,

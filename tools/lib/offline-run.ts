@@ -11,6 +11,7 @@ import type { Diagnostic, NotAnalysedResource, PolicyOutcome, PolicyRun } from "
 import type { PolicyResource } from "@pulumi/policy";
 import { AUDIT_BUCKET_POLICY, auditTrailDetails, FLOW_LOGS_POLICY } from "../../policies/src/audit-report";
 import { DEFAULT_MINIMUM_RETENTION_DAYS } from "../../policies/src/rules";
+import { rememberWire } from "../../policies/src/secret-paths";
 import { HIPAA_PACK } from "../evidence/model";
 import {
   decodeValue,
@@ -325,11 +326,14 @@ function auditDetailsOf(
   if (info.name !== HIPAA_PACK) return [];
   const byUrn = new Map<string, PolicyResource>();
   const resources = stackInputs.map((i) => {
+    const props = unwrapSecrets(i.properties) as Record<string, unknown>;
+    // As the pack's deserialiser does, so details never name a value that was a secret.
+    rememberWire(props, i.properties);
     const r = {
       type: i.type,
       name: i.name,
       urn: i.urn,
-      props: unwrapSecrets(i.properties),
+      props,
       opts: { protect: i.options?.protect === true },
       propertyDependencies: {} as Record<string, PolicyResource[]>,
       dependencies: [] as PolicyResource[],
