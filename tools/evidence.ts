@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
 import { parseOrExitCode } from "./lib/cli";
 import YAML from "yaml";
@@ -67,9 +67,20 @@ function gitCommit(): string | undefined {
   }
 }
 
+/** Our version, from the nearest package.json named phi-channels (works from tools/ and compiled dist/tools/). */
 function rootVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../package.json") as { version: string }).version;
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "phi-channels" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // No or unreadable package.json here: look further up.
+    }
+    if (dirname(dir) === dir) return "unknown";
+  }
 }
 
 export function summary(evidence: Evidence, files: string[]): string {
