@@ -170,6 +170,25 @@ describe("npm run evidence: verdict exit codes and refusals", () => {
     expect(e.notAnalysed.map((n) => n.urn)).toEqual([BUCKET_URN]);
   });
 
+  it("does not ask for answers about components and provider resources", () => {
+    const PROVIDER = "urn:pulumi:dev::phi-channels::pulumi:providers:aws::default_7_48_0";
+    const provider: Event = {
+      sequence: 100,
+      timestamp: 1767261600,
+      resourcePreEvent: {
+        metadata: {
+          op: "same",
+          urn: PROVIDER,
+          type: "pulumi:providers:aws",
+          new: { urn: PROVIDER, custom: true },
+        },
+      },
+    };
+    const list = [clean[0], provider, ...clean.slice(1)];
+    const r = runCli(["--event-log", writeLog(list), "--out", outDir(), "--quiet"]);
+    expect(r.status).toBe(0);
+  });
+
   it("refuses a log with no results from phi-channels-hipaa (preview without --policy-pack): exit 2, nothing written", () => {
     const policyKinds = ["policyEvent", "policyAnalyzeSummaryEvent", "policyAnalyzeStackSummaryEvent"];
     const list = clean

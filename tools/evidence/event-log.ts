@@ -182,9 +182,11 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
         const state = isObj(meta.new) ? meta.new : isObj(meta.old) ? meta.old : undefined;
         // The engine analyses every resource it registers; custom resources (`custom: true`) must each have
         // a policyAnalyzeSummaryEvent from the pack. Deletes, reads and refreshes are not analysed.
+        // Provider resources are left out: no policy of ours judges them.
         if (
           typeof meta.urn === "string" &&
           state?.custom === true &&
+          !(typeof meta.type === "string" && meta.type.startsWith("pulumi:providers:")) &&
           typeof meta.op === "string" &&
           ANALYSED_OPS.has(meta.op)
         )

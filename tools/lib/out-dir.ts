@@ -247,7 +247,16 @@ export async function writeBundleDir(
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
-  if (old) removeBundle(old, layout);
+  if (old) {
+    try {
+      removeBundle(old, layout);
+    } catch (e) {
+      // The new bundle is in place; the previous one stays beside it rather than anything being deleted blindly.
+      process.stderr.write(
+        `warning: the previous bundle was kept at ${JSON.stringify(old)} (${(e as NodeJS.ErrnoException).code ?? "error"}); remove it by hand.\n`,
+      );
+    }
+  }
   return files.map(([name]) => path.join(target, name));
 }
 
