@@ -325,7 +325,7 @@ function planRule(
         fail(
           `${field}.${key}`,
           v,
-          "must be an integer port between 0 and 65535 (a missing or -1 bound opens every port)",
+          "must be a whole number between 0 and 65535 (a missing or -1 bound opens every port)",
           "set port (or fromPort and toPort) to the allowlisted port, e.g. 443",
         );
       }

@@ -19,7 +19,7 @@ import {
   type IngressRuleArgs,
   type RulePeer,
 } from "./AllowlistedSecurityGroup";
-import { PhiConfigError } from "./errors";
+import { PhiConfigError, PORT_RANGE_PROBLEM } from "./errors";
 import { dnsNameProblem, InternalCertificate } from "./InternalCertificate";
 import { DEFAULT_VPC_CIDR, PrivateNetwork, type PrivateNetworkArgs } from "./PrivateNetwork";
 import { DATA_CLASSIFICATION_TAG, type DataClassification } from "./tags";
@@ -396,7 +396,7 @@ function planChannel(name: string, args: PhiChannelArgs): ChannelPlan {
   }
   const targetPort = args.targetPort ?? 443;
   if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
-    fail("targetPort", targetPort, "is not a port number", "use 443");
+    fail("targetPort", targetPort, PORT_RANGE_PROBLEM, "use 443");
   }
   if (args.deletionProtection !== undefined && typeof args.deletionProtection !== "boolean") {
     fail("deletionProtection", args.deletionProtection, "must be a boolean", "omit it (default true)");

@@ -15,7 +15,7 @@ import {
   type EgressRuleArgs,
   type IngressRuleArgs,
 } from "./AllowlistedSecurityGroup";
-import { PhiConfigError } from "./errors";
+import { PhiConfigError, PORT_RANGE_PROBLEM } from "./errors";
 import { ImmutableLogBucket, validateImmutableLogBucketArgs } from "./ImmutableLogBucket";
 import { InternalCertificate } from "./InternalCertificate";
 import { mergeTags, type DataClassification } from "./tags";
@@ -402,7 +402,7 @@ function planLoadBalancer(name: string, args: TlsLoadBalancerArgs): LoadBalancer
   }
   const listenerPort = args.listenerPort ?? 443;
   if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
-    fail("listenerPort", listenerPort, "is not a port number", "use 443");
+    fail("listenerPort", listenerPort, PORT_RANGE_PROBLEM, "use 443");
   }
   const grant = checkGrant("tcp", listenerPort, listenerPort, allowlist);
   if (!grant.allowed) {
@@ -415,12 +415,7 @@ function planLoadBalancer(name: string, args: TlsLoadBalancerArgs): LoadBalancer
   }
   const targetPort = args.targetPort ?? 443;
   if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
-    fail(
-      "targetPort",
-      targetPort,
-      "is not a port number",
-      "use the port your targets serve TLS on, e.g. 443",
-    );
+    fail("targetPort", targetPort, PORT_RANGE_PROBLEM, "use the port your targets serve TLS on, e.g. 443");
   }
   const targetType = args.targetType ?? "ip";
   if (targetType !== "ip" && targetType !== "instance") {

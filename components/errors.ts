@@ -18,6 +18,15 @@ export class PhiConfigError extends Error {
   }
 }
 
+/**
+ * The one wording for a listener or target port out of range, shared by the components and the stack
+ * config (stacks/config.ts), so every message states the same range. Security-group rule ports differ on
+ * purpose: 0 is a valid rule bound there (AllowlistedSecurityGroup says 0 and 65535).
+ */
+export const PORT_MIN = 1;
+export const PORT_MAX = 65535;
+export const PORT_RANGE_PROBLEM = `must be a whole number between ${PORT_MIN} and ${PORT_MAX}`;
+
 /** How error messages show a (non-secret) value: JSON where possible, `(unset)` for undefined. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return "(unset)";

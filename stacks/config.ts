@@ -14,7 +14,7 @@ import {
   strongElbSecurityPolicies,
 } from "../policies/src/rules";
 import type { ChannelSource, PhiChannelArgs } from "../components/PhiChannel";
-import { formatValue } from "../components/errors";
+import { formatValue, PORT_MAX, PORT_MIN } from "../components/errors";
 
 /** The config namespace (Pulumi project name). */
 export const CONFIG_NAMESPACE = "phi-channels";
@@ -28,7 +28,10 @@ export class StackConfigError extends Error {
     readonly fix: string,
     secret = false,
   ) {
-    super(`${key} = ${secret ? "[secret]" : formatValue(value)} ${problem}. Fix: ${fix}`);
+    // A missing value is "(unset)", not "[secret]": there is nothing to hide.
+    super(
+      `${key} = ${secret && value !== undefined ? "[secret]" : formatValue(value)} ${problem}. Fix: ${fix}`,
+    );
     this.name = "StackConfigError";
   }
 }
@@ -421,7 +424,7 @@ function parseChannel(
     args.sslPolicy = policy;
   }
   if (ch.targetPort !== undefined)
-    args.targetPort = c.integer(`${key}.targetPort`, ch.targetPort, 1, 65535, "use 443");
+    args.targetPort = c.integer(`${key}.targetPort`, ch.targetPort, PORT_MIN, PORT_MAX, "use 443");
   if (ch.deletionProtection !== undefined)
     args.deletionProtection = c.boolean(`${key}.deletionProtection`, ch.deletionProtection);
   if (ch.dataClassification !== undefined) {

@@ -12,7 +12,14 @@ import addFormats from "ajv-formats";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURE_STACKS = path.join(ROOT, "test", "fixtures", "stacks");
-const FILES = ["evidence.json", "evidence.md", "evidence.sarif", "SHA256SUMS"];
+const FILES = [
+  ".phi-channels-evidence",
+  "evidence.json",
+  "evidence.md",
+  "evidence.sarif",
+  "evidence.intoto.json",
+  "SHA256SUMS",
+];
 const PACK_VERSION = (
   JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "package.json"), "utf8")) as { version: string }
 ).version;
@@ -104,7 +111,12 @@ function expectSums(dir: string): void {
     expect(m).not.toBeNull();
     return { hash: m![1], file: m![2] };
   });
-  expect(listed.map((l) => l.file).sort()).toEqual(["evidence.json", "evidence.md", "evidence.sarif"]);
+  expect(listed.map((l) => l.file).sort()).toEqual([
+    "evidence.intoto.json",
+    "evidence.json",
+    "evidence.md",
+    "evidence.sarif",
+  ]);
   for (const { hash, file } of listed) {
     expect(
       createHash("sha256")
@@ -339,7 +351,12 @@ describe("usage and config errors exit 2 and write nothing", () => {
     );
     const out = path.join(tmp, "invalid-config");
     fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, "keep.txt"), "previous evidence");
+    // A previous bundle (before the marker file): only our files and a SHA256SUMS that verifies.
+    fs.writeFileSync(path.join(out, "evidence.json"), "previous evidence\n");
+    fs.writeFileSync(
+      path.join(out, "SHA256SUMS"),
+      `${createHash("sha256").update("previous evidence\n").digest("hex")}  evidence.json\n`,
+    );
     const r = await check(["--stack", "prod", "--policy-config", file, "--out", out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
@@ -352,7 +369,8 @@ describe("usage and config errors exit 2 and write nothing", () => {
       "$.phi-no-such-policy is not a policy of this pack. Fix: remove it or use one of",
     );
     expect(r.stderr).toContain('$.phi-lb-internal = "strict" is not an enforcement level');
-    expect(fs.readdirSync(out)).toEqual(["keep.txt"]);
+    expect(fs.readdirSync(out).sort()).toEqual(["SHA256SUMS", "evidence.json"]);
+    expect(fs.readFileSync(path.join(out, "evidence.json"), "utf8")).toBe("previous evidence\n");
     expect(r.stdout).toBe("");
   }, 120_000);
 

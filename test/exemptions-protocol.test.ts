@@ -26,6 +26,9 @@ const sftp: AnalyzerResourceInput = {
   },
 };
 
+/** An expiry within the default maxExemptionDays (365) of the day the test runs. */
+const SOON = new Date(Date.now() + 100 * 86_400_000).toISOString().slice(0, 10);
+
 const exemption = (expires: string) => ({
   resource: "legacy-sftp",
   reason: "vendor SFTP endpoint until migration to the HTTPS API",
@@ -59,7 +62,7 @@ test("GetAnalyzerInfo serves the exemption options; every policy keeps its kind"
 });
 
 test("the CLI-equivalent config validation rejects an exemption without a ticket", () => {
-  const { ticket: _t, ...noTicket } = exemption("2099-12-31");
+  const { ticket: _t, ...noTicket } = exemption(SOON);
   expect(() =>
     validatePolicyConfig({ [POLICY]: { exemptions: [noTicket] } }, info.policies, "f.json"),
   ).toThrow(/exemptions\[0\]\.ticket/);
@@ -70,12 +73,12 @@ test("an exemption in effect turns the violation into an advisory carrying the n
   const plain = (await pack.analyze(sftp)).diagnostics.filter((d) => d.policyName === POLICY);
   expect(plain.map((d) => d.enforcementLevel)).toEqual(["mandatory"]);
 
-  await configure({ [POLICY]: { exemptions: [exemption("2099-12-31")] } });
+  await configure({ [POLICY]: { exemptions: [exemption(SOON)] } });
   const exempted = (await pack.analyze(sftp)).diagnostics.filter((d) => d.policyName === POLICY);
   expect(exempted.map((d) => d.enforcementLevel)).toEqual(["advisory"]);
   const original = plain[0].message.split("\n").slice(1).join("\n");
   expect(exempted[0].message.split("\n").slice(1).join("\n")).toBe(
-    `exempted until 2099-12-31: vendor SFTP endpoint until migration to the HTTPS API (SEC-123, approved by jane.doe@example.com) — ${original}`,
+    `exempted until ${SOON}: vendor SFTP endpoint until migration to the HTTPS API (SEC-123, approved by jane.doe@example.com) — ${original}`,
   );
   // It matches a resource, so the stack check has nothing to say.
   const stack = await pack.analyzeStack([sftp]);
@@ -89,12 +92,24 @@ test("an expired exemption is mandatory again; one matching nothing is a mandato
   expect(parseExemptionNote(d[0].message)).toMatchObject({ status: "expired", ticket: "SEC-123" });
 
   // Reconfigured for another stack: nothing from the previous configuration survives.
-  await configure({ [POLICY]: { exemptions: [{ ...exemption("2099-12-31"), resource: "gone" }] } });
+  await configure({ [POLICY]: { exemptions: [{ ...exemption(SOON), resource: "gone" }] } });
   const again = (await pack.analyze(sftp)).diagnostics.filter((x) => x.policyName === POLICY);
   expect(again.map((x) => x.enforcementLevel)).toEqual(["mandatory"]);
   const stack = (await pack.analyzeStack([sftp])).diagnostics.filter((x) => x.policyName === POLICY);
   expect(stack.map((x) => x.enforcementLevel)).toEqual(["mandatory"]);
   expect(stack[0].message).toMatch(/exemptions\[0\] \(SEC-123\) for resource "gone" matches no resource/);
+});
+
+test("an exemption expiring beyond maxExemptionDays is refused and exempts nothing", async () => {
+  await configure({ [POLICY]: { exemptions: [exemption("2099-12-31")] } });
+  const d = (await pack.analyze(sftp)).diagnostics.filter((x) => x.policyName === POLICY);
+  expect(d.map((x) => x.enforcementLevel)).toEqual(["mandatory"]);
+  expect(parseExemptionNote(d[0].message)).toBeUndefined();
+  const stack = (await pack.analyzeStack([sftp])).diagnostics.filter((x) => x.policyName === POLICY);
+  expect(stack.map((x) => x.enforcementLevel)).toEqual(["mandatory"]);
+  expect(stack[0].message).toMatch(
+    /exemptions\[0\] \(SEC-123\) is invalid and exempts nothing: expires "2099-12-31" is \d+ days after \d{4}-\d{2}-\d{2}, more than maxExemptionDays \(365\)/,
+  );
 });
 
 test("protect reaches the pack: requireProtect blocks an unprotected audit-log bucket", async () => {

@@ -170,6 +170,21 @@ describe("bad stack config", () => {
     expect(mocks.resources).toHaveLength(0);
   });
 
+  test("a target port out of range states the same range as the components", () => {
+    const err = refuse([{ ...good, targetPort: 0 }], "phi-channels:channels[0].targetPort");
+    expect(err.message).toBe(
+      "phi-channels:channels[0].targetPort = 0 must be a whole number between 1 and 65535. Fix: use 443",
+    );
+  });
+
+  test("a missing value is (unset), never called [secret]", () => {
+    const err = new StackConfigError("phi-channels:channels", undefined, "is missing", "set it", true);
+    expect(err.message).toBe("phi-channels:channels = (unset) is missing. Fix: set it");
+    expect(new StackConfigError("k", "v", "is bad", "fix", true).message).toBe(
+      "k = [secret] is bad. Fix: fix",
+    );
+  });
+
   test("values of secret config keys are never echoed", () => {
     const err = refuse(
       [{ name: "claims", allowedSources: ["203.0.113.77/32"] }],

@@ -19,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseOrExitCode } from "./lib/cli";
+import { OutPathError, checkOutFile, writeReportFile } from "./lib/out-dir";
 import {
   encodeProperties,
   startPolicyPack,
@@ -121,7 +122,12 @@ export function buildCli(): Command {
         "also time starts of the pack run from its TypeScript sources (the 'before')",
       ).default(false),
     )
-    .addOption(new Option("--out <file>", "JSON report").default(path.join("reports", "bench.json")))
+    .addOption(
+      new Option(
+        "--out <file>",
+        "JSON report: a new file, or a previous bench report (replaced); anything else is refused (exit 2)",
+      ).default(path.join("reports", "bench.json")),
+    )
     .addOption(
       new Option("--pack <dir>", "policy pack directory (compiled)").default(
         path.relative(process.cwd(), REAL_PACK_DIR) || ".",
@@ -467,6 +473,21 @@ async function measureSuite(run: boolean): Promise<Availability<SuiteTiming>> {
 
 // --------------------------------------------------------------------------------------------- output
 
+/** Names the tool in every report, so `--out` recognises (and may replace) only a report of ours. */
+export const BENCH_REPORT_TAG = "phi-channels bench";
+
+/** A previous report of ours: tagged, or (before the tag) with this report's own top-level shape. */
+export function isBenchReport(content: string): boolean {
+  try {
+    const r = JSON.parse(content) as Record<string, unknown>;
+    if (r === null || typeof r !== "object") return false;
+    if (r.generatedBy === BENCH_REPORT_TAG) return true;
+    return r.schemaVersion === 1 && "targets" in r && "realPack" in r && "machine" in r;
+  } catch {
+    return false;
+  }
+}
+
 export function writeAtomically(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
@@ -537,6 +558,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
 
   const rows: Row[] = [];
   const report: Record<string, unknown> = {
+    generatedBy: BENCH_REPORT_TAG,
     schemaVersion: 1,
     generatedAt: new Date().toISOString(),
     machine: {
@@ -668,7 +690,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
 
   report.machine = { ...(report.machine as object), loadavgAtEnd: os.loadavg() };
   report.table = rows;
-  writeAtomically(outFile, JSON.stringify(report, null, 2) + "\n");
+  writeReportFile(outFile, JSON.stringify(report, null, 2) + "\n", isBenchReport);
 
   const notes: string[] = [];
   if (suite.available)
@@ -722,6 +744,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(
       `error: --out ${JSON.stringify(opts.out)} must be a .json file path. Fix: e.g. --out reports/bench.json.\n`,
     );
+    return 2;
+  }
+  try {
+    // Refused before measuring: the report replaces only a previous report of ours.
+    checkOutFile(opts.out, isBenchReport);
+  } catch (e) {
+    if (!(e instanceof OutPathError)) throw e;
+    process.stderr.write(`error: ${e.message}\n`);
     return 2;
   }
   return runBench(opts);

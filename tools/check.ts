@@ -3,7 +3,8 @@
  * serves the real policy pack exactly as the CLI does, sends Configure / Analyze / AnalyzeStack over the
  * analyzer protocol, prints a summary grouped by HIPAA control and writes the evidence.
  *
- * Exit codes: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or config error (nothing written).
+ * Exit codes: EXIT_CODES in evidence/model.ts (0 pass, 1 fail, 2 usage/config error, 3 internal or program
+ * error, 4 incomplete, 5 not applicable); nothing is written on 2 or 3. With several stacks the worst wins.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -23,7 +24,20 @@ import {
 } from "./lib/mock-program";
 import { analyzeCaptured, Progress } from "./lib/offline-run";
 import { PolicyConfigError, loadPolicyConfig, resolvePolicyConfigFile } from "./lib/policy-config";
-import { buildEvidence, renderJson, writeEvidence, type Evidence } from "./evidence";
+import {
+  buildEvidence,
+  BUNDLE_LAYOUT,
+  EXIT_CODES,
+  EXIT_CODES_HELP,
+  exitCodeOf,
+  headlineCounts,
+  renderJson,
+  VERDICT_LABELS,
+  writeEvidence,
+  type Evidence,
+  type Verdict,
+} from "./evidence";
+import { OutPathError, checkOutDir, fsErrorMessage } from "./lib/out-dir";
 import type { PolicyRun } from "./evidence/run";
 
 /** A usage error: exit 2, message already names the field, the value and the fix. */
@@ -86,8 +100,9 @@ export function renderSummary(result: StackResult, quiet: boolean): string {
     const mine = failed.filter((f) => f.result.hipaa?.control === c.control);
     if (quiet && mine.length === 0) continue;
     lines.push(
-      `${c.reference} ${c.specification}: ${c.resourcesChecked} checked, ${c.passed} passed, ${c.failed} failed, ` +
-        `${c.notApplicable} not applicable, ${c.undecidedAtPreview} undecided at preview`,
+      `${c.reference} ${c.specification}: ${c.resourcesChecked} checked, ${c.passed} passed, ` +
+        `${c.failedMandatory} failed mandatory, ${c.failedAdvisory} failed advisory, ` +
+        `${c.undecidedAtPreview} not decidable at preview, ${c.notApplicable} not applicable`,
     );
     for (const f of mine) lines.push(...violationLines(f.resource, f.result));
   }
@@ -108,13 +123,16 @@ export function renderSummary(result: StackResult, quiet: boolean): string {
         `Secret config ${result.placeholderKeys.join(", ")} cannot be decrypted offline; a placeholder value was used.`,
       );
     }
-    lines.push(`Evidence: ${rel(result.outDir)}/ (evidence.json, evidence.md, evidence.sarif, SHA256SUMS)`);
+    lines.push(
+      `Evidence: ${rel(result.outDir)}/ (evidence.json, evidence.md, evidence.sarif, evidence.intoto.json, SHA256SUMS)`,
+    );
   }
-  const t = e.totals;
-  lines.push(
-    `${e.verdict === "fail" ? "FAIL" : "PASS"} ${e.metadata.stack}: ${t.mandatoryViolations} mandatory violation(s), ` +
-      `${t.advisoryViolations} advisory, ${t.undecidedAtPreview} undecided at preview, ${t.passed} passed`,
-  );
+  if (e.notAnalysed.length > 0) {
+    lines.push(`Not analysed offline (${e.notAnalysed.length}), so the verdict cannot be a pass:`);
+    for (const n of e.notAnalysed) lines.push(`  ${n.type} "${n.name}": ${n.reason}`);
+  }
+  lines.push(`${VERDICT_LABELS[e.verdict]} ${e.metadata.stack}: ${headlineCounts(e)}`);
+  if (e.verdict !== "pass" && e.verdict !== "fail") lines.push(`  ${e.verdictReasons.join("; ")}`);
   return lines.join("\n") + "\n";
 }
 
@@ -214,6 +232,8 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   let pack: PolicyPackProcess | undefined;
   try {
     const { plans, stacksDir, packDir } = planStacks(opts);
+    // An unsafe --out is refused before anything runs; writeEvidence checks again just before writing.
+    for (const p of plans) checkOutDir(p.outDir, BUNDLE_LAYOUT);
     progress.line(
       `starting policy pack ${rel(packDir)} and ${plans.length} stack program(s) under mocks: ${plans.map((p) => p.stack).join(", ")}`,
     );
@@ -264,17 +284,35 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
     } else {
       process.stdout.write(results.map((r) => renderSummary(r, Boolean(opts.quiet))).join("\n"));
     }
-    return results.some((r) => r.evidence.totals.mandatoryViolations > 0) ? 1 : 0;
+    return worstExitCode(results.map((r) => r.evidence.verdict));
   } catch (err) {
-    if (err instanceof UsageError || err instanceof PolicyConfigError || err instanceof StackConfigError) {
+    if (
+      err instanceof UsageError ||
+      err instanceof PolicyConfigError ||
+      err instanceof StackConfigError ||
+      err instanceof OutPathError
+    ) {
       process.stderr.write(`error: ${err.message.split("\n").join("\nerror: ")}\n`);
-      return 2;
+      return EXIT_CODES.usage;
     }
-    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
-    return 3;
+    const fsError = fsErrorMessage(err);
+    if (fsError) {
+      process.stderr.write(`error: ${fsError}\n`);
+      return EXIT_CODES.usage;
+    }
+    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\nNothing was written.\n`);
+    return EXIT_CODES.internal;
   } finally {
     if (pack) await pack.close();
   }
+}
+
+/** Several stacks: fail before incomplete before not-applicable before pass. */
+export function worstExitCode(verdicts: Verdict[]): number {
+  for (const v of ["fail", "incomplete", "not-applicable"] as const) {
+    if (verdicts.includes(v)) return exitCodeOf(v);
+  }
+  return EXIT_CODES.pass;
 }
 
 export function buildCli(): Command {
@@ -282,10 +320,10 @@ export function buildCli(): Command {
     .description(
       "Offline HIPAA policy check: runs stack programs under Pulumi's mocks (preview mode), sends every resource\n" +
         "and the whole stack through the real phi-channels-hipaa pack over the analyzer protocol, prints the\n" +
-        "violations by HIPAA control and writes evidence.json, evidence.md, evidence.sarif and SHA256SUMS.\n" +
+        "violations by HIPAA control and writes evidence.json, evidence.md, evidence.sarif, evidence.intoto.json\n" +
+        "and SHA256SUMS.\n" +
         "No cloud credentials or Pulumi CLI needed.\n\n" +
-        "Exit codes: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or config error (nothing written),\n" +
-        "3 internal error (e.g. the pack crashed; nothing written).",
+        `${EXIT_CODES_HELP}\nWith --all the worst verdict wins (fail, incomplete, not applicable, pass).`,
     )
     .addOption(new Option("--stack <name>", "check one stack (stacks/Pulumi.<name>.yaml)"))
     .addOption(
@@ -300,7 +338,8 @@ export function buildCli(): Command {
     .addOption(
       new Option(
         "--out <dir>",
-        "evidence directory (default reports/<stack>/); with --all, evidence goes to <dir>/<stack>/",
+        "evidence directory (default reports/<stack>/); with --all, evidence goes to <dir>/<stack>/. It must be new, " +
+          "empty, or a previous evidence bundle (replaced whole); anything else is refused (exit 2)",
       ),
     )
     .addOption(

@@ -2,26 +2,35 @@
  * `npm run evidence -- --event-log <file> [--out <dir>] [--operation preview|update]`
  *
  * Converts the event log of a real `pulumi preview|up --event-log <file>` into the evidence files
- * (evidence.json, evidence.md, evidence.sarif, SHA256SUMS). `pulumi preview --json` has no policy events;
- * the event log does. Exit 0 = no mandatory violation, 1 = mandatory violations, 2 = usage, input or
- * write error (nothing written).
+ * (evidence.json, evidence.md, evidence.sarif, evidence.intoto.json, SHA256SUMS). `pulumi preview --json`
+ * has no policy events; the event log does. Exit codes: EXIT_CODES in evidence/model.ts (0 pass, 1 fail,
+ * 2 usage/input error, 3 internal error, 4 incomplete, 5 not applicable); nothing is written on 2 or 3.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
 import { parseOrExitCode } from "./lib/cli";
 import YAML from "yaml";
+import { OutPathError, checkOutDir, fsErrorMessage } from "./lib/out-dir";
+import { PolicyConfigError, flattenPolicyConfig, loadPolicyConfig } from "./lib/policy-config";
 import {
   buildEvidence,
+  BUNDLE_LAYOUT,
   type Evidence,
   EventLogError,
+  EXIT_CODES,
+  EXIT_CODES_HELP,
+  exitCodeOf,
   HIPAA_PACK,
   loadOurPack,
+  loadOurPolicyMetadata,
+  notAnalysedLabel,
   parseEventLog,
   type PolicyRun,
   writeEvidence,
 } from "./evidence/index";
+import { headline } from "./evidence/summary";
 
 export * from "./evidence/index";
 
@@ -30,27 +39,6 @@ class UsageError extends Error {}
 const progress = (quiet: boolean, text: string) => {
   if (!quiet) process.stderr.write(`evidence: ${text}\n`);
 };
-
-function readJsonObject(file: string, flag: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(
-      `${flag} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code}); pass an existing JSON file`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${flag} ${file}: not valid JSON (${(e as Error).message}); fix the file`);
-  }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`${flag} ${file}: expected a JSON object of policy name → level or settings`);
-  }
-  return value as Record<string, unknown>;
-}
 
 /** The stack program, from Pulumi.yaml's `main` (a directory means its index.ts); else Pulumi.yaml. */
 function programFile(cwd: string): string {
@@ -79,23 +67,30 @@ function gitCommit(): string | undefined {
   }
 }
 
+/** Our version, from the nearest package.json named phi-channels (works from tools/ and compiled dist/tools/). */
 function rootVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../package.json") as { version: string }).version;
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "phi-channels" && typeof pkg.version === "string") return pkg.version;
+    } catch {
+      // No or unreadable package.json here: look further up.
+    }
+    if (dirname(dir) === dir) return "unknown";
+  }
 }
 
 export function summary(evidence: Evidence, files: string[]): string {
   const m = evidence.metadata;
-  const t = evidence.totals;
-  const lines = [
-    `${m.project}/${m.stack} ${m.operation} (${m.source}): ${evidence.verdict.toUpperCase()}: ` +
-      `${t.mandatoryViolations} mandatory, ${t.advisoryViolations} advisory, ${t.undecidedAtPreview} not decidable at preview, ` +
-      `${t.passed} passed over ${t.resources} resources`,
-  ];
+  const lines = [`${m.project}/${m.stack} ${m.operation} (${m.source}): ${headline(evidence)}`];
   for (const c of evidence.controls) {
     lines.push(
-      `  ${c.reference} ${c.specification}: ${c.resourcesChecked} checked, ${c.passed} passed, ${c.failed} failed, ` +
-        `${c.notApplicable} not applicable, ${c.undecidedAtPreview} not decidable at preview`,
+      `  ${c.reference} ${c.specification}: ${c.resourcesChecked} checked, ${c.passed} passed, ` +
+        `${c.failedMandatory} failed mandatory, ${c.failedAdvisory} failed advisory, ` +
+        `${c.undecidedAtPreview} not decidable at preview, ${c.notApplicable} not applicable`,
     );
   }
   for (const r of evidence.resources) {
@@ -107,22 +102,32 @@ export function summary(evidence: Evidence, files: string[]): string {
       );
     }
   }
+  for (const n of evidence.notAnalysed) {
+    lines.push(`  ${notAnalysedLabel(m.source).toUpperCase()} ${n.type} "${n.name}": ${n.reason}`);
+  }
   lines.push(`Wrote ${files.join(", ")}`);
   return lines.join("\n");
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const program = new Command()
-    .name("npm run evidence --")
+/** Builds the `evidence` command (also mounted as a subcommand of the phi-channels CLI). */
+export function buildCli(): Command {
+  return new Command("evidence")
     .description(
       "Convert the event log of `pulumi preview|up --event-log <file>` into evidence: evidence.json, evidence.md, " +
-        "evidence.sarif and SHA256SUMS.\nExit codes: 0 no mandatory violation, 1 mandatory violations, 2 usage or input error.",
+        "evidence.sarif, evidence.intoto.json and SHA256SUMS.\n" +
+        "Refuses a log without results from phi-channels-hipaa (preview run without --policy-pack) and a log\n" +
+        "without a summaryEvent (run cut short). Needs Pulumi CLI v3.197.0 or later.\n" +
+        EXIT_CODES_HELP,
     )
     .requiredOption(
       "--event-log <file>",
       "NDJSON event log written by `pulumi preview|up --event-log <file>`",
     )
-    .option("--out <dir>", "evidence directory (replaced atomically)", undefined)
+    .option(
+      "--out <dir>",
+      "evidence directory (default reports/<stack>): must be new, empty, or a previous evidence bundle; replaced whole",
+      undefined,
+    )
     .addOption(
       new Option("--operation <operation>", "preview or update (default: read from the log)").choices([
         "preview",
@@ -131,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option(
       "--policy-config <file>",
-      `policy config given to the pack (--policy-pack-config); recorded for ${HIPAA_PACK}`,
+      `policy config given to the pack (--policy-pack-config); validated as \`check\` validates it and recorded for ${HIPAA_PACK}`,
     )
     .option(
       "--program <file>",
@@ -141,18 +146,28 @@ export async function main(argv: string[]): Promise<number> {
     .option("--quiet", "print only errors")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
 
+export interface EvidenceOptions {
+  eventLog: string;
+  out?: string;
+  operation?: "preview" | "update";
+  policyConfig?: string;
+  program?: string;
+  gitCommit?: string;
+  quiet?: boolean;
+}
+
+/** Parses argv (user arguments, no node/script) and runs; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildCli().name("npm run evidence --");
   const stop = parseOrExitCode(program, argv, "options only, e.g. --event-log events.ndjson", "user");
   if (stop !== undefined) return stop;
-  const opts = program.opts<{
-    eventLog: string;
-    out?: string;
-    operation?: "preview" | "update";
-    policyConfig?: string;
-    program?: string;
-    gitCommit?: string;
-    quiet?: boolean;
-  }>();
+  return runEvidence(program.opts<EvidenceOptions>());
+}
+
+/** Converts one event log into an evidence bundle; returns the exit code (see EXIT_CODES). */
+export async function runEvidence(opts: EvidenceOptions): Promise<number> {
   const quiet = opts.quiet === true;
   try {
     if (opts.gitCommit !== undefined && !/^[0-9a-f]{7,64}$/.test(opts.gitCommit)) {
@@ -160,16 +175,33 @@ export async function main(argv: string[]): Promise<number> {
         `--git-commit "${opts.gitCommit}" is not a hexadecimal commit id; pass e.g. $GITHUB_SHA`,
       );
     }
+    // Refuse an unsafe --out before reading anything, so a mistake costs nothing.
+    if (opts.out !== undefined) checkOutDir(opts.out, BUNDLE_LAYOUT);
     progress(quiet, `reading ${opts.eventLog}`);
-    if (!existsSync(opts.eventLog) || !statSync(opts.eventLog).isFile()) {
+    const st = statSync(opts.eventLog, { throwIfNoEntry: false });
+    if (!st) {
       throw new UsageError(
         `--event-log ${opts.eventLog}: no such file; pass the file written by \`pulumi preview --event-log <file>\``,
       );
     }
+    if (!st.isFile()) {
+      throw new UsageError(
+        `--event-log ${opts.eventLog}: is a ${st.isDirectory() ? "directory" : "special file"}, not a file; ` +
+          `pass the file written by \`pulumi preview --event-log <file>\``,
+      );
+    }
     const text = readFileSync(opts.eventLog, "utf8");
-    const policyConfig: PolicyRun["policyConfig"] = opts.policyConfig
-      ? { [HIPAA_PACK]: readJsonObject(opts.policyConfig, "--policy-config") }
-      : {};
+    if (opts.policyConfig !== undefined && !existsSync(opts.policyConfig)) {
+      throw new PolicyConfigError([
+        `--policy-config = "${opts.policyConfig}": file not found. Fix: pass the file given to --policy-pack-config, or omit it.`,
+      ]);
+    }
+    if (opts.policyConfig !== undefined) {
+      progress(quiet, `validating ${opts.policyConfig} against the ${HIPAA_PACK} policies`);
+    }
+    // Validated exactly as `check` validates it; without a file, the pack's defaults (what the pack ran with).
+    const loaded = loadPolicyConfig(opts.policyConfig, loadOurPolicyMetadata());
+    const policyConfig: PolicyRun["policyConfig"] = { [HIPAA_PACK]: flattenPolicyConfig(loaded.effective) };
     let run: PolicyRun = parseEventLog(text, {
       operation: opts.operation,
       policyConfig,
@@ -178,32 +210,54 @@ export async function main(argv: string[]): Promise<number> {
       toolVersions: { "phi-channels": rootVersion(), node: process.version },
     });
     progress(quiet, `parsed ${run.resources.length} resources, ${run.diagnostics.length} policy findings`);
-    if (run.packs.some((p) => p.name === HIPAA_PACK)) {
-      progress(quiet, `loading ${HIPAA_PACK} policy metadata`);
-      const ours = loadOurPack();
-      // Re-parse with our metadata so our findings are mapped to HIPAA.
-      run = parseEventLog(text, {
-        operation: opts.operation,
-        policyConfig,
-        knownPacks: [ours],
-        gitCommit: run.gitCommit,
-        programFile: run.programFile,
-        toolVersions: run.toolVersions,
-      });
+    const ours =
+      run.diagnostics.some((d) => d.policyPackName === HIPAA_PACK) ||
+      run.outcomes.some((o) => o.policyPackName === HIPAA_PACK);
+    if (!ours) {
+      throw new UsageError(
+        `--event-log ${opts.eventLog}: holds no results from ${HIPAA_PACK} (no policy event and no ` +
+          `policyAnalyzeSummaryEvent for it). Was the preview run with --policy-pack? Run ` +
+          `\`pulumi preview --policy-pack <dir of ${HIPAA_PACK}> --event-log <file>\` (Pulumi CLI v3.197.0 or later) and pass that log.`,
+      );
     }
+    progress(quiet, `loading ${HIPAA_PACK} policy metadata`);
+    // Re-parse with our metadata so our findings are mapped to HIPAA.
+    run = parseEventLog(text, {
+      operation: opts.operation,
+      policyConfig,
+      knownPacks: [loadOurPack()],
+      gitCommit: run.gitCommit,
+      programFile: run.programFile,
+      toolVersions: run.toolVersions,
+    });
     const evidence = buildEvidence(run);
     const out = opts.out ?? join("reports", evidence.metadata.stack);
     progress(quiet, `writing ${out}`);
     const files = await writeEvidence(out, evidence);
     if (!quiet) process.stdout.write(`${summary(evidence, files)}\n`);
-    return evidence.verdict === "fail" ? 1 : 0;
+    return exitCodeOf(evidence.verdict);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof EventLogError) {
-      process.stderr.write(`evidence: error: ${e.message}\nNothing was written.\n`);
-      return 2;
+    if (
+      e instanceof UsageError ||
+      e instanceof EventLogError ||
+      e instanceof PolicyConfigError ||
+      e instanceof OutPathError
+    ) {
+      process.stderr.write(
+        `evidence: error: ${e.message.split("\n").join("\nevidence: error: ")}\nNothing was written.\n`,
+      );
+      return EXIT_CODES.usage;
     }
-    process.stderr.write(`evidence: error: ${(e as Error).message}\nNothing was written.\n`);
-    return 2;
+    const err = e as NodeJS.ErrnoException;
+    const fsError = fsErrorMessage(e);
+    if (fsError) {
+      process.stderr.write(`evidence: error: ${fsError}\nNothing was written.\n`);
+      return EXIT_CODES.usage;
+    }
+    process.stderr.write(
+      `evidence: internal error: ${err?.stack ?? String(e)}\nNothing was written. Please report this.\n`,
+    );
+    return EXIT_CODES.internal;
   }
 }
 
@@ -211,8 +265,8 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e) => {
-      process.stderr.write(`evidence: ${(e as Error).stack ?? e}\n`);
-      process.exit(2);
+      process.stderr.write(`evidence: internal error: ${(e as Error).stack ?? e}\n`);
+      process.exit(EXIT_CODES.internal);
     },
   );
 }

@@ -8,6 +8,8 @@
  * used by Analyze/AnalyzeStack is cached; remediation's secret-preserving form is left alone. If a future
  * @pulumi/policy moves the function, the patch is skipped and only speed is lost.
  */
+import { rememberWire } from "./secret-paths";
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const deserializeModule = require("@pulumi/policy/deserialize") as {
   deserializeProperties?: (struct: object, proxySecrets: boolean) => Record<string, unknown>;
@@ -19,7 +21,10 @@ if (typeof original === "function") {
   deserializeModule.deserializeProperties = (struct: object, proxySecrets: boolean) => {
     if (proxySecrets || struct === null || typeof struct !== "object") return original(struct, proxySecrets);
     let props = cache.get(struct);
-    if (!props) cache.set(struct, (props = original(struct, false)));
+    if (!props) {
+      cache.set(struct, (props = original(struct, false)));
+      rememberWire(props, struct);
+    }
     return props;
   };
 }

@@ -53,6 +53,11 @@ export function utcDay(time: Date): string {
   return time.toISOString().slice(0, 10);
 }
 
+/** Whole days from UTC day `from` to UTC day `to` (both YYYY-MM-DD); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
 /** `expires` is the last day in effect: expired once the UTC day is after it. */
 export function statusOn(expires: string, today: string): ExemptionStatus {
   return today > expires ? "expired" : "active";

@@ -102,7 +102,7 @@ describe("matching", () => {
 describe("exemptions on a resource policy (phi-ingress-allowlisted-ports)", () => {
   it("an exemption in effect reports the violation as advisory with reason, ticket, approver and date", async () => {
     const original = await originalSshFinding();
-    expect(original).toMatch(/^ingress\[0\] opens ports outside the allowlist/);
+    expect(original).toMatch(/^ingress\[0\] opens tcp\/22, which is outside the allowlist/);
     const v = await runResource(ingress, SG, SSH, { exemptions: [exemption()] }, "legacy-sftp");
     expect(v.mandatory).toEqual([]);
     expect(v.advisory).toEqual([
@@ -230,6 +230,31 @@ describe("exemptions on a resource policy (phi-ingress-allowlisted-ports)", () =
     expect(s.advisory[0].message).toMatch(/exemptions\[0\] \(SEC-123\) expired on 2026-01-31/);
   });
 
+  it("refuses an exemption expiring more than maxExemptionDays (default 365) ahead", async () => {
+    // 2026-06-15 + 365 days = 2027-06-15: the last day allowed by default.
+    const atLimit = await runResource(
+      ingress,
+      SG,
+      SSH,
+      { exemptions: [exemption({ expires: "2027-06-15" })] },
+      "legacy-sftp",
+    );
+    expect(atLimit.mandatory).toEqual([]);
+    const tooFar = { exemptions: [exemption({ expires: "2027-06-16" })] };
+    const r = await runResource(ingress, SG, SSH, tooFar, "legacy-sftp");
+    expect(r.mandatory).toHaveLength(1);
+    expect(r.advisory).toEqual([]);
+    const s = await runStack(ingress, [{ type: SG, name: "legacy-sftp", props: SSH }], tooFar);
+    expect(s.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      'exemptions[0] (SEC-123) is invalid and exempts nothing: expires "2027-06-16" is 366 days after 2026-06-15, more than maxExemptionDays (365); choose an expiry at most 365 days ahead and renew it with a new approval, or raise maxExemptionDays in this policy\'s config',
+    ]);
+    // A policy may allow a longer horizon (or require a shorter one).
+    const longer = { ...tooFar, maxExemptionDays: 400 };
+    expect((await runResource(ingress, SG, SSH, longer, "legacy-sftp")).mandatory).toEqual([]);
+    const shorter = { exemptions: [exemption()], maxExemptionDays: 30 };
+    expect((await runResource(ingress, SG, SSH, shorter, "legacy-sftp")).mandatory).toHaveLength(1);
+  });
+
   it("no state leaks between configurations", async () => {
     expect(
       (await runResource(ingress, SG, SSH, { exemptions: [exemption()] }, "legacy-sftp")).mandatory,
@@ -250,7 +275,7 @@ describe("exemptions on a resource policy (phi-ingress-allowlisted-ports)", () =
       probe,
       SG,
       {},
-      { x: 2, exemptions: [exemption()], allowBroadExemptions: false },
+      { x: 2, exemptions: [exemption()], allowBroadExemptions: false, maxExemptionDays: 100 },
       "legacy-sftp",
     );
     expect(seen).toEqual([{ x: 2 }]);
@@ -290,12 +315,17 @@ describe("config schema", () => {
       config,
     );
 
-  it("every policy takes exemptions and allowBroadExemptions", () => {
+  it("every policy takes exemptions, allowBroadExemptions and maxExemptionDays", () => {
     expect(policies).toHaveLength(14);
     for (const p of policies) {
       expect(Object.keys(configSchemas[p.name].properties)).toEqual(
-        expect.arrayContaining(["exemptions", "allowBroadExemptions"]),
+        expect.arrayContaining(["exemptions", "allowBroadExemptions", "maxExemptionDays"]),
       );
+      expect(configSchemas[p.name].properties.maxExemptionDays).toMatchObject({
+        type: "integer",
+        default: 365,
+      });
+      expect(validate(p.name, { maxExemptionDays: 0 })).toBe(false);
       expect(typeof (p as StackValidationPolicy).validateStack).toBe("function");
       expect(validate(p.name, { exemptions: [exemption()] })).toBe(true);
     }

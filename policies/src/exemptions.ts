@@ -33,6 +33,7 @@ import type {
 import {
   APPROVER_PATTERN,
   DATE_PATTERN,
+  daysBetween,
   type Exemption,
   type ExemptionStatus,
   formatExempted,
@@ -46,6 +47,9 @@ import { withoutStackTrace } from "./not-applicable";
 
 export const EXEMPTIONS_OPTION = "exemptions";
 export const ALLOW_BROAD_OPTION = "allowBroadExemptions";
+export const MAX_DAYS_OPTION = "maxExemptionDays";
+/** How far ahead an exemption may expire unless the policy's config says otherwise. */
+export const DEFAULT_MAX_EXEMPTION_DAYS = 365;
 
 /** The `exemptions` option every policy's configSchema gets (one shared object). */
 export const exemptionsSchema = {
@@ -101,10 +105,19 @@ export const allowBroadExemptionsSchema = {
   default: false,
 } as const;
 
+export const maxExemptionDaysSchema = {
+  type: "integer",
+  minimum: 1,
+  maximum: 3650,
+  description:
+    "Longest time ahead, in days from the day of the run (UTC), an exemption's expires may lie. An exemption expiring later is refused and exempts nothing. Default 365.",
+  default: DEFAULT_MAX_EXEMPTION_DAYS,
+} as const;
+
 /** A policy's configSchema plus the exemption options. */
 export function schemaWithExemptions(schema: PolicyConfigSchema | undefined): PolicyConfigSchema {
   const properties = { ...(schema?.properties ?? {}) };
-  for (const key of [EXEMPTIONS_OPTION, ALLOW_BROAD_OPTION]) {
+  for (const key of [EXEMPTIONS_OPTION, ALLOW_BROAD_OPTION, MAX_DAYS_OPTION]) {
     if (key in properties) throw new Error(`configSchema already declares "${key}"`);
   }
   return {
@@ -113,6 +126,7 @@ export function schemaWithExemptions(schema: PolicyConfigSchema | undefined): Po
       ...properties,
       [EXEMPTIONS_OPTION]: exemptionsSchema as never,
       [ALLOW_BROAD_OPTION]: allowBroadExemptionsSchema,
+      [MAX_DAYS_OPTION]: maxExemptionDaysSchema,
     },
   };
 }
@@ -209,18 +223,29 @@ const PATTERNS: Partial<Record<keyof Exemption, string>> = {
   approvedBy: APPROVER_PATTERN,
 };
 
+/** The configured horizon, or the default when unset or not a positive integer. */
+export function maxExemptionDaysOf(config: Record<string, unknown>): number {
+  const v = config[MAX_DAYS_OPTION];
+  return typeof v === "number" && Number.isInteger(v) && v >= 1 ? v : DEFAULT_MAX_EXEMPTION_DAYS;
+}
+
 /**
  * The exemptions in a policy's config, each checked. The CLI has validated the schema already; this checks
  * it again (config can reach the pack unvalidated) and adds what a schema cannot express: a real calendar
- * date, a well-formed URN pattern, breadth.
+ * date, a well-formed URN pattern, breadth, and (given the day of the run) an expiry no further ahead
+ * than maxExemptionDays.
  */
-export function readExemptions(config: Record<string, unknown>): {
+export function readExemptions(
+  config: Record<string, unknown>,
+  day?: string,
+): {
   exemptions: CheckedExemption[];
   allowBroad: boolean;
   problems: string[];
 } {
   const raw = config[EXEMPTIONS_OPTION];
   const allowBroad = config[ALLOW_BROAD_OPTION] === true;
+  const maxDays = maxExemptionDaysOf(config);
   if (raw === undefined || raw === null) return { exemptions: [], allowBroad, problems: [] };
   if (!Array.isArray(raw))
     return {
@@ -249,6 +274,13 @@ export function readExemptions(config: Record<string, unknown>): {
       !isCalendarDate(e.expires)
     )
       problems.push(`expires "${e.expires}" is not a calendar date; use a real day as YYYY-MM-DD`);
+    else if (day !== undefined && typeof e.expires === "string" && isCalendarDate(e.expires)) {
+      const ahead = daysBetween(day, e.expires);
+      if (ahead > maxDays)
+        problems.push(
+          `expires "${e.expires}" is ${ahead} days after ${day}, more than maxExemptionDays (${maxDays}); choose an expiry at most ${maxDays} days ahead and renew it with a new approval, or raise maxExemptionDays in this policy's config`,
+        );
+    }
     const matcher = matcherOf(typeof e.resource === "string" ? e.resource : "");
     if (matcher.kind === "malformed" && typeof e.resource === "string") problems.push(matcher.problem);
     const broad = matcher.kind === "broad";
@@ -339,7 +371,7 @@ export function reportExemptionProblems(
   description: string,
   day: string,
 ): void {
-  const { exemptions, problems } = readExemptions(config);
+  const { exemptions, problems } = readExemptions(config, day);
   const asObject = report as unknown as ObjectReport;
   const mandatory = (m: string) =>
     asObject({ message: `${description}\n${m}`, enforcementLevel: "mandatory" });
@@ -370,7 +402,7 @@ type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
 /** The policy's config without the exemption options (what the wrapped policy itself reads). */
 function ownConfig(all: Record<string, unknown>): Record<string, unknown> {
-  const { [EXEMPTIONS_OPTION]: _e, [ALLOW_BROAD_OPTION]: _a, ...rest } = all ?? {};
+  const { [EXEMPTIONS_OPTION]: _e, [ALLOW_BROAD_OPTION]: _a, [MAX_DAYS_OPTION]: _m, ...rest } = all ?? {};
   return rest;
 }
 
@@ -381,14 +413,14 @@ function configOf(args: { getConfig<T extends object>(): T }): Record<string, un
 function wrapResourceValidation(v: ResourceValidation, description: string): ResourceValidation {
   return (args: ResourceValidationArgs, report: ReportViolation) => {
     const config = configOf(args);
-    const { exemptions } = readExemptions(config);
+    const day = today();
+    const { exemptions } = readExemptions(config, day);
     const inner = {
       ...args,
       notApplicable: withoutStackTrace(args.notApplicable),
       getConfig: <T extends object>() => ownConfig(config) as T,
     };
     if (exemptions.length === 0) return v(inner, report);
-    const day = today();
     const self = { urn: args.urn, name: args.name };
     return v(
       inner,
@@ -419,7 +451,7 @@ export function withExemptions<P extends PackPolicy>(policy: P): P {
     const day = today();
     reportExemptionProblems(config, args.resources, report, description, day);
     if (!innerStack) return;
-    const { exemptions } = readExemptions(config);
+    const { exemptions } = readExemptions(config, day);
     const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
     const inner = {
       ...args,

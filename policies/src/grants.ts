@@ -4,6 +4,7 @@
  * ever use `path`.
  */
 import { classifyCidr, PRIVATE_RANGE_LIST } from "./rules";
+import { mayBeSecret } from "./secret-paths";
 import { field, type Findings, listField, rawProps, UNKNOWN, type Unknown } from "./policy-kit";
 
 export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
@@ -37,6 +38,8 @@ export type Peer =
 export interface Grant {
   /** Where the grant is written, e.g. `ingress[1]` or `` (a whole rule resource). */
   path: string;
+  /** True when protocol or ports were secrets (or may have been): messages then do not name them. */
+  valuesSecret?: boolean;
   direction: Direction | Unknown;
   /** Path of each deciding field, for messages. */
   protocolPath: string;
@@ -120,6 +123,19 @@ function inlineGrants(props: Record<string, unknown>, direction: Direction): Gra
  * markers for a grant that is entirely unknown at preview.
  */
 export function grantsOf(type: string, props: unknown): GrantEntry[] | undefined {
+  const grants = grantsIn(type, props);
+  if (!grants) return grants;
+  const raw = rawProps(props);
+  for (const g of grants) {
+    if (isUnknownGrant(g) || isMalformedGrant(g)) continue;
+    g.valuesSecret = [g.protocolPath, fieldPath(g, "fromPort"), fieldPath(g, "toPort")].some((p) =>
+      mayBeSecret(raw, p),
+    );
+  }
+  return grants;
+}
+
+function grantsIn(type: string, props: unknown): GrantEntry[] | undefined {
   const p = rawProps(props);
   switch (type) {
     case SECURITY_GROUP:
@@ -185,6 +201,24 @@ export function malformedGrantMessage(g: MalformedGrant, direction: Direction): 
   return g.path === direction
     ? `${g.path} is not a list of ${direction} rules`
     : `${g.path} is not a security-group ${direction} rule object`;
+}
+
+/**
+ * True for a rule resource (SecurityGroupRule, vpc.SecurityGroupIngressRule/EgressRule) whose direction is
+ * known and is not `direction`: a policy of that direction does not apply to it at all.
+ */
+export function isRuleOfOtherDirection(entries: readonly GrantEntry[], direction: Direction): boolean {
+  return (
+    entries.length > 0 &&
+    entries.every(
+      (g) =>
+        !isUnknownGrant(g) &&
+        !isMalformedGrant(g) &&
+        g.path === "" &&
+        g.direction !== UNKNOWN &&
+        g.direction !== direction,
+    )
+  );
 }
 
 /** `ingress[1]` or `the rule` for whole-resource rules, for messages. */

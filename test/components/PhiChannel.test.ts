@@ -177,9 +177,20 @@ describe("PhiChannel refuses", () => {
   });
 
   test("an allowlist without the listener port, and bad entries", () => {
-    refuse(channelArgs({ allowedIngress: ["tcp/22"] }), "allowedIngress");
+    // The refusal names the offending value, not only what is missing.
+    expect(refuse(channelArgs({ allowedIngress: ["tcp/22"] }), "allowedIngress").message).toBe(
+      'PhiChannel "bad": allowedIngress = ["tcp/22"] does not allow the listener port tcp/443. Fix: include "tcp/443"',
+    );
     refuse(channelArgs({ allowedIngress: ["tcp/443", "all/*"] }), "allowedIngress[1]");
     refuse(channelArgs({ allowedIngress: ["tcp/443", "tcpp/443"] }), "allowedIngress[1]");
+  });
+
+  test("a target port out of range states the same range as the stack config", () => {
+    for (const port of [0, 65536]) {
+      expect(refuse(channelArgs({ targetPort: port }), "targetPort").message).toBe(
+        `PhiChannel "bad": targetPort = ${port} must be a whole number between 1 and 65535. Fix: use 443`,
+      );
+    }
   });
 
   test("weak and unknown TLS policies", () => {

@@ -96,9 +96,11 @@ describe("buildEvidence", () => {
       "§164.312(d)",
       "§164.312(e)(1)",
     ]);
-    // (a)(1): the SG failed, the VPC is not applicable.
+    // (a)(1): the SG failed, the VPC is not applicable (and so not counted as checked).
     expect(byRef["§164.312(a)(1)"]).toMatchObject({
-      resourcesChecked: 2,
+      resourcesChecked: 1,
+      failedMandatory: 1,
+      failedAdvisory: 0,
       passed: 0,
       failed: 1,
       notApplicable: 1,

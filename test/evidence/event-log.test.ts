@@ -132,7 +132,14 @@ describe("npm run evidence (spawned CLI)", () => {
     expect(r.stdout).toContain(
       "MANDATORY phi-channels-hipaa/phi-ingress-allowlisted-ports [§164.312(a)(1)] on claims-lb",
     );
-    expect(readdirSync(out).sort()).toEqual(["SHA256SUMS", "evidence.json", "evidence.md", "evidence.sarif"]);
+    expect(readdirSync(out).sort()).toEqual([
+      ".phi-channels-evidence",
+      "SHA256SUMS",
+      "evidence.intoto.json",
+      "evidence.json",
+      "evidence.md",
+      "evidence.sarif",
+    ]);
     const e = JSON.parse(readFileSync(join(out, "evidence.json"), "utf8")) as Evidence;
     expect(evidenceValidator()(e)).toBe(true);
     expect(e.metadata).toMatchObject({

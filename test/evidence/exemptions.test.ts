@@ -113,6 +113,9 @@ describe("exemptions in evidence.json", () => {
         approvedBy: "jane.doe@example.com",
         expires: "2026-09-30",
         status: "active",
+        // 2026-06-15 (the run) to 2026-09-30.
+        daysRemaining: 107,
+        expiresSoon: false,
         appliedTo: [urnOf(SG, "legacy-sftp")],
       },
       {
@@ -136,6 +139,9 @@ describe("exemptions in evidence.json", () => {
         approvedBy: "Sam Lee",
         expires: "2026-03-31",
         status: "expired",
+        // Expired on 2026-03-31, 76 days before the run.
+        daysRemaining: -76,
+        expiresSoon: false,
         appliedTo: [urnOf(SG, "old-bastion")],
       },
     ]);
@@ -170,7 +176,7 @@ describe("exemptions in evidence.md and SARIF", () => {
     const md = renderMarkdown(buildEvidence(run));
     const section = md.slice(md.indexOf("## Exemptions"), md.indexOf("## Controls"));
     expect(section).toContain(
-      `| active | \`phi-ingress-allowlisted-ports\` | \`legacy-sftp\` | ${ACTIVE.reason} | SEC-123 | jane.doe@example.com | 2026-09-30 | \`${urnOf(SG, "legacy-sftp")}\` |`,
+      `| active | \`phi-ingress-allowlisted-ports\` | \`legacy-sftp\` | ${ACTIVE.reason} | SEC-123 | jane.doe@example.com | 2026-09-30 | 107 | \`${urnOf(SG, "legacy-sftp")}\` |`,
     );
     expect(section).toContain(`| expired | \`phi-ingress-allowlisted-ports\` | \`${EXPIRED.resource}\``);
     expect(section).toMatch(

@@ -38,7 +38,8 @@ describe("renderMarkdown", () => {
 
   it("has one table per control with its counts, and a pass list", () => {
     for (const c of evidence.controls) expect(md).toContain(`### ${c.reference} ${c.specification}`);
-    expect(md).toContain("| §164.312(e)(1) | Transmission security | 2 | 0 | 1 | 0 | 1 |");
+    // Checked, passed, failed mandatory, failed advisory (the SG's egress), not decidable, not applicable.
+    expect(md).toContain("| §164.312(e)(1) | Transmission security | 2 | 0 | 0 | 1 | 1 | 0 |");
     const e1 = md.slice(md.indexOf("### §164.312(e)(1)"), md.indexOf("## Other policy packs"));
     expect(e1).toContain(
       "| claims-https (aws:lb/listener:Listener) | `phi-tls-listeners-only` | §164.312(e)(2)(ii) | undecided-at-preview |",

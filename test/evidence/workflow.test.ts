@@ -72,6 +72,29 @@ describe(".github/workflows/policy-preview.yml", () => {
     expect(steps[fail].if).toContain("steps.evidence.outputs.code != '0'");
   });
 
+  it("signs each stack's evidence with a GitHub artifact attestation carrying the in-toto predicate", () => {
+    const job = wf.jobs.preview;
+    expect(job.permissions).toMatchObject({ attestations: "write", "id-token": "write" });
+    const steps = job.steps;
+    const evidence = steps.findIndex((s) => s.run?.includes("npm run evidence --") === true);
+    const extract = steps.findIndex((s) => s.run?.includes("evidence.intoto.json") === true);
+    const attest = steps.findIndex((s) => s.uses === "actions/attest@v2");
+    const fail = steps.findIndex((s) => s.run?.includes("exit 1") === true);
+    expect(evidence).toBeGreaterThan(0);
+    expect(extract).toBeGreaterThan(evidence);
+    expect(attest).toBeGreaterThan(extract);
+    expect(fail).toBeGreaterThan(attest);
+    // The predicate goes beside the bundle, never into it (the bundle holds only its own files).
+    expect(steps[extract].run).toContain('"reports/${{ matrix.stack }}-predicate.json"');
+    expect(steps[attest].with).toEqual({
+      "subject-path":
+        "reports/${{ matrix.stack }}/evidence.json\nreports/${{ matrix.stack }}/evidence.md\nreports/${{ matrix.stack }}/evidence.sarif\n",
+      "predicate-type": "${{ steps.predicate.outputs.type }}",
+      "predicate-path": "reports/${{ matrix.stack }}-predicate.json",
+    });
+    expect(steps[attest].if).toContain("always()");
+  });
+
   it("posts or updates one PR comment found by the evidence marker", () => {
     const job = wf.jobs.comment;
     expect(job.needs).toBe("preview");

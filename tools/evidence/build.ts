@@ -7,21 +7,30 @@ import hipaa from "../../policies/src/data/hipaa.json";
 import { controlOf } from "../../policies/src/framework";
 import { CHECKED_AT_UP } from "../../policies/src/policy-kit";
 import { readExemptions } from "../../policies/src/exemptions";
-import { parseExemptionNote, statusOn, utcDay } from "../../policies/src/exemptions-format";
+import {
+  daysBetween,
+  isCalendarDate,
+  parseExemptionNote,
+  statusOn,
+  utcDay,
+} from "../../policies/src/exemptions-format";
 import { canonicalJson, compareStrings, sha256Hex, sortKeys } from "./canonical";
 import {
   type ControlId,
   type ControlSummary,
   EVIDENCE_SCHEMA_VERSION,
+  EXPIRING_SOON_DAYS,
   type Evidence,
   type ExemptionEvidence,
   HIPAA_PACK,
   type HipaaMapping,
+  type NotAnalysedEvidence,
   type PolicyEvidence,
   type PolicyResult,
   type ResourceEvidence,
   type ResultExemption,
   type ResultStatus,
+  type Verdict,
 } from "./model";
 import type { Diagnostic, EnforcementLevel, PolicyInfo, PolicyRun } from "./run";
 import { parseUrn, stackUrn } from "./urn";
@@ -87,7 +96,7 @@ function collectExemptions(
   for (const policy of Object.keys(config).sort(compareStrings)) {
     const pc = config[policy];
     if (!pc || typeof pc !== "object" || !("exemptions" in pc)) continue;
-    for (const c of readExemptions(pc as Record<string, unknown>).exemptions) {
+    for (const c of readExemptions(pc as Record<string, unknown>, day).exemptions) {
       const e = c.exemption as unknown as Record<string, unknown>;
       const str = (k: string) => (typeof e[k] === "string" ? (e[k] as string) : "");
       const entry: ExemptionEvidence = {
@@ -131,7 +140,13 @@ function collectExemptions(
       if (!entry.appliedTo.includes(a.urn)) entry.appliedTo.push(a.urn);
     }
   }
-  for (const e of out) e.appliedTo.sort(compareStrings);
+  for (const e of out) {
+    e.appliedTo.sort(compareStrings);
+    if (e.status !== "invalid" && isCalendarDate(e.expires)) {
+      e.daysRemaining = daysBetween(day, e.expires);
+      e.expiresSoon = e.status === "active" && e.daysRemaining < EXPIRING_SOON_DAYS;
+    }
+  }
   return out.sort(
     (a, b) =>
       compareStrings(a.policy, b.policy) ||
@@ -151,6 +166,7 @@ interface Cell {
   passed: boolean;
   failedWithoutMessage: boolean;
   notApplicable?: string;
+  detail?: string;
   violations: Diagnostic[];
   undecided: Diagnostic[];
 }
@@ -193,12 +209,33 @@ export function buildEvidence(run: PolicyRun): Evidence {
     for (const p of o.failed) cell(o.policyPackName, p, o.urn).failedWithoutMessage = true;
     for (const na of o.notApplicable) cell(o.policyPackName, na.policyName, o.urn).notApplicable = na.reason;
   }
+  // Per-resource details of stack policies: the policy judged the resource, so a resource it reported
+  // nothing on passed it there, and the policy's stack-wide pass gives way to these results.
+  const detailed = new Set<string>();
+  for (const d of run.resultDetails ?? []) {
+    const c = cell(d.policyPackName, d.policyName, d.urn);
+    c.detail = c.detail ? `${c.detail}\n${d.detail}` : d.detail;
+    c.passed = true;
+    detailed.add(policyKey(d.policyPackName, d.policyName));
+  }
   for (const d of run.diagnostics) {
     if (d.enforcementLevel === "disabled") continue;
     const c = cell(d.policyPackName, d.policyName, d.urn);
     const undecided =
       d.undecidedAtPreview ?? (d.enforcementLevel === "advisory" && isUndecidedAtPreviewMessage(d.message));
     (undecided ? c.undecided : c.violations).push(d);
+  }
+
+  for (const k of detailed) {
+    const [pack, policy] = k.split("\u0000");
+    const onStack = cells.get(key(pack, policy, theStack));
+    if (
+      onStack &&
+      onStack.violations.length === 0 &&
+      onStack.undecided.length === 0 &&
+      !onStack.failedWithoutMessage
+    )
+      cells.delete(key(pack, policy, theStack));
   }
 
   // Resources: those the run lists, plus any a result names.
@@ -215,6 +252,7 @@ export function buildEvidence(run: PolicyRun): Evidence {
     });
   };
   for (const r of run.resources) addResource(r.urn, r.type, r.name);
+  for (const n of run.notAnalysed ?? []) addResource(n.urn, n.type, n.name);
   for (const c of cells.values()) addResource(c.urn);
   for (const [urn, paths] of Object.entries(run.unknownInputs ?? {})) {
     addResource(urn);
@@ -261,6 +299,7 @@ export function buildEvidence(run: PolicyRun): Evidence {
         applied.push({ policy: c.policy, urn: c.urn, exemption: exempted });
       }
     }
+    if (c.detail && result.status !== "not-applicable") result.detail = c.detail;
     const mapping = mappingOf(c.pack, c.policy);
     if (mapping) result.hipaa = mapping;
     resources.get(c.urn)!.results.push(result);
@@ -303,7 +342,14 @@ export function buildEvidence(run: PolicyRun): Evidence {
     .sort((a, b) => compareStrings(a.policyPack, b.policyPack) || compareStrings(a.policy, b.policy));
 
   const controls: ControlSummary[] = (Object.keys(hipaa.controls) as ControlId[]).map((control) => {
-    const counts = { passed: 0, failed: 0, notApplicable: 0, undecidedAtPreview: 0 };
+    const counts = {
+      passed: 0,
+      failed: 0,
+      failedMandatory: 0,
+      failedAdvisory: 0,
+      notApplicable: 0,
+      undecidedAtPreview: 0,
+    };
     for (const r of sortedResources) {
       const mine = r.results.filter((x) => x.hipaa?.control === control);
       if (mine.length === 0) continue;
@@ -311,8 +357,12 @@ export function buildEvidence(run: PolicyRun): Evidence {
         (w, x) => (STATUS_RANK[x.status] > STATUS_RANK[w] ? x.status : w),
         "not-applicable",
       );
-      if (worst === "failed") counts.failed++;
-      else if (worst === "undecided-at-preview") counts.undecidedAtPreview++;
+      if (worst === "failed") {
+        counts.failed++;
+        const mandatory = mine.some((x) => x.status === "failed" && x.enforcementLevel === "mandatory");
+        if (mandatory) counts.failedMandatory++;
+        else counts.failedAdvisory++;
+      } else if (worst === "undecided-at-preview") counts.undecidedAtPreview++;
       else if (worst === "passed") counts.passed++;
       else counts.notApplicable++;
     }
@@ -321,7 +371,7 @@ export function buildEvidence(run: PolicyRun): Evidence {
       reference: hipaa.controls[control].reference,
       specification: hipaa.controls[control].specification,
       policies: policies.filter((p) => p.hipaa?.control === control).map((p) => p.policy),
-      resourcesChecked: counts.passed + counts.failed + counts.notApplicable + counts.undecidedAtPreview,
+      resourcesChecked: counts.passed + counts.failed + counts.undecidedAtPreview,
       ...counts,
     };
   });
@@ -329,6 +379,26 @@ export function buildEvidence(run: PolicyRun): Evidence {
   const failed = allResults.filter((x) => x.status === "failed");
   const mandatoryViolations = failed.filter((x) => x.enforcementLevel === "mandatory").length;
   const policyConfig = sortKeys(run.policyConfig);
+
+  const notAnalysedByUrn = new Map<string, NotAnalysedEvidence>();
+  for (const n of run.notAnalysed ?? []) {
+    const prev = notAnalysedByUrn.get(n.urn);
+    const reason = prev && prev.reason !== n.reason ? `${prev.reason}; ${n.reason}` : n.reason;
+    notAnalysedByUrn.set(n.urn, { urn: n.urn, type: n.type, name: n.name, reason });
+  }
+  const notAnalysed = [...notAnalysedByUrn.values()].sort((a, b) => compareStrings(a.urn, b.urn));
+  const governed = (r: ResourceEvidence) => r.results.some((x) => x.status !== "not-applicable");
+  const resourcesChecked = sortedResources.filter(governed).length;
+  const resourcesNotAnalysed = notAnalysed.length;
+  const resourcesNotApplicable = sortedResources.filter(
+    (r) => !governed(r) && !notAnalysedByUrn.has(r.urn),
+  ).length;
+  const { verdict, verdictReasons } = decideVerdict({
+    mandatoryViolations,
+    notAnalysed: resourcesNotAnalysed,
+    resourcesChecked,
+    answered: run.outcomes.length > 0 || run.diagnostics.length > 0,
+  });
 
   return {
     metadata: {
@@ -352,9 +422,13 @@ export function buildEvidence(run: PolicyRun): Evidence {
       policyConfigSha256: sha256Hex(canonicalJson(policyConfig)),
       toolVersions: sortKeys(run.toolVersions),
     },
-    verdict: mandatoryViolations > 0 ? "fail" : "pass",
+    verdict,
+    verdictReasons,
     totals: {
       resources: sortedResources.length,
+      resourcesChecked,
+      resourcesNotApplicable,
+      resourcesNotAnalysed,
       results: allResults.length,
       passed: allResults.filter((x) => x.status === "passed").length,
       failed: failed.length,
@@ -368,5 +442,36 @@ export function buildEvidence(run: PolicyRun): Evidence {
     policies,
     resources: sortedResources,
     exemptions: collectExemptions(run, applied),
+    notAnalysed,
+  };
+}
+
+/**
+ * The verdict never passes on nothing: mandatory violations fail; otherwise anything not analysed makes
+ * the run incomplete; a pack that governed no resource is not applicable; only then pass.
+ */
+export function decideVerdict(c: {
+  mandatoryViolations: number;
+  notAnalysed: number;
+  resourcesChecked: number;
+  /** False when the packs reported nothing at all (no outcome, no finding). */
+  answered: boolean;
+}): { verdict: Verdict; verdictReasons: string[] } {
+  const reasons: string[] = [];
+  if (c.mandatoryViolations > 0) reasons.push(`${c.mandatoryViolations} mandatory violation(s)`);
+  if (c.notAnalysed > 0)
+    reasons.push(`${c.notAnalysed} resource(s) that should have been analysed were not (see "Not analysed")`);
+  if (!c.answered) reasons.push("the policy packs reported no result at all");
+  if (c.mandatoryViolations > 0) return { verdict: "fail", verdictReasons: reasons };
+  if (c.notAnalysed > 0 || !c.answered) return { verdict: "incomplete", verdictReasons: reasons };
+  if (c.resourcesChecked === 0) {
+    return {
+      verdict: "not-applicable",
+      verdictReasons: ["no resource is governed by any policy: every result is not applicable"],
+    };
+  }
+  return {
+    verdict: "pass",
+    verdictReasons: [`no mandatory violation on the ${c.resourcesChecked} resource(s) the policies apply to`],
   };
 }

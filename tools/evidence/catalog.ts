@@ -96,3 +96,26 @@ export function loadOurPack(): PolicyPackInfo {
     policies: policies.map(policyInfoOf).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   };
 }
+
+/**
+ * Name, level and config schema of each of our policies, as the pack serves them in GetAnalyzerInfo, so a
+ * `--policy-config` file is validated exactly as `check` validates it (tools/lib/policy-config.ts).
+ */
+export function loadOurPolicyMetadata(): Array<{
+  name: string;
+  enforcementLevel: EnforcementLevel;
+  configSchema?: { properties: Record<string, unknown>; required: string[] };
+}> {
+  return requirePolicies().map((p) => {
+    const schema = (p as { configSchema?: { properties?: Record<string, unknown>; required?: string[] } })
+      .configSchema;
+    return {
+      name: p.name,
+      // The pack's own default level (policies/src/index.ts) applies to policies that set none.
+      enforcementLevel: p.enforcementLevel ?? "mandatory",
+      ...(schema
+        ? { configSchema: { properties: schema.properties ?? {}, required: schema.required ?? [] } }
+        : {}),
+    };
+  });
+}

@@ -15,6 +15,7 @@ import type {
   PolicyPackInfo,
   PolicyRun,
 } from "./run";
+import { HIPAA_PACK } from "./model";
 import { parseUrn } from "./urn";
 
 export class EventLogError extends Error {
@@ -114,6 +115,9 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
   let planning: boolean | undefined;
   let isPreview: boolean | undefined;
   let events = 0;
+  let sawSummary = false;
+  const mustBeAnswered = new Set<string>();
+  const answered = new Set<string>();
 
   const outcome = (packName: string, urn: string | undefined) => {
     const k = `${packName}\u0000${urn ?? ""}`;
@@ -136,16 +140,17 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
     let event: unknown;
     try {
       event = JSON.parse(raw);
-    } catch (e) {
+    } catch {
+      // The parser's message quotes the input; a binary or secret-bearing file must not be echoed back.
       throw new EventLogError(
         n,
-        `not valid JSON (${(e as Error).message}); every line must be one engine event from \`pulumi preview --event-log <file>\``,
+        `not valid JSON${looksBinary(raw) ? " (the file looks binary)" : ""}; every line must be one engine event from \`pulumi preview --event-log <file>\``,
       );
     }
     if (!isObj(event)) {
       throw new EventLogError(
         n,
-        `expected a JSON object (an engine event), found ${JSON.stringify(event).slice(0, 60)}`,
+        `expected a JSON object (an engine event), found ${Array.isArray(event) ? "an array" : event === null ? "null" : `a ${typeof event}`}`,
       );
     }
     if (typeof event.sequence !== "number") {
@@ -171,7 +176,22 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
     for (const kind of ["resourcePreEvent", "resOutputsEvent", "resOpFailedEvent"]) {
       const ev = event[kind];
       if (!isObj(ev)) continue;
-      if (isObj(ev.metadata)) addUrn(ev.metadata.urn);
+      if (isObj(ev.metadata)) {
+        addUrn(ev.metadata.urn);
+        const meta = ev.metadata;
+        const state = isObj(meta.new) ? meta.new : isObj(meta.old) ? meta.old : undefined;
+        // The engine analyses every resource it registers; custom resources (`custom: true`) must each have
+        // a policyAnalyzeSummaryEvent from the pack. Deletes, reads and refreshes are not analysed.
+        // Provider resources are left out: no policy of ours judges them.
+        if (
+          typeof meta.urn === "string" &&
+          state?.custom === true &&
+          !(typeof meta.type === "string" && meta.type.startsWith("pulumi:providers:")) &&
+          typeof meta.op === "string" &&
+          ANALYSED_OPS.has(meta.op)
+        )
+          mustBeAnswered.add(meta.urn);
+      }
       if (kind !== "resOpFailedEvent") planning = (planning ?? false) || ev.planning === true;
     }
     if (isObj(event.diagnosticEvent)) addUrn(event.diagnosticEvent.urn);
@@ -219,6 +239,7 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
       pack(packName, str(ev, k, "policyPackVersion", n, true), str(ev, k, "policyPackVersionTag", n, true));
       const urn = k === "policyAnalyzeStackSummaryEvent" ? undefined : str(ev, k, "resourceUrn", n, true);
       if (urn) addUrn(urn);
+      if (urn && k === "policyAnalyzeSummaryEvent") answered.add(`${packName}\u0000${urn}`);
       const o = outcome(packName, urn);
       for (const p of names(ev, k, "passed", n)) {
         seenPolicy(packName, p);
@@ -230,6 +251,7 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
       }
     }
     if (isObj(event.summaryEvent)) {
+      sawSummary = true;
       const ev = event.summaryEvent;
       if (typeof ev.isPreview === "boolean") isPreview = ev.isPreview;
       // Pascal-cased in the engine's JSON ("PolicyPacks"); maps pack name → version.
@@ -245,6 +267,14 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
       0,
       "the file holds no events; pass the file written by `pulumi preview --event-log <file>`",
     );
+  if (!sawSummary) {
+    throw new EventLogError(
+      0,
+      "the log has no summaryEvent, so the preview or update was cut short or interrupted (a finished run always " +
+        "ends with one; the cancelEvent every stream ends with proves nothing); run `pulumi preview --policy-pack " +
+        "<pack> --event-log <file>` again and let it finish",
+    );
+  }
   const parsed = [...urns].map(parseUrn).find((u) => u !== undefined);
   if (!parsed) {
     throw new EventLogError(
@@ -310,5 +340,34 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
     outcomes: [...outcomes.values()],
     toolVersions: options.toolVersions ?? {},
     ...(options.programFile ? { programFile: options.programFile } : {}),
+    notAnalysed: [...mustBeAnswered]
+      .filter((urn) => parseUrn(urn) && packs.has(HIPAA_PACK) && !answered.has(`${HIPAA_PACK}\u0000${urn}`))
+      .sort(compareStrings)
+      .map((urn) => {
+        const u = parseUrn(urn)!;
+        return {
+          urn,
+          type: u.type,
+          name: u.name,
+          reason: `${HIPAA_PACK} never answered for it: the log has no policyAnalyzeSummaryEvent for this resource (Pulumi CLI older than v3.197.0, or the run was cut short)`,
+        };
+      }),
   };
+}
+
+/** Engine step ops whose resources go through Analyze. */
+const ANALYSED_OPS: ReadonlySet<string> = new Set([
+  "same",
+  "create",
+  "update",
+  "replace",
+  "create-replacement",
+  "import",
+  "import-replacement",
+]);
+
+/** NUL or other C0 control characters (tab excepted) mean the line is not text. */
+function looksBinary(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text);
 }

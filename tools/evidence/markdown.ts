@@ -3,7 +3,16 @@
  * violations first, then one table per HIPAA control, then other packs, then the full pass list.
  */
 import { compareStrings } from "./canonical";
-import { type Evidence, HIPAA_PACK, type PolicyResult, type ResourceEvidence } from "./model";
+import {
+  type Evidence,
+  EXPIRING_SOON_DAYS,
+  HIPAA_PACK,
+  notAnalysedLabel,
+  type PolicyResult,
+  type ResourceEvidence,
+  VERDICT_LABELS,
+} from "./model";
+import { headlineCounts } from "./summary";
 
 /** First line of every report; the PR workflow finds its own comment by it. */
 export const MARKDOWN_MARKER = "<!-- phi-channels-evidence -->";
@@ -40,24 +49,38 @@ const resourceLabel = (r: ResourceEvidence) => `${r.name} (${r.type})`;
 const statusLabel = (r: PolicyResult) =>
   r.status === "failed" ? `FAILED (${r.enforcementLevel ?? "mandatory"})` : r.status;
 const detail = (r: PolicyResult) =>
-  r.status === "not-applicable" ? r.reason : r.status === "passed" ? "" : r.message;
+  r.status === "not-applicable"
+    ? r.reason
+    : r.status === "passed"
+      ? (r.detail ?? "")
+      : [r.message, r.detail].filter(Boolean).join("\n");
+
+function daysRemainingCell(e: Evidence["exemptions"][number]): string {
+  if (e.daysRemaining === undefined) return "—";
+  if (e.daysRemaining < 0) return `expired ${-e.daysRemaining} day(s) ago`;
+  return `${e.daysRemaining}${e.expiresSoon ? ` ⚠️ expires within ${EXPIRING_SOON_DAYS} days` : ""}`;
+}
 
 export function renderMarkdown(evidence: Evidence): string {
   const m = evidence.metadata;
-  const t = evidence.totals;
   const out: string[] = [MARKDOWN_MARKER];
   out.push(`# HIPAA policy evidence: ${m.project} / ${m.stack}`, "");
-  const verdict = evidence.verdict === "pass" ? "✅ **Verdict: PASS**" : "❌ **Verdict: FAIL**";
+  // Only a pass gets a check mark; not-applicable and incomplete are verdicts of their own, never a pass.
+  const mark: Record<Evidence["verdict"], string> = {
+    pass: "✅ ",
+    fail: "❌ ",
+    "not-applicable": "",
+    incomplete: "⚠️ ",
+  };
   out.push(
-    `${verdict}: ${t.mandatoryViolations} mandatory violation(s), ${t.advisoryViolations} advisory, ` +
-      `${t.undecidedAtPreview} not decidable at preview, ${t.passed} passed, ${t.notApplicable} not applicable ` +
-      `over ${t.resources} resource(s).`,
+    `${mark[evidence.verdict]}**Verdict: ${VERDICT_LABELS[evidence.verdict]}**: ${headlineCounts(evidence)}.`,
     "",
   );
+  out.push(`Why: ${evidence.verdictReasons.join("; ")}.`, "");
   out.push(
     `${m.operation} of \`${m.project}/${m.stack}\` (source: ${m.source}) at ${m.timestamp}` +
       `${m.gitCommit ? `, commit \`${m.gitCommit}\`` : ""}; packs: ` +
-      m.packs.map((p) => `${p.name}@${p.version}`).join(", ") +
+      (m.packs.length > 0 ? m.packs.map((p) => `${p.name}@${p.version}`).join(", ") : "none") +
       ".",
     "",
   );
@@ -89,6 +112,19 @@ export function renderMarkdown(evidence: Evidence): string {
       "",
     );
   }
+  if (evidence.notAnalysed.length > 0) {
+    out.push(
+      "## Not analysed",
+      "",
+      `These resources should have been analysed and were not (${notAnalysedLabel(m.source)}), so the verdict cannot be a pass.`,
+      "",
+      ...table(
+        ["Resource", "URN", "Why"],
+        evidence.notAnalysed.map((n) => [`${n.name} (${n.type})`, code(n.urn), n.reason]),
+      ),
+      "",
+    );
+  }
   const undecided = rows(evidence, (r) => r.status === "undecided-at-preview");
   if (undecided.length > 0) {
     out.push("## Not decidable at preview", "", "Re-checked by the pack at `pulumi up`.", "");
@@ -114,7 +150,17 @@ export function renderMarkdown(evidence: Evidence): string {
         "at the policy's level afterwards; invalid ones exempt nothing.",
       "",
       ...table(
-        ["Status", "Policy", "Resource", "Reason", "Ticket", "Approved by", "Until (UTC)", "Applied to"],
+        [
+          "Status",
+          "Policy",
+          "Resource",
+          "Reason",
+          "Ticket",
+          "Approved by",
+          "Until (UTC)",
+          "Days remaining",
+          "Applied to",
+        ],
         evidence.exemptions.map((e) => [
           e.status === "invalid" ? `invalid: ${(e.problems ?? []).join("; ")}` : e.status,
           code(e.policy),
@@ -123,6 +169,7 @@ export function renderMarkdown(evidence: Evidence): string {
           e.ticket,
           e.approvedBy,
           e.expires,
+          daysRemainingCell(e),
           e.appliedTo.length > 0 ? e.appliedTo.map(code).join("\n") : "no finding",
         ]),
       ),
@@ -138,18 +185,20 @@ export function renderMarkdown(evidence: Evidence): string {
         "Specification",
         "Resources checked",
         "Passed",
-        "Failed",
-        "Not applicable",
+        "Failed (mandatory)",
+        "Failed (advisory)",
         "Not decidable at preview",
+        "Not applicable",
       ],
       evidence.controls.map((c) => [
         c.reference,
         c.specification,
         c.resourcesChecked,
         c.passed,
-        c.failed,
-        c.notApplicable,
+        c.failedMandatory,
+        c.failedAdvisory,
         c.undecidedAtPreview,
+        c.notApplicable,
       ]),
     ),
     "",
@@ -226,7 +275,13 @@ export function renderMarkdown(evidence: Evidence): string {
 
   const unknown = evidence.resources.filter((r) => r.unknownInputs && r.unknownInputs.length > 0);
   if (unknown.length > 0) {
-    out.push("## Inputs not known at preview", "");
+    out.push(
+      "## Inputs not known at preview",
+      "",
+      "Computed by the provider at `pulumi up`. A result that depended on one of them is listed under " +
+        '"Not decidable at preview"; the other results did not need them.',
+      "",
+    );
     out.push(
       ...table(
         ["Resource", "Properties"],
@@ -247,7 +302,7 @@ export function renderMarkdown(evidence: Evidence): string {
         ["Source", m.source],
         ["Git commit", m.gitCommit ?? "not recorded"],
         ["Timestamp (UTC)", m.timestamp],
-        ["Policy packs", m.packs.map((p) => `${p.name}@${p.version}`).join(", ")],
+        ["Policy packs", m.packs.map((p) => `${p.name}@${p.version}`).join(", ") || "none"],
         ["Policy config SHA-256", m.policyConfigSha256],
         [
           "Tool versions",
@@ -257,6 +312,12 @@ export function renderMarkdown(evidence: Evidence): string {
         ],
       ],
     ),
+    "",
+  );
+  out.push(
+    "Verify this bundle: `sha256sum -c SHA256SUMS` in its directory checks every file; " +
+      "`gh attestation verify evidence.json --repo <owner>/<repo>` checks the signature CI made over " +
+      '`evidence.intoto.json` (README, "Verifying a bundle").',
     "",
   );
   return out.join("\n");

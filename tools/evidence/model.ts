@@ -5,14 +5,55 @@
  */
 import type { EnforcementLevel } from "./run";
 
-export const EVIDENCE_SCHEMA_VERSION = 1;
+export const EVIDENCE_SCHEMA_VERSION = 2;
 
 /** The pack whose policies are mapped to HIPAA; results of other packs are reported as-is. */
 export const HIPAA_PACK = "phi-channels-hipaa";
 
 export type ResultStatus = "passed" | "failed" | "not-applicable" | "undecided-at-preview";
-export type Verdict = "pass" | "fail";
+/**
+ * - pass: the pack governed at least one resource and found no mandatory violation;
+ * - fail: mandatory violation(s);
+ * - not-applicable: the pack ran and no resource is governed by any of its policies;
+ * - incomplete: something that should have been analysed was not (never a pass).
+ */
+export type Verdict = "pass" | "fail" | "not-applicable" | "incomplete";
+
+/** Exit codes of `check` and `evidence` (README "Exit codes"). */
+export const EXIT_CODES = {
+  pass: 0,
+  fail: 1,
+  usage: 2,
+  internal: 3,
+  incomplete: 4,
+  "not-applicable": 5,
+} as const;
+
+export function exitCodeOf(verdict: Verdict): number {
+  return EXIT_CODES[verdict];
+}
+
+/** The exit codes as `--help` states them. */
+export const EXIT_CODES_HELP =
+  "Exit codes: 0 pass; 1 fail (mandatory violations); 2 usage, config or input error (nothing written);\n" +
+  "3 internal or program error (nothing written); 4 incomplete (something was not analysed);\n" +
+  "5 not applicable (no resource is governed by any policy).";
+
+export const VERDICT_LABELS: Record<Verdict, string> = {
+  pass: "PASS",
+  fail: "FAIL",
+  "not-applicable": "NOT APPLICABLE",
+  incomplete: "INCOMPLETE",
+};
 export type ControlId = "a1" | "b" | "c1" | "d" | "e1";
+
+/** A resource that should have been analysed and was not (see PolicyRun.notAnalysed). */
+export interface NotAnalysedEvidence {
+  urn: string;
+  type: string;
+  name: string;
+  reason: string;
+}
 
 export interface HipaaMapping {
   /** The standard the result is summarised under, e.g. "e1". */
@@ -36,6 +77,8 @@ export interface PolicyResult {
   remediation?: string;
   /** For not-applicable results: why the policy did not apply. */
   reason?: string;
+  /** What the policy judged on this resource, in words (stack policies: e.g. Object Lock mode and retention). */
+  detail?: string;
   hipaa?: HipaaMapping;
   /** For failed and undecided results the pack reported under an exemption (advisory while active). */
   exemption?: ResultExemption;
@@ -65,6 +108,10 @@ export interface ExemptionEvidence {
   approvedBy: string;
   expires: string;
   status: "active" | "expired" | "invalid";
+  /** Whole days from the run's UTC day to `expires` (0 = last day; negative once expired); absent when invalid. */
+  daysRemaining?: number;
+  /** True for an active exemption that ends within EXPIRING_SOON_DAYS days. */
+  expiresSoon?: boolean;
   /** Why an invalid exemption exempts nothing. */
   problems?: string[];
   /** URNs of the results reported under it, sorted. */
@@ -104,10 +151,16 @@ export interface ControlSummary {
   specification: string;
   /** Our policies summarised under this control, sorted. */
   policies: string[];
-  /** passed + failed + notApplicable + undecidedAtPreview: each resource counted once, by its worst result. */
+  /**
+   * Resources a policy of this control applies to: passed + failed + undecidedAtPreview, each resource
+   * counted once, by its worst result. Resources none of them applies to are counted in notApplicable.
+   */
   resourcesChecked: number;
   passed: number;
+  /** failedMandatory + failedAdvisory (+ remediated). */
   failed: number;
+  failedMandatory: number;
+  failedAdvisory: number;
   notApplicable: number;
   undecidedAtPreview: number;
 }
@@ -132,11 +185,28 @@ export interface EvidenceMetadata {
   toolVersions: Record<string, string>;
 }
 
+/** How a resource that was not analysed is labelled: offline, that is what could not be done without a cloud. */
+export function notAnalysedLabel(source: EvidenceMetadata["source"]): string {
+  return source === "offline" ? "not analysed offline" : "not analysed";
+}
+
+/** An active exemption ending within this many days is flagged in the evidence. */
+export const EXPIRING_SOON_DAYS = 30;
+
 export interface Evidence {
   metadata: EvidenceMetadata;
   verdict: Verdict;
+  /** Why the verdict is what it is, in words (e.g. "2 mandatory violation(s)"). */
+  verdictReasons: string[];
   totals: {
+    /** Every resource of the run, the stack resource (`pulumi:pulumi:Stack`) included. */
     resources: number;
+    /** Resources at least one policy applies to (a result passed, failed or not decidable). */
+    resourcesChecked: number;
+    /** Resources no policy applies to (only not-applicable results, or none). */
+    resourcesNotApplicable: number;
+    /** Resources that should have been analysed and were not (listed in notAnalysed). */
+    resourcesNotAnalysed: number;
     results: number;
     passed: number;
     failed: number;
@@ -151,4 +221,6 @@ export interface Evidence {
   resources: ResourceEvidence[];
   /** Every exemption of our pack (declared or applied), sorted by policy, ticket, resource. */
   exemptions: ExemptionEvidence[];
+  /** Resources that should have been analysed and were not, sorted by URN. */
+  notAnalysed: NotAnalysedEvidence[];
 }

@@ -73,4 +73,23 @@ export interface PolicyRun {
   toolVersions: Record<string, string>;
   /** The stack program file, relative to the repository root (e.g. `stacks/index.ts`); SARIF locates results there. */
   programFile?: string;
+  /**
+   * Resources that should have been analysed but were not: remote (multi-language) components, which
+   * create no children under mocks, or resources the pack never answered for. Non-empty → verdict
+   * `incomplete` (or `fail` when there are mandatory violations).
+   */
+  notAnalysed?: NotAnalysedResource[];
+  /**
+   * What a policy judged on a resource, in words (e.g. an audit-log bucket's Object Lock mode and
+   * retention). A detail on a resource the policy reported nothing on makes that result a pass there.
+   */
+  resultDetails?: Array<{ policyPackName: string; policyName: string; urn: string; detail: string }>;
+}
+
+export interface NotAnalysedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Why it was not analysed, in words for the auditor. */
+  reason: string;
 }

@@ -13,7 +13,15 @@
  *   until when; once expired it is an ordinary (unsuppressed) result again.
  */
 import { compareStrings, sha256Hex } from "./canonical";
-import type { Evidence, PolicyEvidence, PolicyResult, ResultExemption } from "./model";
+import {
+  type Evidence,
+  notAnalysedLabel,
+  type PolicyEvidence,
+  type PolicyResult,
+  type ResultExemption,
+} from "./model";
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 import type { EnforcementLevel } from "./run";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -40,6 +48,23 @@ export function exemptionJustification(e: ResultExemption): string {
 }
 
 export const ruleId = (pack: string, policy: string) => `${pack}/${policy}`;
+
+/** The rule for resources that should have been analysed and were not (verdict incomplete). */
+export const NOT_ANALYSED_RULE = {
+  id: `${SARIF_TOOL_NAME}/not-analysed`,
+  name: "not-analysed",
+  shortDescription: { text: "Resource not analysed" },
+  fullDescription: {
+    text: "A resource that should have been analysed by the policy pack was not (e.g. a remote component offline, or no answer from the pack); the verdict is incomplete.",
+  },
+  help: {
+    text: "Run a real `pulumi preview --policy-pack` for this stack, or model the component so it can be analysed offline.",
+    markdown:
+      "Run a real `pulumi preview --policy-pack` for this stack, or model the component so it can be analysed offline.",
+  },
+  defaultConfiguration: { level: "warning" },
+  properties: { tags: ["compliance", "phi-channels"] },
+} as const;
 
 export function findingFingerprint(pack: string, policy: string, urn: string): string {
   return sha256Hex(`${pack}\u0000${policy}\u0000${urn}`);
@@ -140,6 +165,29 @@ export function renderSarif(evidence: Evidence): string {
         };
       }),
   );
+  // Resources that should have been analysed and were not: one warning each, under a rule of this tool.
+  if (evidence.notAnalysed.length > 0) {
+    rules.push(NOT_ANALYSED_RULE as unknown as ReturnType<typeof rule>);
+    const ruleIndex = rules.length - 1;
+    for (const n of evidence.notAnalysed) {
+      results.push({
+        ruleId: NOT_ANALYSED_RULE.id,
+        ruleIndex,
+        level: "warning",
+        message: { text: `${capitalise(notAnalysedLabel(m.source))}: ${n.name} (${n.type}): ${n.reason}` },
+        locations: [
+          {
+            physicalLocation: { artifactLocation: { uri: m.programFile }, region: { startLine: 1 } },
+            logicalLocations: [{ fullyQualifiedName: n.urn, name: n.name, kind: "resource" }],
+          },
+        ],
+        partialFingerprints: {
+          "policyFinding/v1": findingFingerprint(SARIF_TOOL_NAME, "not-analysed", n.urn),
+        },
+        properties: { status: "not-analysed", resourceUrn: n.urn, resourceType: n.type } as never,
+      } as (typeof results)[number]);
+    }
+  }
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",

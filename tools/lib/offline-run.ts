@@ -7,10 +7,17 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isUndecidedAtPreviewMessage } from "../evidence/build";
-import type { Diagnostic, PolicyOutcome, PolicyRun } from "../evidence/run";
+import type { Diagnostic, NotAnalysedResource, PolicyOutcome, PolicyRun } from "../evidence/run";
+import type { PolicyResource } from "@pulumi/policy";
+import { AUDIT_BUCKET_POLICY, auditTrailDetails, FLOW_LOGS_POLICY } from "../../policies/src/audit-report";
+import { DEFAULT_MINIMUM_RETENTION_DAYS } from "../../policies/src/rules";
+import { rememberWire } from "../../policies/src/secret-paths";
+import { HIPAA_PACK } from "../evidence/model";
 import {
   decodeValue,
   encodeValue,
+  SECRET_SIG,
+  SPECIAL_SIG_KEY,
   secretLeaves,
   unknownPaths,
   type AnalyzeResult,
@@ -176,9 +183,8 @@ export async function analyzeCaptured(
   await Promise.all(Array.from({ length: Math.min(4, inputs.length) }, worker));
 
   progress.line(`[${stack}] analyzing the stack (${inputs.length} resources)`);
-  const stackResult = await pack.analyzeStack(
-    inputs.map((input, i) => withMockOutputs(input, captured.resources[i])),
-  );
+  const stackInputs = inputs.map((input, i) => withMockOutputs(input, captured.resources[i]));
+  const stackResult = await pack.analyzeStack(stackInputs);
 
   const diagnostics: Diagnostic[] = [];
   const outcomes: PolicyOutcome[] = [];
@@ -234,9 +240,15 @@ export async function analyzeCaptured(
   });
   const stackDiags = stackResult.diagnostics.map((d) => toDiag(d, d.urn || undefined));
   diagnostics.push(...stackDiags);
-  // Stack policies that reported nothing anywhere passed (filed under the stack); a stack policy that
-  // reported on some resource is failed there, and on nothing else.
-  outcomes.push(outcome(undefined, stackResult, stackPolicies, stackDiags));
+  // Stack policies that reported nothing anywhere passed (filed under the stack). A stack policy that
+  // reported on a resource failed there, and on nothing else: only findings that name no resource fail
+  // on the stack itself (counting the others there too made one phantom violation per policy).
+  const onStack = stackDiags.filter((d) => d.urn === undefined);
+  const stackOutcome = outcome(undefined, stackResult, stackPolicies, onStack);
+  const mentionedAnywhere = new Set(stackDiags.map((d) => d.policyName));
+  stackOutcome.passed = stackOutcome.passed.filter((n) => !mentionedAnywhere.has(n));
+  stackOutcome.notApplicable = stackOutcome.notApplicable.filter((n) => !mentionedAnywhere.has(n.policyName));
+  outcomes.push(stackOutcome);
 
   const unknownInputs: Record<string, string[]> = {};
   for (const r of captured.resources) {
@@ -281,7 +293,91 @@ export async function analyzeCaptured(
       "phi-channels check": "offline (mock runtime, preview)",
     },
     programFile: path.relative(REPO_ROOT, captured.program).split(path.sep).join("/"),
+    notAnalysed: notAnalysedOf(captured, results),
+    resultDetails: auditDetailsOf(info, stackInputs, config, level).map((d) => ({
+      ...d,
+      detail: redact(d.detail, secrets),
+    })),
   };
+}
+
+/** Wire secrets unwrapped (as @pulumi/policy does before policies see them); unknown sentinels kept. */
+function unwrapSecrets(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  const obj = value as Record<string, unknown>;
+  if (obj[SPECIAL_SIG_KEY] === SECRET_SIG) return unwrapSecrets(obj.value);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = unwrapSecrets(v);
+  return out;
+}
+
+/**
+ * Per-resource details of our audit-trail stack policies (audit-log buckets, VPCs, flow logs), computed
+ * with the pack's own rules over the resources AnalyzeStack received: the protocol cannot carry a pass
+ * on a resource (policies/src/audit-report.ts).
+ */
+function auditDetailsOf(
+  info: AnalyzerInfo,
+  stackInputs: AnalyzerResourceInput[],
+  config: Pick<LoadedPolicyConfig, "effective">,
+  level: (name: string) => string,
+): NonNullable<PolicyRun["resultDetails"]> {
+  if (info.name !== HIPAA_PACK) return [];
+  const byUrn = new Map<string, PolicyResource>();
+  const resources = stackInputs.map((i) => {
+    const props = unwrapSecrets(i.properties) as Record<string, unknown>;
+    // As the pack's deserialiser does, so details never name a value that was a secret.
+    rememberWire(props, i.properties);
+    const r = {
+      type: i.type,
+      name: i.name,
+      urn: i.urn,
+      props,
+      opts: { protect: i.options?.protect === true },
+      propertyDependencies: {} as Record<string, PolicyResource[]>,
+      dependencies: [] as PolicyResource[],
+    } as unknown as PolicyResource;
+    if (i.urn) byUrn.set(i.urn, r);
+    return r;
+  });
+  stackInputs.forEach((i, n) => {
+    const r = resources[n] as unknown as {
+      propertyDependencies: Record<string, PolicyResource[]>;
+      dependencies: PolicyResource[];
+    };
+    for (const [k, urns] of Object.entries(i.propertyDependencies ?? {}))
+      r.propertyDependencies[k] = urns.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => !!x);
+    r.dependencies = (i.dependencies ?? []).map((u) => byUrn.get(u)).filter((x): x is PolicyResource => !!x);
+  });
+  const props = (name: string) => (config.effective[name]?.properties ?? {}) as Record<string, unknown>;
+  const bucketConfig = props(AUDIT_BUCKET_POLICY);
+  const flowConfig = props(FLOW_LOGS_POLICY);
+  const days = (v: unknown, fallback: number) => (typeof v === "number" ? v : fallback);
+  return auditTrailDetails(resources, {
+    minimumRetentionDays: days(bucketConfig.minimumRetentionDays, DEFAULT_MINIMUM_RETENTION_DAYS),
+    externalLogBuckets: Array.isArray(bucketConfig.externalLogBuckets)
+      ? (bucketConfig.externalLogBuckets as string[])
+      : [],
+    flowLogMinimumRetentionDays: days(flowConfig.minimumRetentionDays, DEFAULT_MINIMUM_RETENTION_DAYS),
+  })
+    .filter((d) => level(d.policy) !== "disabled")
+    .map((d) => ({ policyPackName: info.name, policyName: d.policy, urn: d.urn, detail: d.detail }));
+}
+
+/**
+ * What should have been analysed and was not: what the program run reports (remote components, which
+ * create no children under mocks), and any resource the pack returned no response for.
+ */
+function notAnalysedOf(captured: CapturedStack, results: AnalyzeResult[]): NotAnalysedResource[] {
+  const reported = (captured as CapturedStack & { notAnalysed?: NotAnalysedResource[] }).notAnalysed ?? [];
+  const out = reported.map((n) => ({ urn: n.urn, type: n.type, name: n.name, reason: n.reason }));
+  captured.resources.forEach((r, i) => {
+    if (!results[i]) {
+      out.push({ urn: r.urn, type: r.type, name: r.name, reason: "the policy pack never answered for it" });
+    }
+  });
+  return out;
 }
 
 function rootVersion(): string {

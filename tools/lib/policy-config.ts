@@ -244,20 +244,28 @@ export function loadPolicyConfig(
   if (file === undefined) {
     return { raw: {}, effective: validatePolicyConfig({}, policies, "pack defaults") };
   }
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new PolicyConfigError([
+      `${file}: is a directory, not a file. Fix: pass the policy config JSON file.`,
+    ]);
+  }
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(file);
   } catch (err) {
     throw new PolicyConfigError([
-      `${file}: cannot be read (${(err as Error).message}). Fix: check the path.`,
+      `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"}). Fix: check the path.`,
     ]);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(bytes.toString("utf8"));
   } catch (err) {
+    // The parser's message quotes the input: never echo a file's content (it may be binary or secret).
+    const binary = bytes.includes(0) || bytes.toString("utf8").includes("\ufffd");
+    const where = /position (\d+)/.exec((err as Error).message)?.[1];
     throw new PolicyConfigError([
-      `${file}: not valid JSON (${(err as Error).message}). Fix: correct the syntax.`,
+      `${file}: not valid JSON${binary ? " (the file looks binary)" : where ? ` (at character ${where})` : ""}. Fix: correct the syntax.`,
     ]);
   }
   const effective = validatePolicyConfig(raw, policies, file);

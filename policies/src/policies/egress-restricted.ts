@@ -15,6 +15,7 @@ import {
   grantLabel,
   grantsOf,
   grantsToJudge,
+  isRuleOfOtherDirection,
   NACL_TYPES,
   type Grant,
 } from "../grants";
@@ -100,6 +101,9 @@ export const egressRestricted: ResourceValidationPolicy = {
     }
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group egress`);
+    if (isRuleOfOtherDirection(grants, "egress")) {
+      return args.notApplicable("an ingress rule; ingress is checked by phi-ingress-allowlisted-ports");
+    }
     const config = configWithDefaults<EgressRestrictedConfig>(args, egressRestrictedConfigSchema);
     if (reportConfigProblems(config, reportViolation)) return;
     const findings = new Findings();

@@ -92,7 +92,7 @@ describe("phi-ingress-allowlisted-ports", () => {
     });
     expect(v.mandatory).toHaveLength(1);
     expect(v.mandatory[0].message).toContain(
-      "ingress[1] opens ports outside the allowlist (allowed: tcp/443)",
+      "ingress[1] opens tcp/22, which is outside the allowlist (allowed: tcp/443)",
     );
   });
 
@@ -103,6 +103,10 @@ describe("phi-ingress-allowlisted-ports", () => {
     expect(sg.diagnostics).toEqual([]);
     const rule = await runResource(policy, RULE, { type: "egress", protocol: "-1", fromPort: 0, toPort: 0 });
     expect(rule.diagnostics).toEqual([]);
+    // An egress rule resource is not governed by an ingress policy at all: not applicable, never "passed".
+    expect(rule.notApplicable).toEqual(["an egress rule; egress is checked by phi-egress-restricted"]);
+    // A security group is governed even when it has only egress rules (it could open ingress).
+    expect(sg.notApplicable).toEqual([]);
   });
 
   it("honours a configured allowlist, including ranges and port-less protocols", async () => {

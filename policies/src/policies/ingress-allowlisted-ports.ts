@@ -11,7 +11,15 @@ import {
   type AllowlistEntry,
 } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { fieldPath, grantLabel, grantsOf, grantsToJudge, NACL_TYPES, type Grant } from "../grants";
+import {
+  fieldPath,
+  grantLabel,
+  grantsOf,
+  grantsToJudge,
+  isRuleOfOtherDirection,
+  NACL_TYPES,
+  type Grant,
+} from "../grants";
 
 export const ingressAllowlistedPortsConfigSchema = {
   properties: {
@@ -43,7 +51,11 @@ export function assessGrantPorts(
   unknownContext?: string,
 ): void {
   const label = grantLabel(g);
-  const outside = `${label} opens ports outside the allowlist (allowed: ${allowedText})`;
+  // Names what the rule opens (e.g. tcp/22), never just "ports".
+  const outside = (opened: string) =>
+    g.valuesSecret
+      ? `${label} opens ports outside the allowlist (allowed: ${allowedText}); its protocol or ports are secret, so not shown`
+      : `${label} opens ${opened}, which is outside the allowlist (allowed: ${allowedText})`;
   const report = (msg: string) =>
     unknownContext ? findings.unknown(unknownContext, `if ingress: ${msg}`) : findings.violation(msg);
   if (g.protocol === UNKNOWN) return findings.unknown(g.protocolPath, "protocol");
@@ -55,8 +67,10 @@ export function assessGrantPorts(
   }
   if (protocol.kind === "all")
     return report(`${label} opens every protocol and port (allowed: ${allowedText})`);
+  const name = protocol.name ?? String(protocol.number);
+  const ports = (from: unknown, to: unknown) => (from === to ? `${name}/${from}` : `${name}/${from}-${to}`);
   if (!protocol.hasPorts) {
-    if (!checkGrant(g.protocol, undefined, undefined, allowlist).allowed) report(outside);
+    if (!checkGrant(g.protocol, undefined, undefined, allowlist).allowed) report(outside(name));
     return;
   }
   const fromUnknown = g.fromPort === UNKNOWN;
@@ -65,7 +79,7 @@ export function assessGrantPorts(
     const known = fromUnknown ? g.toPort : g.fromPort;
     if (!fromUnknown || !toUnknown) {
       const single = checkGrant(g.protocol, known, known, allowlist);
-      if (!single.allowed) return report(outside);
+      if (!single.allowed) return report(outside(`${name}/${String(known)}`));
     }
     return findings.unknown(fieldPath(g, fromUnknown ? "fromPort" : "toPort"), "port range");
   }
@@ -74,7 +88,10 @@ export function assessGrantPorts(
       `${label} has a malformed port range (fromPort and toPort must be integers with 0 <= fromPort <= toPort <= 65535, or -1)`,
     );
   }
-  if (!checkGrant(g.protocol, g.fromPort, g.toPort, allowlist).allowed) report(outside);
+  if (!checkGrant(g.protocol, g.fromPort, g.toPort, allowlist).allowed) {
+    const every = g.fromPort === -1 || g.toPort === -1;
+    report(outside(every ? `every ${name} port` : ports(g.fromPort, g.toPort)));
+  }
 }
 
 const DESCRIPTION =
@@ -98,6 +115,9 @@ export const ingressAllowlistedPorts: ResourceValidationPolicy = {
     const grants = grantsOf(args.type, args.props);
     if (!grants) {
       return args.notApplicable(`${args.type} opens no security-group ingress`);
+    }
+    if (isRuleOfOtherDirection(grants, "ingress")) {
+      return args.notApplicable("an egress rule; egress is checked by phi-egress-restricted");
     }
     const config = configWithDefaults<IngressAllowlistedPortsConfig>(
       args,

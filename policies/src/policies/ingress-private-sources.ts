@@ -3,7 +3,7 @@ import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import { CIDR_PATTERN } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { assessPeers, grantsOf, grantsToJudge, NACL_TYPES } from "../grants";
+import { assessPeers, grantsOf, grantsToJudge, isRuleOfOtherDirection, NACL_TYPES, type Grant } from "../grants";
 
 export const ingressPrivateSourcesConfigSchema = {
   properties: {
@@ -42,6 +42,9 @@ export const ingressPrivateSources: ResourceValidationPolicy = {
     }
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group ingress`);
+    if (isRuleOfOtherDirection(grants, "ingress")) {
+      return args.notApplicable("an egress rule; egress is checked by phi-egress-restricted");
+    }
     const config = configWithDefaults<IngressPrivateSourcesConfig>(args, ingressPrivateSourcesConfigSchema);
     if (reportConfigProblems(config, reportViolation)) return;
     const findings = new Findings();

@@ -86,8 +86,45 @@ describe("phi-vpc-flow-logs", () => {
     ]) {
       const v = await runStack(policy, specs);
       expect(v.mandatory).toHaveLength(1);
-      expect(v.mandatory[0].urn).toContain("::vpc");
     }
+  });
+
+  it("reports a missing flow log on the VPC, and a rejected one on the flow log, saying why", async () => {
+    const line = async (specs: StackResourceSpec[]) => {
+      const v = await runStack(policy, specs);
+      expect(v.mandatory).toHaveLength(1);
+      return [v.mandatory[0].urn!.split("::").slice(2).join("::"), v.mandatory[0].message.split("\n")[1]];
+    };
+    const rejected = (why: string) =>
+      `flow log of VPC vpc is rejected: ${why}; the VPC has no flow log of ALL traffic delivered to an immutable S3 audit-log bucket (see phi-audit-log-bucket-immutable)`;
+    expect(await line([vpc, ...bucket()])).toEqual(["aws:ec2/vpc:Vpc::vpc", "VPC has no flow log"]);
+    expect(await line([vpc, ...bucket(), flow({ vpcId: "vpc-other" })])).toEqual([
+      "aws:ec2/vpc:Vpc::vpc",
+      "VPC has no flow log",
+    ]);
+    expect(
+      await line([
+        vpc,
+        ...bucket(),
+        flow({
+          logDestinationType: "cloud-watch-logs",
+          logDestination: "arn:aws:logs:us-east-1:1:log-group:x",
+        }),
+      ]),
+    ).toEqual([
+      "aws:ec2/flowLog:FlowLog::flow",
+      rejected(
+        "delivered to CloudWatch Logs, which cannot be locked (an S3 bucket with Object Lock is required)",
+      ),
+    ]);
+    expect(await line([vpc, ...bucket(), flow({ trafficType: "REJECT" })])).toEqual([
+      "aws:ec2/flowLog:FlowLog::flow",
+      rejected("trafficType is REJECT, so it does not record all traffic (ALL required)"),
+    ]);
+    expect(await line([vpc, ...bucket(true), flow({})])).toEqual([
+      "aws:ec2/flowLog:FlowLog::flow",
+      rejected("bucket logs is not immutable: versioning is not Enabled"),
+    ]);
   });
 
   it("unknown traffic type is advisory", async () => {

@@ -6,11 +6,11 @@ import {
   field,
   Findings,
   outputs,
-  sameText,
   StackIndex,
   UNKNOWN,
 } from "../policy-kit";
-import { assessAuditBucket, BucketIndex, flowLogReference } from "../audit-buckets";
+import { assessAuditBucket, BucketIndex } from "../audit-buckets";
+import { type FlowLogJudgement, judgeFlowLog } from "../audit-report";
 import { FLOW_LOG, VPC } from "../tokens";
 import {
   auditLogBucketImmutableConfigSchema,
@@ -71,45 +71,33 @@ export const vpcFlowLogs: StackValidationPolicy = {
       if (!a) assessed.set(b, (a = assessAuditBucket(b, buckets, config.minimumRetentionDays)));
       return a;
     };
+    const judged = new Map<string, FlowLogJudgement>();
+    const judge = (fl: PolicyResource) => {
+      let j = judged.get(fl.urn);
+      if (!j) judged.set(fl.urn, (j = judgeFlowLog(fl, buckets, assess)));
+      return j;
+    };
     for (const vpc of vpcs) {
       const f = new Findings();
       const logs = logsByVpc.get(vpc.urn) ?? [];
-      let good = false;
-      let undecided: string | undefined;
-      for (const fl of logs) {
-        const o = outputs(fl);
-        const traffic = field(o, "trafficType");
-        if (traffic === UNKNOWN) {
-          undecided ??= `${fl.name}.trafficType`;
-          continue;
-        }
-        if (!sameText(traffic, "ALL")) continue;
-        const ref = flowLogReference(fl);
-        if (!ref) {
-          if (field(o, "logDestinationType") === UNKNOWN) undecided ??= `${fl.name}.logDestinationType`;
-          continue;
-        }
-        const r = buckets.resolve(ref, []);
-        if (r.kind === "unknown") {
-          undecided ??= `${fl.name}.logDestination`;
-          continue;
-        }
-        if (r.kind !== "buckets") continue;
-        const results = r.buckets.map(assess);
-        if (results.every((a) => a.problems.length === 0 && a.unknown.length === 0)) good = true;
-        else if (results.every((a) => a.problems.length === 0))
-          undecided ??= `${fl.name}.logDestination bucket`;
-      }
-      if (!good) {
-        if (undecided) f.unknown(undecided, "flow log of this VPC");
+      const judgements = logs.map((fl) => ({ fl, j: judge(fl) }));
+      if (!judgements.some(({ j }) => j.kind === "accepted")) {
+        const undecided = judgements.find(({ j }) => j.kind === "undecided")?.j;
+        if (undecided && undecided.kind === "undecided") f.unknown(undecided.path, "flow log of this VPC");
         else if (unmatched.length)
           f.unknown(`${unmatched[0].name}.vpcId`, "flow log that may belong to this VPC");
-        else
-          f.violation(
-            logs.length === 0
-              ? "VPC has no flow log"
-              : "VPC has no flow log with trafficType ALL delivered to an immutable S3 audit-log bucket (see phi-audit-log-bucket-immutable)",
-          );
+        else if (logs.length === 0) f.violation("VPC has no flow log");
+        else {
+          // The finding goes on each rejected flow log, saying why: that is where the fix is made.
+          for (const { fl, j } of judgements) {
+            if (j.kind !== "rejected") continue;
+            const onLog = new Findings();
+            onLog.violation(
+              `flow log of VPC ${vpc.name} is rejected: ${j.reason}; the VPC has no flow log of ALL traffic delivered to an immutable S3 audit-log bucket (see phi-audit-log-bucket-immutable)`,
+            );
+            onLog.report(reportViolation, DESCRIPTION, fl.urn);
+          }
+        }
       }
       f.report(reportViolation, DESCRIPTION, vpc.urn);
     }

@@ -7,6 +7,7 @@
  * (the CLI rejects what fails it) and defaults are filled in, as the engine does.
  */
 import Ajv, { type ValidateFunction } from "ajv";
+import { rememberWire } from "../secret-paths";
 import type {
   EnforcementLevel,
   PolicyResource,
@@ -45,6 +46,8 @@ function deserialize(v: unknown): unknown {
   if (o[SIG_KEY] === SECRET_SIG) return deserialize(o.value);
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(o)) if (x !== undefined) out[k] = deserialize(x);
+  // As the pack's deserialiser does: which values were secrets (policies/src/secret-paths.ts).
+  rememberWire(out, v);
   return out;
 }
 
