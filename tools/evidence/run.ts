@@ -73,4 +73,18 @@ export interface PolicyRun {
   toolVersions: Record<string, string>;
   /** The stack program file, relative to the repository root (e.g. `stacks/index.ts`); SARIF locates results there. */
   programFile?: string;
+  /**
+   * Resources that should have been analysed but were not: remote (multi-language) components, which
+   * create no children under mocks, or resources the pack never answered for. Non-empty → verdict
+   * `incomplete` (or `fail` when there are mandatory violations).
+   */
+  notAnalysed?: NotAnalysedResource[];
+}
+
+export interface NotAnalysedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Why it was not analysed, in words for the auditor. */
+  reason: string;
 }
