@@ -337,7 +337,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       if (err.frames.length === 0)
         lines.push("(no location in your program's files: the error was raised in a library)");
       lines.push("Nothing was written.");
-      process.stderr.write(`error: ${lines.join("\nerror: ")}\n`);
+      process.stderr.write(`error: ${lines.join("\n").split("\n").join("\nerror: ")}\n`);
       return 3;
     }
     process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);

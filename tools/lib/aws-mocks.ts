@@ -219,9 +219,9 @@ export class AwsMocks implements pulumi.runtime.Mocks {
   }
 
   /**
-   * Identifier-like string outputs (ARNs, ids, names, DNS names, endpoints) the SDK declares and nothing
-   * answered, so `.apply(s => s.split(...))` on them works offline. Other outputs stay absent: inventing
-   * a value there (a TLS policy, a flag) could decide a policy.
+   * Outputs AWS always computes (ARN, DNS names, endpoints) that the SDK declares and nothing answered, so
+   * `.apply(s => s.split(...))` on them works offline. Other outputs stay absent: inventing one (a key
+   * pair, a TLS policy, a flag) would describe a resource the program did not ask for.
    */
   private fillIdentifiers(type: string, name: string, state: State): void {
     const fields = resourceOutputFields(type, this.typesFrom);
@@ -263,18 +263,26 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     seed: string,
     service: string,
     depth: number,
+    hint = "resource",
   ): State {
     for (const f of fields) {
       if (f.optional || value[f.name] !== undefined) continue;
-      const v = this.valueOfType(pkg, f, `${seed}.${f.name}`, service, depth);
+      const v = this.valueOfType(pkg, f, `${seed}.${f.name}`, service, depth, hint);
       if (v !== undefined) value[f.name] = v;
     }
     return value;
   }
 
-  private valueOfType(pkg: string, f: FieldDecl, seed: string, service: string, depth: number): unknown {
+  private valueOfType(
+    pkg: string,
+    f: FieldDecl,
+    seed: string,
+    service: string,
+    depth: number,
+    hint: string,
+  ): unknown {
     const t = f.type.replace(/\s+/g, " ").trim();
-    if (t === "string") return this.plausibleString(f.name, seed, service, f.name);
+    if (t === "string") return this.plausibleString(f.name, seed, service, `${hint}/${hex(seed, 8)}`);
     if (t === "number") return 0;
     if (t === "boolean") return false;
     if (t.endsWith("[]")) return [];
@@ -283,7 +291,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     if (literal) return literal[1];
     if (/^outputs\.\w+\.\w+$/.test(t) && depth < 3) {
       const nested = outputTypeFields(pkg, t, this.typesFrom);
-      return nested ? this.fill(pkg, nested, {}, seed, service, depth + 1) : {};
+      return nested ? this.fill(pkg, nested, {}, seed, service, depth + 1, hint) : {};
     }
     return undefined;
   }
@@ -298,7 +306,15 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     const fields = invokeResultFields(args.token, this.typesFrom);
     const service = (mod ?? "").split("/")[0];
     return fields
-      ? this.fill(pkg, fields, answer, args.token, service === "index" ? pkg : service, 0)
+      ? this.fill(
+          pkg,
+          fields,
+          answer,
+          args.token,
+          service === "index" ? pkg : service,
+          0,
+          dataSourceNoun(args.token),
+        )
       : answer;
   }
 
@@ -538,9 +554,18 @@ export class AwsMocks implements pulumi.runtime.Mocks {
   }
 }
 
+/** `aws:ec2/getInstance:getInstance` → "instance": what an ARN of the looked-up thing names. */
+function dataSourceNoun(token: string): string {
+  const member = token.split(":")[2] ?? "resource";
+  const noun = member.replace(/^get/, "");
+  return (
+    (noun.charAt(0).toLowerCase() + noun.slice(1)).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) ||
+    "resource"
+  );
+}
+
 /** Output fields the mocks give a plausible value when nothing answered (see fillIdentifiers). */
-const IDENTIFIER_FIELD =
-  /(^arn$|Arn$|^id$|Id$|^name$|Name$|dnsName|DnsName|domainName|DomainName|^endpoint$|Endpoint$|^publicDns$|^privateDns$|^url$|Url$)/;
+const IDENTIFIER_FIELD = /^(arn|dnsName|domainName|publicDns|privateDns|endpoint|url|hostedZoneId|zoneId)$/;
 
 /** AWS id prefixes for `<thing>Id` fields. */
 const ID_PREFIXES: Record<string, string> = {

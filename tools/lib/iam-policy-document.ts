@@ -45,10 +45,23 @@ function list(values: string[] | undefined): string | string[] | undefined {
 
 function principals(ps: PrincipalArg[] | undefined): unknown {
   if (!ps || ps.length === 0) return undefined;
-  if (ps.length === 1 && ps[0].type === "*" && ps[0].identifiers.every((i) => i === "*")) return "*";
+  // IAM treats "*" and {"AWS": "*"} alike; the provider writes both as "*".
+  const only = ps.length === 1 ? ps[0] : undefined;
+  if (
+    only &&
+    (only.type === "*" || only.type === "AWS") &&
+    only.identifiers.length === 1 &&
+    only.identifiers[0] === "*"
+  )
+    return "*";
   const out: Record<string, string[]> = {};
   for (const p of ps) out[p.type] = [...(out[p.type] ?? []), ...(p.identifiers ?? [])];
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, list(v)]));
+  // Go's encoding/json writes map keys sorted.
+  return Object.fromEntries(
+    Object.keys(out)
+      .sort()
+      .map((k) => [k, list(out[k])]),
+  );
 }
 
 function conditions(cs: ConditionArg[] | undefined): unknown {
@@ -60,7 +73,13 @@ function conditions(cs: ConditionArg[] | undefined): unknown {
     const values = [...(prev === undefined ? [] : Array.isArray(prev) ? prev : [prev]), ...(c.values ?? [])];
     out[c.test][c.variable] = list(values);
   }
-  return out;
+  const sorted = <T>(o: Record<string, T>) =>
+    Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, o[k]]),
+    );
+  return sorted(Object.fromEntries(Object.entries(out).map(([k, v]) => [k, sorted(v)])));
 }
 
 function statement(s: StatementArg): Statement {

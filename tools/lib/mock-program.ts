@@ -338,13 +338,22 @@ export function describeProgramError(err: unknown, projectDir: string): ProgramE
   if (!(err instanceof Error)) return new ProgramError(`the program threw a non-Error value: ${String(err)}`);
   const stack = err.stack ?? "";
   const frames = userFrames(stack, projectDir);
+  // TypeScript reports `file(line,col): error TS…`; a JavaScript SyntaxError starts its stack `file:line`.
+  const tsAt = /^(\S+?)\((\d+),(\d+)\): error/m.exec(err.message);
+  const jsAt = /^(\/\S+?):(\d+)\n/.exec(stack);
+  if (frames.length === 0 && tsAt) {
+    const file = path.relative(projectDir, path.resolve(projectDir, tsAt[1])).split(path.sep).join("/");
+    frames.push(`${file}:${tsAt[2]}:${tsAt[3]}`);
+  } else if (frames.length === 0 && jsAt && !path.relative(projectDir, jsAt[1]).startsWith("..")) {
+    frames.push(`${path.relative(projectDir, jsAt[1]).split(path.sep).join("/")}:${jsAt[2]}`);
+  }
   let message = `${err.name && !err.message.startsWith(err.name) ? `${err.name}: ` : ""}${err.message}`;
   // Pulumi's RunError and ResourceError carry the message only; TSError carries its location in it.
   if (err.name === "TSError") message = err.message.replace(/^⨯ /, "");
   if ((err as { code?: string }).code === "MODULE_NOT_FOUND" || /Cannot find module/.test(err.message)) {
     message += `\nFix: install the program's dependencies (npm install in ${show(projectDir)}).`;
   }
-  return new ProgramError(message.split("\nRequire stack:")[0], frames[0]?.split(" ")[0], frames);
+  return new ProgramError(message.split("\nRequire stack:")[0].trimEnd(), frames[0]?.split(" ")[0], frames);
 }
 
 /**
