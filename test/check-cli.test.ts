@@ -197,7 +197,16 @@ describe("check on the sample stacks", () => {
   test("--help documents the options and exits 0", async () => {
     const r = await check(["--help"]);
     expect(r.code).toBe(0);
-    for (const opt of ["--cwd", "--stack", "--all", "--policy-config", "--out", "--json", "--quiet", "--mocks"]) {
+    for (const opt of [
+      "--cwd",
+      "--stack",
+      "--all",
+      "--policy-config",
+      "--out",
+      "--json",
+      "--quiet",
+      "--mocks",
+    ]) {
       expect(r.stdout).toContain(opt);
     }
   });
