@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { inspect } from "node:util";
 import { AwsMocks, DEFAULT_MOCK_REGION, type UserMocks } from "./aws-mocks";
 import { PACKAGE_ROOT } from "./package-root";
 import {
@@ -306,6 +307,8 @@ function registerTypeScript(pulumiDir: string, workDir: string, esm: boolean): v
           `Fix: install ts-node in the program, or compile it to JavaScript and point "main" at the output.`,
       );
     }
+    // Pulumi's hooks register ts-node before they receive these options, so ts-node reads its environment.
+    process.env.TS_NODE_TRANSPILE_ONLY = "true";
     mod.register(pathToFileURL(hooks).href, pathToFileURL(hooks).href, { data: options });
     return;
   }
@@ -335,7 +338,19 @@ function userFrames(stack: string, projectDir: string): string[] {
 
 /** The program's error, its message and where in the user's files it was raised. */
 export function describeProgramError(err: unknown, projectDir: string): ProgramError {
-  if (!(err instanceof Error)) return new ProgramError(`the program threw a non-Error value: ${String(err)}`);
+  // Errors from the ES module loader thread arrive as plain objects with a name and a message.
+  const like = err as { name?: unknown; message?: unknown; stack?: unknown } | null;
+  if (!(err instanceof Error) && like && typeof like === "object" && typeof like.message === "string") {
+    const e = new Error(like.message);
+    e.name = typeof like.name === "string" ? like.name : "Error";
+    e.stack = typeof like.stack === "string" ? like.stack : "";
+    return describeProgramError(e, projectDir);
+  }
+  if (!(err instanceof Error)) {
+    return new ProgramError(
+      `the program threw a non-Error value: ${inspect(err, { depth: 2, breakLength: Infinity })}`,
+    );
+  }
   const stack = err.stack ?? "";
   const frames = userFrames(stack, projectDir);
   // TypeScript reports `file(line,col): error TS…`; a JavaScript SyntaxError starts its stack `file:line`.
@@ -350,10 +365,11 @@ export function describeProgramError(err: unknown, projectDir: string): ProgramE
   let message = `${err.name && !err.message.startsWith(err.name) ? `${err.name}: ` : ""}${err.message}`;
   // Pulumi's RunError and ResourceError carry the message only; TSError carries its location in it.
   if (err.name === "TSError") message = err.message.replace(/^⨯ /, "");
+  message = message.split("\nRequire stack:")[0].trimEnd();
   if ((err as { code?: string }).code === "MODULE_NOT_FOUND" || /Cannot find module/.test(err.message)) {
     message += `\nFix: install the program's dependencies (npm install in ${show(projectDir)}).`;
   }
-  return new ProgramError(message.split("\nRequire stack:")[0].trimEnd(), frames[0]?.split(" ")[0], frames);
+  return new ProgramError(message, frames[0]?.split(" ")[0], frames);
 }
 
 /**
