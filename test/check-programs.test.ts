@@ -330,6 +330,7 @@ describe("a user's own program outside this repository", () => {
         '  const sg = new aws.ec2.SecurityGroup("office", {',
         '    ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [office.value] }],',
         "  });",
+        "  console.log(`office range from SSM: ${office.value}`);",
         "  return { sg: sg.id };",
         "};",
         "",
@@ -350,6 +351,8 @@ describe("a user's own program outside this repository", () => {
     // Not in a git work tree: no commit in the evidence, and the summary says why.
     expect(a.metadata.gitCommit).toBeUndefined();
     expect(priv.stdout).toContain("program: src/index.js; git commit: not a git repository");
+    // The program's own console output is shown, as pulumi shows it.
+    expect(priv.stderr).toContain("[dev] program: office range from SSM: 10.8.0.0/16");
 
     expect(pub.code).toBe(1);
     expect(

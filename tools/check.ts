@@ -138,9 +138,7 @@ export function renderSummary(result: StackResult, quiet: boolean): string {
   const notAnalysed = result.run.notAnalysed ?? [];
   if (notAnalysed.length > 0) {
     lines.push("");
-    lines.push(
-      `Not analysed offline (${notAnalysed.length}): run "pulumi preview --policy-pack" to check them:`,
-    );
+    lines.push(`Not analysed offline (${notAnalysed.length}):`);
     for (const n of notAnalysed) lines.push(`  ? ${n.type} "${n.name}": ${n.reason}`);
   }
   const t = e.totals;
@@ -275,7 +273,14 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
 
     // The pack's start-up and the programs' runs overlap; nothing is written until all of them succeeded.
     const packP = startPolicyPack(packDir);
-    const capturedP = plans.map((p) => runStackProgram({ stack: p.stack, project, mocks: opts.mocks }));
+    const capturedP = plans.map((p) =>
+      runStackProgram({
+        stack: p.stack,
+        project,
+        mocks: opts.mocks,
+        onOutput: (line) => progress.line(`[${p.stack}] program: ${line}`),
+      }),
+    );
     // Avoid unhandled rejections while we await in order.
     capturedP.forEach((c) => c.catch(() => undefined));
     packP.catch(() => undefined);
@@ -361,7 +366,8 @@ export function buildCli(): Command {
         "module exporting `calls` (by invoke token) and/or `resources` (by resource type), e.g.\n" +
         '  export const calls = { "aws:ec2/getAmi:getAmi": { id: "ami-0123456789abcdef0" } };\n' +
         '  export const resources = { "aws:ec2/instance:Instance": (args) => ({ state: { publicIp: "203.0.113.7" } }) };\n' +
-        "Fields you give win over the built-in answer.\n\n" +
+        'Fields you give win over the built-in answer. Stack references: answer type "pulumi:pulumi:StackReference"\n' +
+        "with { state: { outputs: { ... } } }.\n\n" +
         "Remote (multi-language) components, such as awsx 3's, create their resources in a plugin, not under\n" +
         "mocks: they are listed as not analysed and the result is incomplete; check them with\n" +
         '"pulumi preview --policy-pack node_modules/phi-channels/policies". Programs in other languages: run\n' +

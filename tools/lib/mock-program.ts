@@ -101,6 +101,8 @@ export interface RunStackOptions {
   mocks?: string;
   /** Child process deadline (default 120 s). */
   timeoutMs?: number;
+  /** Each line the program writes to its stdout or stderr. */
+  onOutput?: (line: string) => void;
 }
 
 /** What the worker receives over IPC. */
@@ -535,8 +537,9 @@ export async function runStackProgramInProcess(req: WorkerRequest): Promise<Capt
       type: r.type,
       name: r.name,
       reason:
-        `remote (multi-language) component: its resources are created by the ${r.type.split(":")[0]} plugin, ` +
-        `not under mocks, so they were not analysed offline. Run "pulumi preview --policy-pack <pack>" to check them.`,
+        `remote (multi-language) component: the ${r.type.split(":")[0]} plugin creates its resources, which ` +
+        `mocks cannot, so none of them was analysed offline. Check them with "pulumi preview --policy-pack ` +
+        `node_modules/phi-channels/policies".`,
     }));
   const versionOf = (p: string) => {
     try {
@@ -670,9 +673,20 @@ export function runStackProgram(opts: RunStackOptions): Promise<CapturedStack> {
     const child = startWorker(env);
     let stderr = "";
     let settled = false;
-    child.stdout!.on("data", () => undefined);
-    child.stderr!.setEncoding("utf8");
-    child.stderr!.on("data", (d: string) => (stderr = (stderr + d).slice(-8000)));
+    // The program's own console output, line by line (Pulumi shows it too); the tail explains a crash.
+    const forward = (stream: NodeJS.ReadableStream) => {
+      let partial = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (d: string) => {
+        stderr = (stderr + d).slice(-8000);
+        const lines = (partial + d).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) opts.onOutput?.(line);
+      });
+      stream.on("end", () => partial && opts.onOutput?.(partial));
+    };
+    forward(child.stdout!);
+    forward(child.stderr!);
     const killOnExit = () => child.kill("SIGKILL");
     process.once("exit", killOnExit);
     const finish = (fn: () => void) => {
