@@ -389,6 +389,23 @@ describe("a user's own program outside this repository", () => {
     60_000,
   );
 
+  test("a --mocks module that is not a map of answers: exit 2, naming the file, the field and the fix", async () => {
+    dir = project({ "index.js": "module.exports = {};\n", "bad.mocks.js": 'exports.calls = ["getAmi"];\n' });
+    const r = await check([
+      "--cwd",
+      dir,
+      "--mocks",
+      path.join(dir, "bad.mocks.js"),
+      "--out",
+      path.join(dir, "e"),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `--mocks = "${path.join(dir, "bad.mocks.js")}": calls is an array, not a map of answers. Fix: export "calls"`,
+    );
+    expect(fs.existsSync(path.join(dir, "e"))).toBe(false);
+  }, 60_000);
+
   test("--cwd without a Pulumi.yaml above it, and the removed --stacks-dir, say what to do instead", async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "phi-no-project-"));
     try {

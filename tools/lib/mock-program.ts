@@ -580,7 +580,7 @@ function loadUserMocks(file: string, programRequire: NodeJS.Require): UserMocks 
     mod = programRequire(file) as Record<string, unknown>;
   } catch (err) {
     throw new StackConfigError(
-      `--mocks = "${show(file)}": cannot be loaded (${(err as Error).message.split("\n")[0]}). Fix: correct the module.`,
+      `--mocks = "${file}": cannot be loaded (${(err as Error).message.split("\n")[0]}). Fix: correct the module.`,
     );
   }
   const m = (
@@ -590,7 +590,7 @@ function loadUserMocks(file: string, programRequire: NodeJS.Require): UserMocks 
   ) as Record<string, unknown> | undefined;
   const bad = (field: string, value: unknown) =>
     new StackConfigError(
-      `--mocks = "${show(file)}": ${field} = ${typeof value} is not a map of answers. ` +
+      `--mocks = "${file}": ${field} is ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}, not a map of answers. ` +
         `Fix: export "calls" (by invoke token) and/or "resources" (by resource type), each an object of ` +
         `answers or functions returning them.`,
     );
