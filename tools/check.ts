@@ -1,9 +1,11 @@
 /**
- * `npm run check`: the offline policy check. Runs each stack program under Pulumi's mocks (preview mode),
- * serves the real policy pack exactly as the CLI does, sends Configure / Analyze / AnalyzeStack over the
- * analyzer protocol, prints a summary grouped by HIPAA control and writes the evidence.
+ * `phi-channels check`: the offline policy check. Runs a Pulumi Node.js program (the project in --cwd, one
+ * process per stack) under Pulumi's mocks in preview mode, as `pulumi preview` would run it, serves the
+ * real policy pack exactly as the CLI does, sends Configure / Analyze / AnalyzeStack over the analyzer
+ * protocol, prints a summary grouped by HIPAA control and writes the evidence. See docs/check.md.
  *
- * Exit codes: 0 no mandatory violation, 1 mandatory violation(s), 2 usage or config error (nothing written).
+ * Exit codes: 0 pass, 1 mandatory violation(s), 2 usage or config error, 3 the program or the pack failed
+ * (nothing written on 2 or 3), 4 incomplete (resources not analysed offline).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
