@@ -136,7 +136,8 @@ function expectCompliantEvidence(dir: string, stack: string): EvidenceDoc {
     operation: "preview",
   });
   expect(e.metadata.packs).toEqual([{ name: "phi-channels-hipaa", version: PACK_VERSION }]);
-  expect(e.metadata.programFile).toBe("stacks/program.ts");
+  // The repository's own Pulumi.yaml (main: stacks/index.ts), as a user's program would be named.
+  expect(e.metadata.programFile).toBe("stacks/index.ts");
   expect(e.verdict).toBe("pass");
   expect(e.totals.mandatoryViolations).toBe(0);
 
@@ -208,7 +209,16 @@ describe("check on the sample stacks", () => {
   test("--help documents the options and exits 0", async () => {
     const r = await check(["--help"]);
     expect(r.code).toBe(0);
-    for (const opt of ["--stack", "--all", "--policy-config", "--out", "--json", "--quiet", "--stacks-dir"]) {
+    for (const opt of [
+      "--cwd",
+      "--stack",
+      "--all",
+      "--policy-config",
+      "--out",
+      "--json",
+      "--quiet",
+      "--mocks",
+    ]) {
       expect(r.stdout).toContain(opt);
     }
   });
@@ -262,7 +272,7 @@ describe("check on the sample stacks", () => {
 describe("a stack variant with a violation", () => {
   test("exits 1 and names the policy and the resource in the console and the evidence", async () => {
     const out = path.join(tmp, "ssh-debug");
-    const r = await check(["--stack", "ssh-debug", "--stacks-dir", FIXTURE_STACKS, "--out", out]);
+    const r = await check(["--stack", "ssh-debug", "--cwd", FIXTURE_STACKS, "--out", out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(
       /MANDATORY phi-ingress-allowlisted-ports: aws:vpc\/securityGroupIngressRule:SecurityGroupIngressRule "claims-debug-ssh"/,

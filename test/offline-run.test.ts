@@ -55,6 +55,10 @@ function stackOf(resources: CapturedResource[]): CapturedStack {
     secretKeys: [],
     placeholderKeys: [],
     program: path.join(REPO_ROOT, "stacks", "program.ts"),
+    projectDir: REPO_ROOT,
+    programFile: "stacks/program.ts",
+    notAnalysed: [],
+    sdkVersions: {},
   };
 }
 

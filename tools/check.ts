@@ -1,7 +1,8 @@
 /**
- * `npm run check`: the offline policy check. Runs each stack program under Pulumi's mocks (preview mode),
- * serves the real policy pack exactly as the CLI does, sends Configure / Analyze / AnalyzeStack over the
- * analyzer protocol, prints a summary grouped by HIPAA control and writes the evidence.
+ * `phi-channels check`: the offline policy check. Runs a Pulumi Node.js program (the project in --cwd, one
+ * process per stack) under Pulumi's mocks in preview mode, as `pulumi preview` would run it, serves the
+ * real policy pack exactly as the CLI does, sends Configure / Analyze / AnalyzeStack over the analyzer
+ * protocol, prints a summary grouped by HIPAA control and writes the evidence. See docs/check.md.
  *
  * Exit codes: EXIT_CODES in evidence/model.ts (0 pass, 1 fail, 2 usage/config error, 3 internal or program
  * error, 4 incomplete, 5 not applicable); nothing is written on 2 or 3. With several stacks the worst wins.
@@ -12,15 +13,17 @@ import { Command, Option } from "commander";
 import { parseOrExitCode } from "./lib/cli";
 import { startPolicyPack, type PolicyPackProcess } from "./lib/analyzer-client";
 import {
-  DEFAULT_STACKS_DIR,
+  ProgramError,
   REPO_ROOT,
   StackConfigError,
+  gitCommitOf,
   listStacks,
   loadStackConfig,
-  projectName,
-  resolveProgram,
+  resolveProject,
   runStackProgram,
   type CapturedStack,
+  type PulumiProject,
+  type StackConfig,
 } from "./lib/mock-program";
 import { analyzeCaptured, Progress } from "./lib/offline-run";
 import { PolicyConfigError, loadPolicyConfig, resolvePolicyConfigFile } from "./lib/policy-config";
@@ -49,20 +52,26 @@ class UsageError extends Error {
 }
 
 export interface CheckOptions {
+  /** The Pulumi program's directory (or one below the project), like pulumi's -C. Default: the cwd. */
+  cwd?: string;
   stack?: string;
   all?: boolean;
   policyConfig?: string;
   out?: string;
   json?: boolean;
   quiet?: boolean;
-  stacksDir?: string;
+  /** A module of the user's own mock answers. */
+  mocks?: string;
   pack?: string;
+  /** Removed (the check runs the program in --cwd); kept only to say so. */
+  stacksDir?: string;
 }
 
 interface StackPlan {
   stack: string;
   policyConfigFile?: string;
   outDir: string;
+  config: StackConfig;
 }
 
 const STACK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -79,6 +88,20 @@ export interface StackResult {
   run: PolicyRun;
   placeholderKeys: string[];
   policyConfigFile?: string;
+  /** The project directory's commit, undefined when it is not in a git work tree. */
+  gitCommit?: string;
+}
+
+/**
+ * What the evidence says about the user's program: their project's file (relative to their project
+ * directory), their directory's commit, their SDK versions, and what could not be analysed offline.
+ */
+function describeProgram(run: PolicyRun, captured: CapturedStack, commit: string | undefined): void {
+  run.programFile = captured.programFile;
+  if (commit) run.gitCommit = commit;
+  else delete run.gitCommit;
+  Object.assign(run.toolVersions, captured.sdkVersions);
+  if (run.notAnalysed === undefined) run.notAnalysed = captured.notAnalysed;
 }
 
 /** Human summary: violations grouped by HIPAA control, then the verdict. */
@@ -94,6 +117,9 @@ export function renderSummary(result: StackResult, quiet: boolean): string {
       `${e.metadata.project}/${e.metadata.stack}: ${e.totals.resources} resources, ${e.policies.length} policies (${pack})`,
     );
     lines.push(`policy config: ${result.policyConfigFile ? rel(result.policyConfigFile) : "pack defaults"}`);
+    lines.push(
+      `program: ${e.metadata.programFile}; git commit: ${result.gitCommit ?? "not a git repository"}`,
+    );
     lines.push("");
   }
   for (const c of e.controls) {
@@ -148,14 +174,27 @@ function violationLines(
   return out;
 }
 
-function planStacks(opts: CheckOptions): { plans: StackPlan[]; stacksDir: string; packDir: string } {
+function planStacks(opts: CheckOptions): { plans: StackPlan[]; project: PulumiProject; packDir: string } {
+  if (opts.stacksDir !== undefined) {
+    throw new UsageError(
+      `--stacks-dir = "${opts.stacksDir}": the option was removed; the check now runs your own program as ` +
+        `"pulumi preview" does. Fix: pass --cwd <directory with Pulumi.yaml> (and --stack <name>).`,
+    );
+  }
   if (opts.stack !== undefined && opts.all) {
     throw new UsageError(`--stack = "${opts.stack}" and --all were both given. Fix: pass one of them.`);
   }
-  const stacksDir = path.resolve(opts.stacksDir ?? DEFAULT_STACKS_DIR);
-  if (!fs.existsSync(stacksDir) || !fs.statSync(stacksDir).isDirectory()) {
+  let project: PulumiProject;
+  try {
+    project = resolveProject(opts.cwd ?? process.cwd());
+  } catch (err) {
+    if (err instanceof StackConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (opts.mocks !== undefined && !fs.existsSync(path.resolve(opts.mocks))) {
     throw new UsageError(
-      `--stacks-dir = "${opts.stacksDir ?? rel(stacksDir)}": not a directory. Fix: pass the directory holding Pulumi.<stack>.yaml.`,
+      `--mocks = "${opts.mocks}": file not found. Fix: pass a JavaScript or TypeScript module exporting ` +
+        `"calls" and/or "resources" (see --help).`,
     );
   }
   const packDir = path.resolve(opts.pack ?? path.join(REPO_ROOT, "policies"));
@@ -176,34 +215,29 @@ function planStacks(opts: CheckOptions): { plans: StackPlan[]; stacksDir: string
     }
     stacks = [s];
   } else {
-    stacks = listStacks(stacksDir);
+    stacks = listStacks(project);
     if (stacks.length === 0) {
       throw new UsageError(
-        `--all: no Pulumi.<stack>.yaml in ${rel(stacksDir)}. Fix: add a stack file or pass --stacks-dir.`,
+        `--all: no Pulumi.<stack>.yaml in ${rel(project.stackConfigDir)} (project "${project.name}"). ` +
+          `Fix: create one ("pulumi config set" does; "config: {}" is enough) or pass --stack <name>.`,
       );
     }
   }
-  const project = projectName();
   const plans = stacks.map((stack) => {
+    let config: StackConfig;
     try {
-      loadStackConfig(stack, stacksDir, project);
+      config = loadStackConfig(project, stack);
     } catch (err) {
       if (err instanceof StackConfigError) throw new UsageError(err.message);
       throw err;
     }
-    const program = resolveProgram({ stack, stacksDir });
-    if (!fs.existsSync(program)) {
-      throw new UsageError(
-        `stack program ${rel(program)} does not exist. Fix: add it or pass --stacks-dir with a program.ts.`,
-      );
-    }
-    const policyConfigFile = resolvePolicyConfigFile(opts.policyConfig, REPO_ROOT, stack);
+    const policyConfigFile = resolvePolicyConfigFile(opts.policyConfig, project.dir, stack);
     const outDir = opts.out
       ? single
         ? path.resolve(opts.out)
         : path.resolve(opts.out, stack)
-      : path.join(REPO_ROOT, "reports", stack);
-    return { stack, policyConfigFile, outDir };
+      : path.join(project.dir, "reports", stack);
+    return { stack, policyConfigFile, outDir, config };
   });
   const main = (() => {
     try {
@@ -223,7 +257,7 @@ function planStacks(opts: CheckOptions): { plans: StackPlan[]; stacksDir: string
         `Fix: run "npm run build:pack" (done by npm ci), or pass --pack <dir>.`,
     );
   }
-  return { plans, stacksDir, packDir };
+  return { plans, project, packDir };
 }
 
 /** Runs the check; returns the exit code. Writes nothing unless every stack validated and ran. */
@@ -231,34 +265,52 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
   const progress = new Progress(!opts.quiet);
   let pack: PolicyPackProcess | undefined;
   try {
-    const { plans, stacksDir, packDir } = planStacks(opts);
+    const { plans, project, packDir } = planStacks(opts);
     // An unsafe --out is refused before anything runs; writeEvidence checks again just before writing.
     for (const p of plans) checkOutDir(p.outDir, BUNDLE_LAYOUT);
     progress.line(
-      `starting policy pack ${rel(packDir)} and ${plans.length} stack program(s) under mocks: ${plans.map((p) => p.stack).join(", ")}`,
+      `project ${project.name} (${rel(project.file)}): starting policy pack ${rel(packDir)} and ` +
+        `${plans.length} stack program(s) under mocks: ${plans.map((p) => p.stack).join(", ")}`,
     );
+    for (const p of plans) {
+      if (p.config.environments.length > 0) {
+        progress.line(
+          `[${p.stack}] note: config from ESC environment(s) ${p.config.environments.join(", ")} is not available offline`,
+        );
+      }
+    }
 
     // The pack's start-up and the programs' runs overlap; nothing is written until all of them succeeded.
     const packP = startPolicyPack(packDir);
-    const capturedP = plans.map((p) => runStackProgram({ stack: p.stack, stacksDir }));
+    const capturedP = plans.map((p) =>
+      runStackProgram({
+        stack: p.stack,
+        project,
+        mocks: opts.mocks,
+        onOutput: (line) => progress.line(`[${p.stack}] program: ${line}`),
+      }),
+    );
     // Avoid unhandled rejections while we await in order.
     capturedP.forEach((c) => c.catch(() => undefined));
     packP.catch(() => undefined);
 
+    const captured: CapturedStack[] = [];
+    for (let i = 0; i < plans.length; i++) {
+      captured.push(await capturedP[i]);
+      progress.line(
+        `[${plans[i].stack}] ${captured[i].programFile} registered ${captured[i].resources.length} resources`,
+      );
+    }
     pack = await packP;
     const info = await pack.getAnalyzerInfo();
     progress.line(`policy pack ${info.name}@${info.version}: ${info.policies.length} policies`);
     const configs = plans.map((p) => loadPolicyConfig(p.policyConfigFile, info.policies));
 
-    const captured: CapturedStack[] = [];
-    for (let i = 0; i < plans.length; i++) {
-      captured.push(await capturedP[i]);
-      progress.line(`[${plans[i].stack}] stack program registered ${captured[i].resources.length} resources`);
-    }
-
+    const commit = gitCommitOf(project.dir);
     const results: StackResult[] = [];
     for (let i = 0; i < plans.length; i++) {
       const run = await analyzeCaptured(pack, info, captured[i], configs[i], progress);
+      describeProgram(run, captured[i], commit);
       results.push({
         stack: plans[i].stack,
         outDir: plans[i].outDir,
@@ -266,6 +318,7 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
         run,
         placeholderKeys: captured[i].placeholderKeys,
         policyConfigFile: plans[i].policyConfigFile,
+        gitCommit: commit,
       });
     }
     await pack.close();
@@ -295,6 +348,15 @@ export async function runCheck(opts: CheckOptions): Promise<number> {
       process.stderr.write(`error: ${err.message.split("\n").join("\nerror: ")}\n`);
       return EXIT_CODES.usage;
     }
+    if (err instanceof ProgramError) {
+      const lines = [`the program failed: ${err.message}`];
+      for (const f of err.frames.slice(0, 8)) lines.push(`    at ${f}`);
+      if (err.frames.length === 0)
+        lines.push("(no location in your program's files: the error was raised in a library)");
+      lines.push("Nothing was written.");
+      process.stderr.write(`error: ${lines.join("\n").split("\n").join("\nerror: ")}\n`);
+      return EXIT_CODES.internal;
+    }
     const fsError = fsErrorMessage(err);
     if (fsError) {
       process.stderr.write(`error: ${fsError}\n`);
@@ -318,28 +380,49 @@ export function worstExitCode(verdicts: Verdict[]): number {
 export function buildCli(): Command {
   return new Command("check")
     .description(
-      "Offline HIPAA policy check: runs stack programs under Pulumi's mocks (preview mode), sends every resource\n" +
-        "and the whole stack through the real phi-channels-hipaa pack over the analyzer protocol, prints the\n" +
-        "violations by HIPAA control and writes evidence.json, evidence.md, evidence.sarif, evidence.intoto.json\n" +
-        "and SHA256SUMS.\n" +
-        "No cloud credentials or Pulumi CLI needed.\n\n" +
+      "Offline HIPAA policy check of a Pulumi Node.js program (TypeScript or JavaScript), run the way\n" +
+        '"pulumi preview" runs it: from the Pulumi.yaml in --cwd (or a directory above), with the config of\n' +
+        "Pulumi.<stack>.yaml over the project's config defaults, under Pulumi's mocks (preview mode) on the\n" +
+        "program's own @pulumi/pulumi. Every resource and the whole stack go through the real phi-channels-hipaa\n" +
+        "pack over the analyzer protocol; the violations are printed by HIPAA control and the evidence is written\n" +
+        "(evidence.json, evidence.md, evidence.sarif,\n" +
+        "evidence.intoto.json, SHA256SUMS). No cloud credentials or Pulumi CLI needed.\n\n" +
+        "Data sources (getAmi, getVpc, getSubnets, ssm.getParameter, iam.getPolicyDocument, ...) get plausible\n" +
+        "answers; every other one gets the fields its SDK declares. Give your own with --mocks FILE, a JS/TS\n" +
+        "module exporting `calls` (by invoke token) and/or `resources` (by resource type), e.g.\n" +
+        '  export const calls = { "aws:ec2/getAmi:getAmi": { id: "ami-0123456789abcdef0" } };\n' +
+        '  export const resources = { "aws:ec2/instance:Instance": (args) => ({ state: { publicIp: "203.0.113.7" } }) };\n' +
+        'Fields you give win over the built-in answer. Stack references: answer type "pulumi:pulumi:StackReference"\n' +
+        "with { state: { outputs: { ... } } }.\n\n" +
+        "Remote (multi-language) components, such as awsx 3's, create their resources in a plugin, not under\n" +
+        "mocks: they are listed as not analysed and the result is incomplete; check them with\n" +
+        '"pulumi preview --policy-pack node_modules/phi-channels/policies". Programs in other languages: run\n' +
+        '"pulumi preview --policy-pack ... --event-log events.ndjson", then "phi-channels evidence".\n\n' +
         `${EXIT_CODES_HELP}\nWith --all the worst verdict wins (fail, incomplete, not applicable, pass).`,
     )
-    .addOption(new Option("--stack <name>", "check one stack (stacks/Pulumi.<name>.yaml)"))
     .addOption(
-      new Option("--all", "check every stacks/Pulumi.*.yaml (the default when --stack is not given)"),
+      new Option(
+        "--cwd <dir>",
+        "the Pulumi program's directory, like pulumi -C (default: the current directory; Pulumi.yaml is looked up from there)",
+      ),
+    )
+    .addOption(
+      new Option("--stack <name>", "check one stack (Pulumi.<name>.yaml in the project's stackConfigDir)"),
+    )
+    .addOption(
+      new Option("--all", "check every Pulumi.<stack>.yaml found (the default when --stack is not given)"),
     )
     .addOption(
       new Option(
         "--policy-config <file>",
-        "policy config JSON (CLI --policy-pack-config format); single stack only. Default: policies/config/<stack>.json if it exists",
+        "policy config JSON (CLI --policy-pack-config format); single stack only. Default: <project>/policies/config/<stack>.json if it exists",
       ),
     )
     .addOption(
       new Option(
         "--out <dir>",
-        "evidence directory (default reports/<stack>/); with --all, evidence goes to <dir>/<stack>/. It must be new, " +
-          "empty, or a previous evidence bundle (replaced whole); anything else is refused (exit 2)",
+        "evidence directory (default <project>/reports/<stack>/); with --all, evidence goes to <dir>/<stack>/. It must " +
+          "be new, empty, or a previous evidence bundle (replaced whole); anything else is refused (exit 2)",
       ),
     )
     .addOption(
@@ -347,12 +430,12 @@ export function buildCli(): Command {
     )
     .addOption(new Option("--quiet", "print only violations and the verdict"))
     .addOption(
-      new Option(
-        "--stacks-dir <dir>",
-        "directory with Pulumi.<stack>.yaml files (and optionally its own program.ts exporting definePhiStack); default stacks/",
-      ),
+      new Option("--mocks <file>", "JS/TS module with your own invoke and resource answers (see above)"),
     )
-    .addOption(new Option("--pack <dir>", "policy pack directory (default policies/, built by npm ci)"))
+    .addOption(
+      new Option("--pack <dir>", "policy pack directory (default: the pack shipped with phi-channels)"),
+    )
+    .addOption(new Option("--stacks-dir <dir>", "removed: use --cwd").hideHelp())
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }

@@ -97,18 +97,11 @@ describe("check CLI flags not covered elsewhere", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "phi-bad-input-"));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it("--stacks-dir that is not a directory: exit 2, names flag, value and fix, writes nothing", () => {
+  it("--cwd that is not a directory: exit 2, names flag, value and fix, writes nothing", () => {
     const out = path.join(tmp, "out1");
-    const r = run("check.ts", [
-      "--stack",
-      "prod",
-      "--stacks-dir",
-      path.join(tmp, "no-such-dir"),
-      "--out",
-      out,
-    ]);
+    const r = run("check.ts", ["--stack", "prod", "--cwd", path.join(tmp, "no-such-dir"), "--out", out]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--stacks-dir = ".*no-such-dir".*Fix:/);
+    expect(r.stderr).toMatch(/--cwd = ".*no-such-dir": not a directory\. Fix:/);
     expect(fs.existsSync(out)).toBe(false);
   }, 120_000);
 

@@ -1,0 +1,424 @@
+/**
+ * `check` on ordinary Pulumi programs, written the way the public Pulumi examples are
+ * (test/fixtures/programs): the real command, spawned in or pointed at the program's folder as a user
+ * would, reaching a verdict with the true findings named. Then what the programs received (config,
+ * data-source answers) as captured from the mock monitor, and what a user sees when something is wrong.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runStackProgram, type CapturedResource, type CapturedStack } from "../tools/lib/mock-program";
+
+const ROOT = path.resolve(__dirname, "..");
+const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
+const HEAD = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT }).toString().trim();
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `check` from the TypeScript sources, or the compiled `phi-channels` bin (`npm run build`). */
+function check(args: string[], opts: { cwd?: string; compiled?: boolean } = {}): Promise<Run> {
+  const argv = opts.compiled
+    ? [path.join(ROOT, "dist", "tools", "cli.js"), "check", ...args]
+    : ["--import", "tsx", path.join(ROOT, "tools", "check.ts"), ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, {
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, FORCE_COLOR: "0" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface Evidence {
+  metadata: { project: string; stack: string; programFile: string; gitCommit?: string; source: string };
+  verdict: string;
+  totals: { mandatoryViolations: number; advisoryViolations: number };
+  resources: Array<{
+    type: string;
+    name: string;
+    results: Array<{ policy: string; status: string; enforcementLevel?: string; message?: string }>;
+  }>;
+}
+
+const readEvidence = (dir: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, "evidence.json"), "utf8")) as Evidence;
+
+/** Every failed result as `type "name" policy level`, sorted. */
+function findings(e: Evidence): string[] {
+  return e.resources
+    .flatMap((r) =>
+      r.results
+        .filter((x) => x.status === "failed")
+        .map((x) => `${r.type} "${r.name}" ${x.policy} ${x.enforcementLevel ?? "mandatory"}`),
+    )
+    .sort();
+}
+
+function result(e: Evidence, name: string, policy: string, type?: string) {
+  return e.resources
+    .find((r) => r.name === name && (type === undefined || r.type === type))
+    ?.results.find((x) => x.policy === policy);
+}
+
+let tmp: string;
+const runs: Record<string, Run> = {};
+const captured: Record<string, CapturedStack> = {};
+const out = (name: string) => path.join(tmp, name);
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "phi-programs-"));
+  // The five programs at once: each check is its own processes (program worker, policy pack).
+  const cases: Array<[string, string[], { cwd?: string; compiled?: boolean }]> = [
+    // Run in the program's folder with no --cwd, as `pulumi preview` is; through the compiled bin.
+    ["webserver", ["--out", out("webserver")], { cwd: path.join(PROGRAMS, "webserver"), compiled: true }],
+    ["alb-ecs", ["--cwd", path.join(PROGRAMS, "alb-ecs"), "--stack", "prod", "--out", out("alb-ecs")], {}],
+    ["static-website", ["--cwd", path.join(PROGRAMS, "static-website"), "--out", out("static-website")], {}],
+    ["awsx-fargate", ["--cwd", path.join(PROGRAMS, "awsx-fargate"), "--out", out("awsx-fargate")], {}],
+    ["data-sources", ["--cwd", path.join(PROGRAMS, "data-sources"), "--out", out("data-sources")], {}],
+  ];
+  // With them, the same programs run through the worker alone, to see what they received.
+  const capturing = Promise.all([
+    runStackProgram({ stack: "dev", cwd: path.join(PROGRAMS, "webserver") }),
+    runStackProgram({ stack: "prod", cwd: path.join(PROGRAMS, "alb-ecs") }),
+    runStackProgram({ stack: "staging", cwd: path.join(PROGRAMS, "data-sources") }),
+  ]);
+  const done = await Promise.all(cases.map(([, args, opts]) => check(args, opts)));
+  cases.forEach(([name], i) => (runs[name] = done[i]));
+  const [web, alb, ds] = await capturing;
+  Object.assign(captured, { web, alb, ds });
+}, 170_000);
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe("programs written like the public examples", () => {
+  test("a VM web server open on 80 and 22: both ingress rules named, the SSH one from 0.0.0.0/0", () => {
+    const r = runs.webserver;
+    expect(r.stderr).not.toMatch(/^error:/m);
+    expect(r.code).toBe(1);
+    // --all is the default: the one stack file found.
+    const e = readEvidence(path.join(out("webserver"), "dev"));
+    expect(e.metadata).toMatchObject({
+      project: "web-server",
+      stack: "dev",
+      programFile: "index.ts",
+      gitCommit: HEAD,
+      source: "offline",
+    });
+    expect(findings(e)).toEqual([
+      'aws:ec2/securityGroup:SecurityGroup "web-secgrp" phi-egress-restricted advisory',
+      'aws:ec2/securityGroup:SecurityGroup "web-secgrp" phi-ingress-allowlisted-ports mandatory',
+      'aws:ec2/securityGroup:SecurityGroup "web-secgrp" phi-ingress-private-sources mandatory',
+    ]);
+    // ingress[1] is the port-22 rule, its source the project config default (sshSource: 0.0.0.0/0).
+    expect(result(e, "web-secgrp", "phi-ingress-allowlisted-ports")?.message).toMatch(
+      /ingress\[0\] opens ports outside the allowlist[\s\S]*ingress\[1\] opens ports outside the allowlist/,
+    );
+    expect(result(e, "web-secgrp", "phi-ingress-private-sources")?.message).toContain(
+      "ingress[1].cidrBlocks[0] is not within a private range",
+    );
+    expect(e.resources.map((x) => x.type)).toContain("aws:ec2/instance:Instance");
+    expect(r.stdout).toContain(`program: index.ts; git commit: ${HEAD}`);
+    expect(r.stdout).toMatch(/^FAIL dev: 2 mandatory violation/m);
+  });
+
+  test("an internet-facing ALB in front of an ECS service: public LB, HTTP listener, no access logs", () => {
+    const r = runs["alb-ecs"];
+    expect(r.code).toBe(1);
+    const e = readEvidence(out("alb-ecs"));
+    expect(e.metadata).toMatchObject({ project: "alb-ecs", stack: "prod", programFile: "index.ts" });
+    expect(findings(e)).toEqual([
+      'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-egress-restricted advisory',
+      'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-ingress-allowlisted-ports mandatory',
+      'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-ingress-private-sources mandatory',
+      'aws:lb/listener:Listener "web" phi-tls-listeners-only mandatory',
+      'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-access-logs mandatory',
+      'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-deletion-protection advisory',
+      'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-internal mandatory',
+      'aws:lb/targetGroup:TargetGroup "web" phi-tls-listeners-only mandatory',
+    ]);
+    for (const t of [
+      "aws:ecs/service:Service",
+      "aws:ecs/taskDefinition:TaskDefinition",
+      "aws:iam/role:Role",
+    ]) {
+      expect(e.resources.map((x) => x.type)).toContain(t);
+    }
+  });
+
+  test("a static website on CloudFront: the default certificate's TLSv1 is named", () => {
+    const r = runs["static-website"];
+    expect(r.code).toBe(1);
+    const e = readEvidence(path.join(out("static-website"), "dev"));
+    expect(findings(e)).toEqual([
+      'aws:cloudfront/distribution:Distribution "cdn" phi-tls-strong-policy mandatory',
+    ]);
+    expect(result(e, "cdn", "phi-tls-strong-policy")?.message).toContain("default CloudFront certificate");
+  });
+
+  test("awsx components: each remote component listed as not analysed offline; incomplete, exit 4", () => {
+    const r = runs["awsx-fargate"];
+    expect(r.stderr).not.toMatch(/^error:/m);
+    expect(r.code).toBe(4);
+    for (const [type, name] of [
+      ["awsx:ec2:Vpc", "vpc"],
+      ["awsx:lb:ApplicationLoadBalancer", "lb"],
+      ["awsx:ecs:FargateService", "service"],
+    ]) {
+      expect(r.stdout).toMatch(
+        new RegExp(`${type} "${name}": remote \\(multi-language\\) component.*pulumi preview --policy-pack`),
+      );
+    }
+    expect(r.stdout).toMatch(/^INCOMPLETE dev/m);
+    expect(r.stdout).not.toMatch(/^PASS/m);
+    const e = readEvidence(path.join(out("awsx-fargate"), "dev"));
+    expect(e.totals.mandatoryViolations).toBe(0);
+    expect(e.resources.map((x) => x.type)).toEqual(expect.arrayContaining(["aws:ecs/cluster:Cluster"]));
+  });
+
+  test("data sources (AMI, default VPC, SSM): the VPC-only rules pass, the admin SSH port is named", () => {
+    const r = runs["data-sources"];
+    expect(r.code).toBe(1);
+    const e = readEvidence(path.join(out("data-sources"), "staging"));
+    expect(e.metadata).toMatchObject({ project: "data-sources", stack: "staging" });
+    expect(findings(e)).toEqual([
+      'aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule "api-admin-ssh" phi-ingress-allowlisted-ports mandatory',
+    ]);
+    // The sources came from getVpc / getSubnet: private, so these pass.
+    expect(result(e, "api-admin-ssh", "phi-ingress-private-sources")?.status).toBe("passed");
+    for (const p of [
+      "phi-ingress-allowlisted-ports",
+      "phi-ingress-private-sources",
+      "phi-egress-restricted",
+    ]) {
+      expect(result(e, "api", p, "aws:ec2/securityGroup:SecurityGroup")?.status).toBe("passed");
+    }
+    expect(r.stdout).toContain(
+      "Secret config data-sources:dbPassword cannot be decrypted offline; a placeholder value was used.",
+    );
+  });
+});
+
+describe("what the programs received under the mocks", () => {
+  const one = (s: CapturedStack, type: string, name: string): CapturedResource => {
+    const r = s.resources.find((x) => x.type === type && x.name === name);
+    if (!r) throw new Error(`${type} "${name}" not registered`);
+    return r;
+  };
+
+  test("stack config wins over the project default; a typed default fills what the stack leaves out", () => {
+    const web = captured.web;
+    expect(web.region).toBe("us-west-2");
+    const server = one(web, "aws:ec2/instance:Instance", "web-server-www");
+    expect(server.inputs.instanceType).toBe("t3.small");
+    expect(server.inputs.ami).toMatch(/^ami-[0-9a-f]{17}$/);
+    const sg = one(web, "aws:ec2/securityGroup:SecurityGroup", "web-secgrp");
+    expect((sg.inputs.ingress as Array<{ cidrBlocks: string[] }>)[1].cidrBlocks).toEqual(["0.0.0.0/0"]);
+    expect(web.outputs.url).toMatch(/^http:\/\/.+\.amazonaws\.com$/);
+  });
+
+  test("namespaced stack keys, aws:region from Pulumi.yaml value:, and getPolicyDocument's JSON", () => {
+    const alb = captured.alb;
+    expect(alb.region).toBe("us-east-2");
+    expect(one(alb, "aws:ecs/service:Service", "app").inputs.desiredCount).toBe(2);
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: "sts:AssumeRole", Principal: { Service: "ecs-tasks.amazonaws.com" } },
+      ],
+    };
+    expect(one(alb, "aws:iam/role:Role", "task-exec").inputs.assumeRolePolicy).toBe(
+      JSON.stringify(trust, null, 2),
+    );
+    // The ALB spans the default VPC's three subnets.
+    const subnets = one(alb, "aws:lb/loadBalancer:LoadBalancer", "web").inputs.subnets as string[];
+    expect(subnets).toHaveLength(3);
+    for (const s of subnets) expect(s).toMatch(/^subnet-[0-9a-f]{17}$/);
+  });
+
+  test("an async program: default VPC range, subnet, zone, AMI and identity reach the resources", () => {
+    const ds = captured.ds;
+    const sg = one(ds, "aws:ec2/securityGroup:SecurityGroup", "api");
+    expect(sg.inputs.ingress).toEqual([
+      expect.objectContaining({ fromPort: 443, toPort: 443, cidrBlocks: ["172.31.0.0/16"] }),
+    ]);
+    expect(sg.inputs.tags).toEqual({ account: "123456789012", region: "us-east-1" });
+    expect(
+      one(ds, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "api-admin-ssh").inputs.cidrIpv4,
+    ).toBe("172.31.0.0/20");
+    const host = one(ds, "aws:ec2/instance:Instance", "api");
+    expect(host.inputs).toMatchObject({ availabilityZone: "us-east-1a", instanceType: "t3.micro" });
+    expect(host.inputs.ami).toMatch(/^ami-[0-9a-f]{17}$/);
+    expect(host.inputs.subnetId).toMatch(/^subnet-[0-9a-f]{17}$/);
+    // The secret config reached the program as a secret (its ciphertext never).
+    expect((host.inputs.userData as Record<string, unknown>)[SECRET_SIG]).toBeDefined();
+    expect(JSON.stringify(ds)).not.toContain("c2VjcmV0LWNpcGhlcnRleHQtZm9yLXRlc3Rz");
+    // The returned object is the stack's outputs.
+    expect(ds.outputs.amiFromSsm).toMatch(/^ami-[0-9a-f]{17}$/);
+    expect(ds.outputs.subnetCidr).toBe("172.31.0.0/20");
+    expect(ds.programFile).toBe("index.ts");
+  });
+});
+
+describe("a user's own program outside this repository", () => {
+  let dir: string;
+  /** A fresh project: its Pulumi.yaml, a stack file, a program; node_modules linked to ours. */
+  function project(files: Record<string, string>): string {
+    const d = fs.mkdtempSync(path.join(tmp, "user-"));
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(d, "node_modules"), "dir");
+    const all: Record<string, string> = {
+      "Pulumi.yaml": "name: user-app\nruntime: nodejs\n",
+      "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n",
+      "package.json": '{ "name": "user-app", "private": true }\n',
+      ...files,
+    };
+    for (const [rel, text] of Object.entries(all)) {
+      fs.mkdirSync(path.dirname(path.join(d, rel)), { recursive: true });
+      fs.writeFileSync(path.join(d, rel), text);
+    }
+    return d;
+  }
+
+  test("a program that throws: its own error and its line in the user's file, exit 3, nothing written", async () => {
+    dir = project({
+      "index.ts": [
+        'import * as aws from "@pulumi/aws";',
+        "",
+        "function bucketFor(team: string): aws.s3.Bucket {",
+        '  if (team.includes(" ")) throw new Error(`team name "${team}" has a space`);',
+        "  return new aws.s3.Bucket(team);",
+        "}",
+        "",
+        'export const bucket = bucketFor("data platform").id;',
+        "",
+      ].join("\n"),
+    });
+    const r = await check(["--cwd", dir, "--out", path.join(dir, "evidence")]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error: the program failed: Error: team name "data platform" has a space');
+    expect(r.stderr).toContain("error:     at index.ts:4:33 (bucketFor)");
+    expect(r.stderr).toContain("error:     at index.ts:8:23");
+    expect(r.stderr).not.toContain("without a result");
+    expect(r.stderr).not.toContain("node_modules");
+    expect(r.stdout).toBe("");
+    expect(fs.existsSync(path.join(dir, "evidence"))).toBe(false);
+  }, 60_000);
+
+  test("a JavaScript program in main: src/ (a directory), with --mocks answers; no git repository", async () => {
+    dir = project({
+      "Pulumi.yaml": "name: user-app\nruntime: nodejs\nmain: src/\n",
+      "src/package.json": '{ "name": "user-app-src", "private": true }\n',
+      "src/index.js": [
+        '"use strict";',
+        'const aws = require("@pulumi/aws");',
+        "module.exports = async () => {",
+        '  const office = await aws.ssm.getParameter({ name: "/corp/office-cidr" });',
+        '  const sg = new aws.ec2.SecurityGroup("office", {',
+        '    ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [office.value] }],',
+        "  });",
+        "  console.log(`office range from SSM: ${office.value}`);",
+        "  return { sg: sg.id };",
+        "};",
+        "",
+      ].join("\n"),
+      "private.mocks.js":
+        'exports.calls = { "aws:ssm/getParameter:getParameter": { value: "10.8.0.0/16" } };\n',
+      "public.mocks.ts":
+        'export const calls = { "aws:ssm/getParameter:getParameter": { value: "198.51.100.0/24" } };\n',
+    });
+    const [priv, pub] = await Promise.all([
+      check(["--cwd", dir, "--mocks", path.join(dir, "private.mocks.js"), "--out", path.join(dir, "a")]),
+      check(["--cwd", dir, "--mocks", path.join(dir, "public.mocks.ts"), "--out", path.join(dir, "b")]),
+    ]);
+    expect(priv.stderr).not.toMatch(/^error:/m);
+    const a = readEvidence(path.join(dir, "a", "dev"));
+    expect(result(a, "office", "phi-ingress-private-sources")?.status).toBe("passed");
+    expect(a.metadata).toMatchObject({ project: "user-app", programFile: "src/index.js" });
+    // Not in a git work tree: no commit in the evidence, and the summary says why.
+    expect(a.metadata.gitCommit).toBeUndefined();
+    expect(priv.stdout).toContain("program: src/index.js; git commit: not a git repository");
+    // The program's own console output is shown, as pulumi shows it.
+    expect(priv.stderr).toContain("[dev] program: office range from SSM: 10.8.0.0/16");
+
+    expect(pub.code).toBe(1);
+    expect(
+      result(readEvidence(path.join(dir, "b", "dev")), "office", "phi-ingress-private-sources")?.status,
+    ).toBe("failed");
+  }, 90_000);
+
+  test.each([
+    [
+      "a Python project",
+      { "Pulumi.yaml": "name: py\nruntime: python\n" },
+      /runtime = "python": .*pulumi preview --policy-pack.*phi-channels evidence/,
+    ],
+    [
+      "a declared config key the stack does not set",
+      { "Pulumi.yaml": "name: user-app\nruntime: nodejs\nconfig:\n  owner:\n    type: string\n" },
+      /config user-app:owner is missing: Pulumi\.yaml declares it without a default\. Fix: set it in Pulumi\.dev\.yaml/,
+    ],
+    [
+      "a program requiring config nobody set",
+      { "index.ts": 'import * as pulumi from "@pulumi/pulumi";\nnew pulumi.Config().require("owner");\n' },
+      /Missing required configuration variable 'user-app:owner'/,
+    ],
+  ])(
+    "%s: exit 2, a clear error, no stack trace, nothing written",
+    async (_name, files, message) => {
+      dir = project({ "index.ts": "export {};\n", ...files });
+      const r = await check(["--cwd", dir, "--out", path.join(dir, "evidence")]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect(fs.existsSync(path.join(dir, "evidence"))).toBe(false);
+    },
+    60_000,
+  );
+
+  test("a --mocks module that is not a map of answers: exit 2, naming the file, the field and the fix", async () => {
+    dir = project({ "index.js": "module.exports = {};\n", "bad.mocks.js": 'exports.calls = ["getAmi"];\n' });
+    const r = await check([
+      "--cwd",
+      dir,
+      "--mocks",
+      path.join(dir, "bad.mocks.js"),
+      "--out",
+      path.join(dir, "e"),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `--mocks = "${path.join(dir, "bad.mocks.js")}": calls is an array, not a map of answers. Fix: export "calls"`,
+    );
+    expect(fs.existsSync(path.join(dir, "e"))).toBe(false);
+  }, 60_000);
+
+  test("--cwd without a Pulumi.yaml above it, and the removed --stacks-dir, say what to do instead", async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "phi-no-project-"));
+    try {
+      const r = await check(["--cwd", empty]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        /no Pulumi\.yaml in .* or any directory above it\. Fix: run in your Pulumi program's directory/,
+      );
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+    const old = await check(["--stacks-dir", "stacks"]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain("Fix: pass --cwd <directory with Pulumi.yaml>");
+  }, 60_000);
+});
