@@ -3,7 +3,7 @@ import { reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import { CIDR_PATTERN } from "../rules";
 import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { assessPeers, grantsOf, grantsToJudge, isRuleOfOtherDirection, NACL_TYPES, type Grant } from "../grants";
+import { assessPeers, grantsOf, grantsToJudge, isRuleOfOtherDirection, NACL_TYPES } from "../grants";
 
 export const ingressPrivateSourcesConfigSchema = {
   properties: {
