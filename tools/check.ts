@@ -98,8 +98,12 @@ export interface StackResult {
  */
 function describeProgram(run: PolicyRun, captured: CapturedStack, commit: string | undefined): void {
   run.programFile = captured.programFile;
-  if (commit) run.gitCommit = commit;
-  else delete run.gitCommit;
+  if (commit) {
+    run.gitCommit = commit;
+  } else {
+    delete run.gitCommit;
+    run.gitCommitMissing = "not a git repository";
+  }
   Object.assign(run.toolVersions, captured.sdkVersions);
   if (run.notAnalysed === undefined) run.notAnalysed = captured.notAnalysed;
 }

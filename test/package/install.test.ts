@@ -252,13 +252,22 @@ test("npx phi-channels check runs the consumer's own program and names its proje
   expect(r.code).toBe(0);
   const evidence = JSON.parse(fs.readFileSync(path.join(out, "evidence.json"), "utf8")) as {
     verdict: string;
-    metadata: { project: string; stack: string; programFile?: string };
+    metadata: {
+      project: string;
+      stack: string;
+      programFile?: string;
+      gitCommit?: string;
+      gitCommitMissing?: string;
+    };
     resources: Array<{ type: string; name: string }>;
   };
   expect(evidence.verdict).toBe("pass");
   expect(evidence.metadata.project).toBe("acme-ehr");
   expect(evidence.metadata.stack).toBe("staging");
   expect(evidence.metadata.programFile).toBe("index.ts");
+  // The consumer's directory, not phi-channels', is what the commit is read from.
+  expect(evidence.metadata.gitCommit).toBeUndefined();
+  expect(evidence.metadata.gitCommitMissing).toBe("not a git repository");
   expect(
     evidence.resources.some((x) => x.type === "aws:lb/listener:Listener" && x.name === "referrals-https"),
   ).toBe(true);

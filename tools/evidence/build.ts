@@ -405,7 +405,11 @@ export function buildEvidence(run: PolicyRun): Evidence {
       schemaVersion: EVIDENCE_SCHEMA_VERSION,
       project: run.project,
       stack: run.stack,
-      ...(run.gitCommit ? { gitCommit: run.gitCommit } : {}),
+      ...(run.gitCommit
+        ? { gitCommit: run.gitCommit }
+        : run.gitCommitMissing
+          ? { gitCommitMissing: run.gitCommitMissing }
+          : {}),
       timestamp: timestamp.toISOString(),
       source: run.source,
       operation: run.operation,

@@ -17,6 +17,7 @@ export interface EvidencePredicate {
   packs: Array<{ name: string; version: string }>;
   policyConfigSha256: string;
   gitCommit?: string;
+  gitCommitMissing?: string;
   project: string;
   stack: string;
   /** offline (mocks) or event-log (a real pulumi preview/up). */
@@ -51,7 +52,11 @@ export function buildIntoto(
       policyPack: { name: HIPAA_PACK, version: ours?.version ?? "not run" },
       packs: m.packs.map((p) => ({ name: p.name, version: p.version })),
       policyConfigSha256: m.policyConfigSha256,
-      ...(m.gitCommit ? { gitCommit: m.gitCommit } : {}),
+      ...(m.gitCommit
+        ? { gitCommit: m.gitCommit }
+        : m.gitCommitMissing
+          ? { gitCommitMissing: m.gitCommitMissing }
+          : {}),
       project: m.project,
       stack: m.stack,
       source: m.source,

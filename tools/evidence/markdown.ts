@@ -79,7 +79,7 @@ export function renderMarkdown(evidence: Evidence): string {
   out.push(`Why: ${evidence.verdictReasons.join("; ")}.`, "");
   out.push(
     `${m.operation} of \`${m.project}/${m.stack}\` (source: ${m.source}) at ${m.timestamp}` +
-      `${m.gitCommit ? `, commit \`${m.gitCommit}\`` : ""}; packs: ` +
+      `${m.gitCommit ? `, commit \`${m.gitCommit}\`` : m.gitCommitMissing ? `, commit: ${m.gitCommitMissing}` : ""}; packs: ` +
       (m.packs.length > 0 ? m.packs.map((p) => `${p.name}@${p.version}`).join(", ") : "none") +
       ".",
     "",
@@ -300,7 +300,7 @@ export function renderMarkdown(evidence: Evidence): string {
         ["Stack", m.stack],
         ["Operation", m.operation],
         ["Source", m.source],
-        ["Git commit", m.gitCommit ?? "not recorded"],
+        ["Git commit", m.gitCommit ?? m.gitCommitMissing ?? "not recorded"],
         ["Timestamp (UTC)", m.timestamp],
         ["Policy packs", m.packs.map((p) => `${p.name}@${p.version}`).join(", ") || "none"],
         ["Policy config SHA-256", m.policyConfigSha256],

@@ -170,6 +170,8 @@ export interface EvidenceMetadata {
   project: string;
   stack: string;
   gitCommit?: string;
+  /** Why there is no gitCommit (e.g. "not a git repository"). */
+  gitCommitMissing?: string;
   /** ISO-8601 UTC. */
   timestamp: string;
   source: "offline" | "event-log";

@@ -62,6 +62,8 @@ export interface PolicyRun {
   /** ISO-8601 UTC time the run was made. */
   timestamp: string;
   gitCommit?: string;
+  /** Why there is no gitCommit, in words (e.g. "not a git repository"). */
+  gitCommitMissing?: string;
   packs: PolicyPackInfo[];
   /** Effective policy config per pack name, as sent to Configure (or taken from the event log). */
   policyConfig: Record<string, Record<string, unknown>>;
