@@ -45,8 +45,16 @@ function check(args: string[], opts: { cwd?: string; compiled?: boolean } = {}):
 }
 
 interface Evidence {
-  metadata: { project: string; stack: string; programFile: string; gitCommit?: string; source: string };
+  metadata: {
+    project: string;
+    stack: string;
+    programFile: string;
+    gitCommit?: string;
+    gitCommitMissing?: string;
+    source: string;
+  };
   verdict: string;
+  notAnalysed: Array<{ type: string; name: string; reason: string }>;
   totals: { mandatoryViolations: number; advisoryViolations: number };
   resources: Array<{
     type: string;
@@ -126,7 +134,7 @@ describe("programs written like the public examples", () => {
     ]);
     // ingress[1] is the port-22 rule, its source the project config default (sshSource: 0.0.0.0/0).
     expect(result(e, "web-secgrp", "phi-ingress-allowlisted-ports")?.message).toMatch(
-      /ingress\[0\] opens ports outside the allowlist[\s\S]*ingress\[1\] opens ports outside the allowlist/,
+      /ingress\[0\] opens tcp\/80, which is outside the allowlist[\s\S]*ingress\[1\] opens tcp\/22, which is outside the allowlist/,
     );
     expect(result(e, "web-secgrp", "phi-ingress-private-sources")?.message).toContain(
       "ingress[1].cidrBlocks[0] is not within a private range",
@@ -187,6 +195,15 @@ describe("programs written like the public examples", () => {
     expect(r.stdout).not.toMatch(/^PASS/m);
     const e = readEvidence(path.join(out("awsx-fargate"), "dev"));
     expect(e.totals.mandatoryViolations).toBe(0);
+    expect(e.verdict).toBe("incomplete");
+    expect(e.notAnalysed.map((n) => `${n.type} ${n.name}`).sort()).toEqual([
+      "awsx:ec2:Vpc vpc",
+      "awsx:ecs:FargateService service",
+      "awsx:lb:ApplicationLoadBalancer lb",
+    ]);
+    const md = fs.readFileSync(path.join(out("awsx-fargate"), "dev", "evidence.md"), "utf8");
+    expect(md).not.toContain("✅");
+    expect(md).toContain("not analysed offline");
     expect(e.resources.map((x) => x.type)).toEqual(expect.arrayContaining(["aws:ecs/cluster:Cluster"]));
   });
 
@@ -350,6 +367,10 @@ describe("a user's own program outside this repository", () => {
     expect(a.metadata).toMatchObject({ project: "user-app", programFile: "src/index.js" });
     // Not in a git work tree: no commit in the evidence, and the summary says why.
     expect(a.metadata.gitCommit).toBeUndefined();
+    expect(a.metadata.gitCommitMissing).toBe("not a git repository");
+    expect(fs.readFileSync(path.join(dir, "a", "dev", "evidence.md"), "utf8")).toContain(
+      "commit: not a git repository",
+    );
     expect(priv.stdout).toContain("program: src/index.js; git commit: not a git repository");
     // The program's own console output is shown, as pulumi shows it.
     expect(priv.stderr).toContain("[dev] program: office range from SSM: 10.8.0.0/16");
