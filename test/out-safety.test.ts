@@ -29,7 +29,8 @@ const run = (script: string, args: string[], cwd: string): Run => {
 };
 const evidence = (out: string, cwd: string) =>
   run("evidence.ts", ["--event-log", EVENT_LOG, "--out", out], cwd);
-const check = (out: string, cwd: string) => run("check.ts", ["--stack", "dev", "--out", out, "--quiet"], cwd);
+const check = (out: string, cwd: string) =>
+  run("check.ts", ["--cwd", ROOT, "--stack", "dev", "--out", out, "--quiet"], cwd);
 
 /** A small repository as a user has it: sources, docs, .git, node_modules. */
 function fakeRepository(): string {
