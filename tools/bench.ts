@@ -6,7 +6,8 @@
  *      interleaved (ABBA), median of >= 5 starts each; optionally the "before" (TypeScript sources);
  *   b. throughput: N mixed resources sent one by one over Analyze to both packs (chunks interleaved,
  *      median of per-chunk ratios), plus AnalyzeStack of the whole set;
- *   c. offline check: wall time of `npm run check -- --stack prod`;
+ *   c. offline check: wall time of `npm run check -- --stack prod`; c'. the check of the prod stack against
+ *      the same program under mocks alone; c''. the same for a generated N-resource program (paired ratios);
  *   d. test suite: wall time of `npm test` (--suite), or the last recorded one.
  *
  * Prints a table on stdout, progress on stderr, and writes every raw sample to reports/bench.json
@@ -39,12 +40,16 @@ import {
   timeStart,
 } from "./bench/packs";
 import { generateResources } from "./bench/resources";
+import { measureCheckOverhead, type CheckOverhead } from "./bench/check-overhead";
+import { GENERATED_STACK, removeGeneratedProgram, writeGeneratedProgram } from "./bench/programs";
 import { median, msSince, pairedRatio, round } from "./bench/stats";
 
 export const TARGETS = {
   startRatio: 1.2,
   throughputRatio: 1.2,
   checkMs: 10_000,
+  checkOverheadRatio: 1.5,
+  generatedCheckOverheadRatio: 2,
   suiteMs: 180_000,
 } as const;
 
@@ -56,6 +61,8 @@ export interface BenchOptions {
   sourcePack: boolean;
   pack: string;
   seed: number;
+  programResources: number;
+  checkReps: number;
 }
 
 interface Row {
@@ -104,6 +111,16 @@ export function buildCli(): Command {
       new Option("--resources <n>", "resources sent over Analyze (and in the AnalyzeStack)")
         .default(3000)
         .argParser(intOption("--resources", 10, 200_000)),
+    )
+    .addOption(
+      new Option("--program-resources <n>", "resources of the generated program checked for c''")
+        .default(1000)
+        .argParser(intOption("--program-resources", 10, 100_000)),
+    )
+    .addOption(
+      new Option("--check-reps <n>", "paired runs of check vs mocks alone, per program (c', c'')")
+        .default(3)
+        .argParser(intOption("--check-reps", 1, 50)),
     )
     .addOption(
       new Option("--seed <n>", "seed of the resource mix")
@@ -673,6 +690,40 @@ export async function runBench(opts: BenchOptions): Promise<number> {
       ? absoluteRow("c. npm run check -- --stack prod", check.wallMs, TARGETS.checkMs)
       : unavailable("c. npm run check -- --stack prod", check.reason),
   );
+
+  const overheads: CheckOverhead[] = [];
+  report.checkOverhead = overheads;
+  for (const [label, target, make] of [
+    [
+      "c'. check prod vs its program under mocks",
+      TARGETS.checkOverheadRatio,
+      () => ({ cwd: REPO_ROOT, stack: "prod" }),
+    ],
+    [
+      `c''. check of a generated ${opts.programResources}-resource program vs its mock run`,
+      TARGETS.generatedCheckOverheadRatio,
+      () => ({ cwd: writeGeneratedProgram(opts.programResources), stack: GENERATED_STACK }),
+    ],
+  ] as const) {
+    const { cwd, stack } = make();
+    try {
+      const o: CheckOverhead = await measureCheckOverhead(cwd, stack, opts.checkReps, log);
+      overheads.push(o);
+      rows.push(
+        ratioRow(
+          `${label} (${o.resources} resources)`,
+          fmtMs(o.medianCheckMs),
+          `${fmtMs(o.medianMocksOnlyMs)} (mocks only)`,
+          o.pairedRatio,
+          target,
+        ),
+      );
+    } catch (e) {
+      rows.push(unavailable(label, (e as Error).message));
+    } finally {
+      if (cwd !== REPO_ROOT) removeGeneratedProgram(cwd);
+    }
+  }
 
   const suite = await measureSuite(opts.suite).catch((e: Error): Availability<SuiteTiming> => ({
     available: false,
