@@ -4,11 +4,14 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { PACK_DIR } from "../lib/package-root";
 import { HIPAA_PACK } from "./model";
 import type { EnforcementLevel, PolicyInfo, PolicyPackInfo } from "./run";
 
+// Compiled beside this file (dist/policies/src/policies) or, from the sources, policies/src/policies.
 const POLICIES_MODULE = join(__dirname, "..", "..", "policies", "src", "policies");
-const PACK_MANIFEST = join(__dirname, "..", "..", "policies", "package.json");
+// The pack's manifest ships outside dist/, at the package root.
+const PACK_MANIFEST = join(PACK_DIR, "package.json");
 
 interface PolicyLike {
   name: string;
