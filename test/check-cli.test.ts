@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { toolArgv } from "./support/cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURE_STACKS = path.join(ROOT, "test", "fixtures", "stacks");
@@ -35,11 +36,11 @@ interface Run {
   stderr: string;
 }
 
-/** `tsx tools/check.ts …` (what `npm run check -- …` runs), or npm itself with `viaNpm`. */
+/** The compiled `phi-channels check …` (what `npm run check -- …` runs), or npm itself with `viaNpm`. */
 function check(args: string[], viaNpm = false): Promise<Run> {
   const [cmd, argv] = viaNpm
     ? ["npm", ["run", "check", "--silent", "--", ...args, ...PACK_ARGS]]
-    : [process.execPath, ["--import", "tsx", path.join(ROOT, "tools", "check.ts"), ...args, ...PACK_ARGS]];
+    : [process.execPath, toolArgv("check.ts", [...args, ...PACK_ARGS])];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
     let stdout = "";

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { runStackProgram, type CapturedResource, type CapturedStack } from "../tools/lib/mock-program";
+import { toolArgv } from "./support/cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const PROGRAMS = path.join(ROOT, "test", "fixtures", "programs");
@@ -21,11 +22,9 @@ interface Run {
   stderr: string;
 }
 
-/** `check` from the TypeScript sources, or the compiled `phi-channels` bin (`npm run build`). */
-function check(args: string[], opts: { cwd?: string; compiled?: boolean } = {}): Promise<Run> {
-  const argv = opts.compiled
-    ? [path.join(ROOT, "dist", "tools", "cli.js"), "check", ...args]
-    : ["--import", "tsx", path.join(ROOT, "tools", "check.ts"), ...args];
+/** The compiled `phi-channels check` bin, as users run it. */
+function check(args: string[], opts: { cwd?: string } = {}): Promise<Run> {
+  const argv = toolArgv("check.ts", args);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
       cwd: opts.cwd ?? ROOT,
@@ -91,9 +90,9 @@ const out = (name: string) => path.join(tmp, name);
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "phi-programs-"));
   // The five programs at once: each check is its own processes (program worker, policy pack).
-  const cases: Array<[string, string[], { cwd?: string; compiled?: boolean }]> = [
+  const cases: Array<[string, string[], { cwd?: string }]> = [
     // Run in the program's folder with no --cwd, as `pulumi preview` is; through the compiled bin.
-    ["webserver", ["--out", out("webserver")], { cwd: path.join(PROGRAMS, "webserver"), compiled: true }],
+    ["webserver", ["--out", out("webserver")], { cwd: path.join(PROGRAMS, "webserver") }],
     ["alb-ecs", ["--cwd", path.join(PROGRAMS, "alb-ecs"), "--stack", "prod", "--out", out("alb-ecs")], {}],
     ["static-website", ["--cwd", path.join(PROGRAMS, "static-website"), "--out", out("static-website")], {}],
     ["awsx-fargate", ["--cwd", path.join(PROGRAMS, "awsx-fargate"), "--out", out("awsx-fargate")], {}],

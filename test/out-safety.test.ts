@@ -8,9 +8,9 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { treeSnapshot } from "./support/tree";
+import { toolArgv } from "./support/cli";
 
 const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const EVENT_LOG = join(ROOT, "test", "fixtures", "event-logs", "preview-clean.ndjson");
 
 interface Run {
@@ -19,7 +19,7 @@ interface Run {
   stderr: string;
 }
 const run = (script: string, args: string[], cwd: string): Run => {
-  const r = spawnSync(TSX, [join(ROOT, "tools", script), ...args], {
+  const r = spawnSync(process.execPath, toolArgv(script, args), {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },

@@ -6,6 +6,7 @@ import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import type { PolicyPackInfo, PolicyRun } from "../../tools/evidence/run";
+import { toolArgv } from "../support/cli";
 
 export const ROOT = join(__dirname, "..", "..");
 export const FIXTURES = join(ROOT, "test", "fixtures", "event-logs");
@@ -210,16 +211,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI (`tsx tools/evidence.ts …`) from the repository root. */
+/** Runs the real CLI (the compiled `phi-channels evidence …`) from the repository root. */
 export function runCli(args: string[]): CliResult {
-  const r = spawnSync(
-    join(ROOT, "node_modules", ".bin", "tsx"),
-    [join(ROOT, "tools", "evidence.ts"), ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1" },
-    },
-  );
+  const r = spawnSync(process.execPath, toolArgv("evidence.ts", args), {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -273,6 +273,29 @@ test("npx phi-channels check runs the consumer's own program and names its proje
   ).toBe(true);
 });
 
+test("npx phi-channels evidence converts an event log from the installed package", async () => {
+  const log = path.join(ROOT, "test", "fixtures", "event-logs", "preview-clean.ndjson");
+  const out = path.join(project, "evidence-from-log");
+  const r = await sh(
+    "npx",
+    ["--no-install", "phi-channels", "evidence", "--event-log", log, "--out", out],
+    project,
+  );
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at .+:\d+:\d+/);
+  expect(r.code).toBe(0);
+  const evidence = JSON.parse(fs.readFileSync(path.join(out, "evidence.json"), "utf8")) as {
+    verdict: string;
+    metadata: { source: string };
+    policies: Array<{ policy: string; hipaa?: { reference: string } }>;
+  };
+  expect(evidence.verdict).toBe("pass");
+  expect(evidence.metadata.source).toBe("event-log");
+  // Our policies are mapped to HIPAA from the installed pack's metadata.
+  expect(evidence.policies.find((p) => p.policy === "phi-ingress-allowlisted-ports")?.hipaa?.reference).toBe(
+    "§164.312(a)(1)",
+  );
+});
+
 describe("the installed pack, from node_modules/phi-channels/policies", () => {
   let pack: PolicyPackProcess;
   const packDir = () => path.join(project, "node_modules", "phi-channels", "policies");

@@ -14,9 +14,9 @@ import * as path from "node:path";
 import type { AnalyzerInfo, PolicyPackProcess } from "../../tools/lib/analyzer-client";
 import { PolicyConfigError, validatePolicyConfig } from "../../tools/lib/policy-config";
 import { PACK_START_TIMEOUT_MS, startTestPack } from "../support/policy-pack";
+import { toolArgv } from "../support/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 let pack: PolicyPackProcess;
 let info: AnalyzerInfo;
@@ -84,7 +84,7 @@ describe("policy config values", () => {
 });
 
 function run(script: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(TSX, [path.join(ROOT, "tools", script), ...args], {
+  const r = spawnSync(process.execPath, toolArgv(script, args), {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },

@@ -18,6 +18,7 @@ import {
 } from "../../tools/lib/analyzer-client";
 import { validatePolicyConfig } from "../../tools/lib/policy-config";
 import { PACK_START_TIMEOUT_MS, startTestPack } from "../support/policy-pack";
+import { toolArgv } from "../support/cli";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -469,17 +470,7 @@ describe("offline check (tools/check.ts) with secret inputs and secure config", 
       const r = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
         const child = spawn(
           process.execPath,
-          [
-            "--import",
-            "tsx",
-            path.join(ROOT, "tools", "check.ts"),
-            "--stack",
-            "secret-sentinel",
-            "--cwd",
-            FIXTURE,
-            "--out",
-            out,
-          ],
+          toolArgv("check.ts", ["--stack", "secret-sentinel", "--cwd", FIXTURE, "--out", out]),
           { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } },
         );
         let output = "";
