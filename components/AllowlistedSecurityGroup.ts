@@ -10,6 +10,7 @@ import {
   protocolLabel,
   type AllowlistEntry,
   type NormalizedProtocol,
+  PRIVATE_RANGE_DESCRIPTION,
 } from "../policies/src/rules";
 import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
 import { mergeTags, type DataClassification } from "./tags";
@@ -410,7 +411,7 @@ function planRule(
         `${peerField}.${key}`,
         cidr,
         "is a public address range",
-        "use private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7), " +
+        `use ${PRIVATE_RANGE_DESCRIPTION}, ` +
           "or list the partner range in allowedPublicCidrs and the policy pack's exception list",
       );
     }

@@ -11,6 +11,8 @@ import {
   parseAllowlist,
   strongElbSecurityPolicies,
   type AllowlistEntry,
+  isAcmCertificateArn,
+  PRIVATE_RANGE_DESCRIPTION,
 } from "../policies/src/rules";
 import {
   AllowlistedSecurityGroup,
@@ -342,12 +344,7 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
         if (c.kind === "invalid")
           fail(field, source, "is not a valid CIDR block", 'write e.g. "10.20.0.0/16"');
         if (c.kind !== "private") {
-          fail(
-            field,
-            source,
-            "is a public address range",
-            "use private address space (RFC 1918, RFC 6598 or fc00::/7)",
-          );
+          fail(field, source, "is a public address range", `use ${PRIVATE_RANGE_DESCRIPTION}`);
         }
         return c.kind !== "invalid" && c.family === "ipv6"
           ? { ipv6CidrBlock: source }
@@ -451,10 +448,7 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
   c.section(() => {
     const cert = args.certificate ?? { internal: { dnsNames: [`${name}.phi.internal`] } };
     if ("acmCertificateArn" in cert && !("internal" in cert)) {
-      if (
-        typeof cert.acmCertificateArn !== "string" ||
-        !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/.test(cert.acmCertificateArn)
-      ) {
+      if (typeof cert.acmCertificateArn !== "string" || !isAcmCertificateArn(cert.acmCertificateArn)) {
         fail(
           "certificate.acmCertificateArn",
           cert.acmCertificateArn,

@@ -8,6 +8,7 @@ import {
   parseAllowlist,
   strongElbSecurityPolicies,
   type AllowlistEntry,
+  isAcmCertificateArn,
 } from "../policies/src/rules";
 import {
   AllowlistedSecurityGroup,
@@ -483,10 +484,7 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
         "set exactly one of { certificateArn } (ACM) or { internal } (an InternalCertificate)",
       );
     }
-    if (
-      typeof cert!.certificateArn === "string" &&
-      !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/.test(cert!.certificateArn)
-    ) {
+    if (typeof cert!.certificateArn === "string" && !isAcmCertificateArn(cert!.certificateArn)) {
       fail(
         "certificate.certificateArn",
         cert!.certificateArn,

@@ -218,3 +218,43 @@ describe("constructors throw one PhiConfigError listing every problem", () => {
     expect(mocks.byType("phi:channel:PhiChannel")).toHaveLength(0);
   });
 });
+
+describe("shared wording from the rules module", () => {
+  test("a public channel source names every private range, 100.64.0.0/10 included", () => {
+    expect(validatePhiChannelArgs("claims", { allowedSources: ["8.8.8.8/32"] })).toEqual([
+      {
+        component: "PhiChannel",
+        resourceName: "claims",
+        field: "allowedSources[0]",
+        value: "8.8.8.8/32",
+        problem: "is a public address range",
+        fix: "use private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7)",
+      },
+    ]);
+  });
+
+  test("ACM ARNs: the same pattern in PhiChannel and TlsLoadBalancer", () => {
+    const govCloud = "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/abc";
+    expect(
+      validatePhiChannelArgs("claims", {
+        allowedSources: ["10.0.0.0/8"],
+        certificate: { acmCertificateArn: govCloud },
+      }),
+    ).toEqual([]);
+    const lb = (certificateArn: string) =>
+      validateTlsLoadBalancerArgs("lb", {
+        vpcId: "vpc-1",
+        subnetIds: ["subnet-a", "subnet-b"],
+        securityGroupIds: ["sg-1"],
+        certificate: { certificateArn },
+      }).map((p) => p.field);
+    expect(lb(govCloud)).toEqual([]);
+    expect(lb("arn:aws:acm:us-east-1:12345:certificate/abc")).toEqual(["certificate.certificateArn"]);
+    expect(
+      validatePhiChannelArgs("claims", {
+        allowedSources: ["10.0.0.0/8"],
+        certificate: { acmCertificateArn: "arn:aws:acm:us-east-1:12345:certificate/abc" },
+      }).map((p) => p.field),
+    ).toEqual(["certificate.acmCertificateArn"]);
+  });
+});
