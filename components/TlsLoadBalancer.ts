@@ -29,6 +29,15 @@ import { mergeTags, type DataClassification } from "./tags";
 
 const COMPONENT = "TlsLoadBalancer";
 
+/** The defaults of {@link TlsLoadBalancerArgs}; docs/components-channel.md states them (test/docs-components.test.ts). */
+export const DEFAULT_LOAD_BALANCER_TYPE = "application";
+export const DEFAULT_LISTENER_PORT = 443;
+export const DEFAULT_TARGET_PORT = 443;
+export const DEFAULT_TARGET_TYPE = "ip";
+export const DEFAULT_MINIMUM_TLS_VERSION = "1.2";
+export const DEFAULT_HEALTH_CHECK_PATH = "/health";
+export const DEFAULT_DELETION_PROTECTION = true;
+
 /** The listener certificate: an existing ACM certificate, or one issued by an {@link InternalCertificate}. */
 export type TlsCertificateSource =
   { certificateArn: pulumi.Input<string> } | { internal: InternalCertificate };
@@ -359,7 +368,7 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
     c.stop(field, value, problem, fix);
   if (args === undefined || args === null)
     fail("args", args, "is missing", "pass { vpcId, subnetIds, certificate }");
-  const type = args.type ?? "application";
+  const type = args.type ?? DEFAULT_LOAD_BALANCER_TYPE;
   if (type !== "application" && type !== "network") {
     c.report("type", type, "is not a load balancer type", 'use "application" or "network"');
   }
@@ -420,7 +429,7 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
         'write e.g. ["tcp/443"]',
       );
     }
-    const port = args.listenerPort ?? 443;
+    const port = args.listenerPort ?? DEFAULT_LISTENER_PORT;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       fail("listenerPort", port, PORT_RANGE_PROBLEM, "use 443");
     }
@@ -435,7 +444,7 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
     }
     return port;
   });
-  const targetPort = args.targetPort ?? 443;
+  const targetPort = args.targetPort ?? DEFAULT_TARGET_PORT;
   if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
     c.report(
       "targetPort",
@@ -444,7 +453,7 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
       "use the port your targets serve TLS on, e.g. 443",
     );
   }
-  const targetType = args.targetType ?? "ip";
+  const targetType = args.targetType ?? DEFAULT_TARGET_TYPE;
   if (targetType !== "ip" && targetType !== "instance") {
     c.report("targetType", targetType, "is not supported", 'use "ip" or "instance"');
   }
@@ -452,7 +461,7 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
   // TLS policy, judged by the shared table.
   const sslPolicy = args.sslPolicy ?? DEFAULT_ELB_SECURITY_POLICY;
   c.section(() => {
-    const minimumTlsVersion = args.minimumTlsVersion ?? "1.2";
+    const minimumTlsVersion = args.minimumTlsVersion ?? DEFAULT_MINIMUM_TLS_VERSION;
     if (minimumTlsVersion !== "1.2" && minimumTlsVersion !== "1.3") {
       fail("minimumTlsVersion", minimumTlsVersion, "is below the floor", 'use "1.2" or "1.3"');
     }
@@ -534,11 +543,11 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
     });
   }
 
-  const healthCheckPath = args.healthCheckPath ?? "/health";
+  const healthCheckPath = args.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
   if (typeof healthCheckPath !== "string" || !healthCheckPath.startsWith("/")) {
     c.report("healthCheckPath", healthCheckPath, "must be an absolute path", 'use e.g. "/health"');
   }
-  const deletionProtection = args.deletionProtection ?? true;
+  const deletionProtection = args.deletionProtection ?? DEFAULT_DELETION_PROTECTION;
   if (typeof deletionProtection !== "boolean") {
     c.report("deletionProtection", deletionProtection, "must be a boolean", "omit it (default true)");
   }

@@ -26,6 +26,13 @@ export {
   type RulePeer,
 } from "./AllowlistedSecurityGroup";
 export {
+  DEFAULT_DELETION_PROTECTION,
+  DEFAULT_HEALTH_CHECK_PATH,
+  DEFAULT_LISTENER_PORT,
+  DEFAULT_LOAD_BALANCER_TYPE,
+  DEFAULT_MINIMUM_TLS_VERSION,
+  DEFAULT_TARGET_PORT,
+  DEFAULT_TARGET_TYPE,
   TlsLoadBalancer,
   validateTlsLoadBalancerArgs,
   type MutualTlsArgs,
