@@ -31,7 +31,12 @@ import {
 import { dnsNameProblem, InternalCertificate } from "./InternalCertificate";
 import { DEFAULT_VPC_CIDR, PrivateNetwork, type PrivateNetworkArgs } from "./PrivateNetwork";
 import { DATA_CLASSIFICATION_TAG, type DataClassification } from "./tags";
-import { TlsLoadBalancer, type TlsCertificateSource } from "./TlsLoadBalancer";
+import {
+  DEFAULT_LOAD_BALANCER_TYPE,
+  DEFAULT_TARGET_PORT,
+  TlsLoadBalancer,
+  type TlsCertificateSource,
+} from "./TlsLoadBalancer";
 
 const COMPONENT = "PhiChannel";
 
@@ -264,6 +269,9 @@ interface ChannelPlan {
   securityGroup: Omit<AllowlistedSecurityGroupArgs, "vpcId">;
 }
 
+/** PhiChannel's own default (the others are its children's); docs/components-channel.md states it. */
+export const DEFAULT_MUTUAL_TLS = false;
+
 const DATA_CLASSIFICATIONS: readonly DataClassification[] = ["phi", "audit-log", "internal"];
 
 /**
@@ -386,7 +394,7 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
     }
   });
 
-  const loadBalancerType = args.loadBalancerType ?? "application";
+  const loadBalancerType = args.loadBalancerType ?? DEFAULT_LOAD_BALANCER_TYPE;
   if (loadBalancerType !== "application" && loadBalancerType !== "network") {
     c.report(
       "loadBalancerType",
@@ -395,7 +403,7 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
       'use "application" or "network"',
     );
   }
-  const mutualTls = args.mutualTls ?? false;
+  const mutualTls = args.mutualTls ?? DEFAULT_MUTUAL_TLS;
   if (typeof mutualTls !== "boolean")
     c.report("mutualTls", mutualTls, "must be a boolean", "use true or false");
   else if (mutualTls && loadBalancerType === "network") {
@@ -415,7 +423,7 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
       `use one of ${strongElbSecurityPolicies("1.2").join(", ")}`,
     );
   }
-  const targetPort = args.targetPort ?? 443;
+  const targetPort = args.targetPort ?? DEFAULT_TARGET_PORT;
   if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
     c.report("targetPort", targetPort, PORT_RANGE_PROBLEM, "use 443");
   }

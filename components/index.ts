@@ -42,6 +42,7 @@ export {
 export {
   CHANNEL_TAG,
   DEFAULT_CHANNEL_CIDR,
+  DEFAULT_MUTUAL_TLS,
   PhiChannel,
   validatePhiChannelArgs,
   type ChannelCertificateArgs,

@@ -9,6 +9,7 @@ import {
   DEFAULT_TARGET_PORT,
   DEFAULT_TARGET_TYPE,
 } from "../components/TlsLoadBalancer";
+import { DEFAULT_MUTUAL_TLS } from "../components/PhiChannel";
 import { DEFAULT_ELB_SECURITY_POLICY } from "../policies/src/rules";
 
 // The defaults a component applies, as its Args doc comments and docs/components-*.md state them. The
@@ -33,9 +34,17 @@ function tableDefault(markdown: string, field: string): string | undefined {
   return undefined;
 }
 
+/** The part of a docs page under the `## <component>` heading, up to the next `## `. */
+function section(markdown: string, component: string): string {
+  const start = markdown.indexOf(`\n## ${component} `);
+  if (start < 0) throw new Error(`no "## ${component}" section`);
+  const end = markdown.indexOf("\n## ", start + 1);
+  return markdown.slice(start, end < 0 ? undefined : end);
+}
+
 describe("TlsLoadBalancer defaults: code, Args doc comments and docs/components-channel.md agree", () => {
   const source = read("components/TlsLoadBalancer.ts");
-  const docs = read("docs/components-channel.md");
+  const docs = section(read("docs/components-channel.md"), "TlsLoadBalancer");
   // How the docs write each value: strings quoted, except policy names.
   const defaults: Record<string, string> = {
     type: JSON.stringify(DEFAULT_LOAD_BALANCER_TYPE),
@@ -61,5 +70,21 @@ describe("TlsLoadBalancer defaults: code, Args doc comments and docs/components-
     ).toBeUndefined();
     expect(tableDefault("| `a` | `number` | `443` | why |", "a")).toBe("443");
     expect(tableDefault("| `a`, `b` | `number` | 2 | why |", "a")).toBeUndefined();
+  });
+});
+
+describe("PhiChannel defaults: code, Args doc comments and docs/components-channel.md agree", () => {
+  const source = read("components/PhiChannel.ts");
+  const docs = section(read("docs/components-channel.md"), "PhiChannel");
+  const defaults: Record<string, string> = {
+    loadBalancerType: JSON.stringify(DEFAULT_LOAD_BALANCER_TYPE),
+    mutualTls: String(DEFAULT_MUTUAL_TLS),
+    sslPolicy: DEFAULT_ELB_SECURITY_POLICY,
+    targetPort: String(DEFAULT_TARGET_PORT),
+    deletionProtection: String(DEFAULT_DELETION_PROTECTION),
+  };
+  test.each(Object.entries(defaults))("%s", (field, value) => {
+    expect({ field, comment: commentDefault(source, field) }).toEqual({ field, comment: value });
+    expect({ field, docs: tableDefault(docs, field) }).toEqual({ field, docs: value });
   });
 });
