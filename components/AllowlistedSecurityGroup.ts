@@ -10,8 +10,9 @@ import {
   protocolLabel,
   type AllowlistEntry,
   type NormalizedProtocol,
+  PRIVATE_RANGE_DESCRIPTION,
 } from "../policies/src/rules";
-import { PhiConfigError } from "./errors";
+import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
 import { mergeTags, type DataClassification } from "./tags";
 
 const COMPONENT = "AllowlistedSecurityGroup";
@@ -115,7 +116,7 @@ export class AllowlistedSecurityGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: AllowlistedSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate everything before registering anything: a refused argument must leave no partial state.
-    const plan = planSecurityGroup(name, args);
+    const plan = checkedOrThrow(COMPONENT, name, (c) => planSecurityGroup(c, args));
     super("phi:network:AllowlistedSecurityGroup", name, {}, opts);
 
     const tags = mergeTags(args.dataClassification ?? "phi", args.tags, COMPONENT);
@@ -162,11 +163,14 @@ export class AllowlistedSecurityGroup extends pulumi.ComponentResource {
 }
 
 /**
- * Checks arguments exactly as the constructor does, without creating anything; for components that
- * build an AllowlistedSecurityGroup after registering themselves. Throws {@link PhiConfigError}.
+ * Checks arguments exactly as the constructor does, without creating anything, and returns every problem
+ * (none: valid); for components that build an AllowlistedSecurityGroup after registering themselves.
  */
-export function validateAllowlistedSecurityGroupArgs(name: string, args: AllowlistedSecurityGroupArgs): void {
-  planSecurityGroup(name, args);
+export function validateAllowlistedSecurityGroupArgs(
+  name: string,
+  args: AllowlistedSecurityGroupArgs,
+): ConfigProblem[] {
+  return runChecks(COMPONENT, name, (c) => planSecurityGroup(c, args)).problems;
 }
 
 function peerFields(peer: RulePeer, selfId: pulumi.Output<string>) {
@@ -177,17 +181,15 @@ function peerFields(peer: RulePeer, selfId: pulumi.Output<string>) {
   return { referencedSecurityGroupId: selfId };
 }
 
-/** Validates the arguments and returns the rules to create. Throws {@link PhiConfigError}. */
+/** Validates the arguments (every problem into `c`) and returns the rules to create. */
 function planSecurityGroup(
-  name: string,
+  c: ConfigChecks,
   args: AllowlistedSecurityGroupArgs,
 ): { description: string; ingress: PlannedRule[]; egress: PlannedRule[] } {
-  const fail = (field: string, value: unknown, problem: string, fix: string): never => {
-    throw new PhiConfigError(COMPONENT, name, field, value, problem, fix);
-  };
+  const fail: Fail = (field, value, problem, fix) => c.stop(field, value, problem, fix);
   if (args === undefined || args === null) fail("args", args, "is missing", "pass { vpcId, ingress }");
   if (args.vpcId === undefined || args.vpcId === null || args.vpcId === "") {
-    fail("vpcId", args.vpcId, "is required", "pass the id of the channel's private VPC");
+    c.report("vpcId", args.vpcId, "is required", "pass the id of the channel's private VPC");
   }
   const allowedText = args.allowedIngress ?? DEFAULT_ALLOWED_INGRESS;
   let allowlist: AllowlistEntry[] = [];
@@ -203,12 +205,11 @@ function planSecurityGroup(
   }
   const allowedPublic = args.allowedPublicCidrs ?? [];
   allowedPublic.forEach((cidr, i) => {
-    const c = classifyCidr(cidr);
-    if (c.kind === "invalid") {
-      fail(`allowedPublicCidrs[${i}]`, cidr, "is not a valid CIDR block", 'write e.g. "203.0.113.0/24"');
-    }
-    if (c.kind === "public" && /\/0$/.test(cidr)) {
-      fail(
+    const cls = classifyCidr(cidr);
+    if (cls.kind === "invalid") {
+      c.report(`allowedPublicCidrs[${i}]`, cidr, "is not a valid CIDR block", 'write e.g. "203.0.113.0/24"');
+    } else if (cls.kind === "public" && /\/0$/.test(cidr)) {
+      c.report(
         `allowedPublicCidrs[${i}]`,
         cidr,
         "would allow the whole internet",
@@ -221,20 +222,23 @@ function planSecurityGroup(
   }
   const description = args.description ?? "phi-channels allowlisted security group";
   if (typeof description !== "string" || description.trim() === "") {
-    fail("description", description, "must be a non-empty string", "describe what the group guards");
+    c.report("description", description, "must be a non-empty string", "describe what the group guards");
   }
 
+  // Each rule is checked on its own: a refused rule does not hide the problems of the next one.
   const ingress = args.ingress.map((rule, i) =>
-    planRule(
-      fail,
-      `ingress[${i}]`,
-      rule,
-      rule?.source,
-      "source",
-      allowlist,
-      allowedText,
-      allowedPublic,
-      true,
+    c.section(() =>
+      planRule(
+        fail,
+        `ingress[${i}]`,
+        rule,
+        rule?.source,
+        "source",
+        allowlist,
+        allowedText,
+        allowedPublic,
+        true,
+      ),
     ),
   );
   const egressArgs = args.egress ?? [];
@@ -242,19 +246,21 @@ function planSecurityGroup(
     fail("egress", egressArgs, "must be a list of rules", "omit it for no egress, or declare each target");
   }
   const egress = egressArgs.map((rule, i) =>
-    planRule(
-      fail,
-      `egress[${i}]`,
-      rule,
-      rule?.destination,
-      "destination",
-      allowlist,
-      allowedText,
-      allowedPublic,
-      false,
+    c.section(() =>
+      planRule(
+        fail,
+        `egress[${i}]`,
+        rule,
+        rule?.destination,
+        "destination",
+        allowlist,
+        allowedText,
+        allowedPublic,
+        false,
+      ),
     ),
   );
-  return { description, ingress, egress };
+  return { description, ingress: ingress as PlannedRule[], egress: egress as PlannedRule[] };
 }
 
 type Fail = (field: string, value: unknown, problem: string, fix: string) => never;
@@ -405,7 +411,7 @@ function planRule(
         `${peerField}.${key}`,
         cidr,
         "is a public address range",
-        "use private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7), " +
+        `use ${PRIVATE_RANGE_DESCRIPTION}, ` +
           "or list the partner range in allowedPublicCidrs and the policy pack's exception list",
       );
     }

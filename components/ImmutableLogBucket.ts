@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkDefaultRetention, DEFAULT_MINIMUM_RETENTION_DAYS } from "../policies/src/rules";
-import { PhiConfigError } from "./errors";
+import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
 import { mergeTags } from "./tags";
 
 const COMPONENT = "ImmutableLogBucket";
@@ -72,7 +72,7 @@ export class ImmutableLogBucket extends pulumi.ComponentResource {
   public readonly retentionDays: number;
 
   constructor(name: string, args: ImmutableLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    const settings = validateImmutableLogBucketArgs(name, args);
+    const settings = checkedOrThrow(COMPONENT, name, (c) => checkLogBucketArgs(c, args));
     super("phi:storage:ImmutableLogBucket", name, {}, opts);
     this.retentionDays = settings.retentionDays;
 
@@ -331,16 +331,16 @@ export interface ValidatedLogBucketSettings {
 }
 
 /**
- * Checks the arguments without creating anything (the constructor runs it first); components that own an
- * ImmutableLogBucket call it before creating their own resources. Throws {@link PhiConfigError}.
+ * Checks the arguments without creating anything, as the constructor does, and returns every problem
+ * (none: valid); components that own an ImmutableLogBucket call it before creating their own resources.
  */
-export function validateImmutableLogBucketArgs(
-  name: string,
-  args: ImmutableLogBucketArgs,
-): ValidatedLogBucketSettings {
-  const fail = (field: string, value: unknown, problem: string, fix: string): never => {
-    throw new PhiConfigError(COMPONENT, name, field, value, problem, fix);
-  };
+export function validateImmutableLogBucketArgs(name: string, args: ImmutableLogBucketArgs): ConfigProblem[] {
+  return runChecks(COMPONENT, name, (c) => checkLogBucketArgs(c, args)).problems;
+}
+
+function checkLogBucketArgs(c: ConfigChecks, args: ImmutableLogBucketArgs): ValidatedLogBucketSettings {
+  const fail = (field: string, value: unknown, problem: string, fix: string): never =>
+    c.stop(field, value, problem, fix);
   if (args === undefined || args === null || typeof args !== "object") {
     fail(
       "args",
@@ -350,7 +350,7 @@ export function validateImmutableLogBucketArgs(
     );
   }
   if (!LOG_BUCKET_PURPOSES.includes(args.purpose)) {
-    fail(
+    c.report(
       "purpose",
       args.purpose,
       "is not a known log bucket purpose",
@@ -358,6 +358,39 @@ export function validateImmutableLogBucketArgs(
     );
   }
 
+  // Retention: the minimum, the mode and the days are judged together (each refusal once).
+  const days = c.section(() => checkRetention(fail, args));
+
+  const transition = args.transitionToColderStorageAfterDays;
+  if (
+    transition !== undefined &&
+    (typeof transition !== "number" || !Number.isInteger(transition) || transition < 1)
+  ) {
+    c.report(
+      "transitionToColderStorageAfterDays",
+      transition,
+      "must be a positive whole number of days",
+      "omit it to keep objects in S3 Standard, or set a positive integer such as 90",
+    );
+  }
+
+  if (args.tags !== undefined) {
+    if (args.tags === null || typeof args.tags !== "object" || Array.isArray(args.tags)) {
+      c.report("tags", args.tags, "is not a map of strings", 'pass an object such as { team: "records" }');
+    } else {
+      for (const [k, v] of Object.entries(args.tags)) {
+        if (typeof v !== "string") c.report(`tags.${k}`, v, "is not a string", "tag values must be strings");
+      }
+    }
+  }
+
+  return { retentionDays: days as number, transitionDays: transition };
+}
+
+function checkRetention(
+  fail: (field: string, value: unknown, problem: string, fix: string) => never,
+  args: ImmutableLogBucketArgs,
+): number {
   const minimum = args.minimumRetentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
   if (typeof minimum !== "number" || !Number.isInteger(minimum) || minimum < 1) {
     fail(
@@ -398,28 +431,5 @@ export function validateImmutableLogBucketArgs(
       `set retentionDays to at least ${minimum}`,
     );
   }
-
-  const transition = args.transitionToColderStorageAfterDays;
-  if (
-    transition !== undefined &&
-    (typeof transition !== "number" || !Number.isInteger(transition) || transition < 1)
-  ) {
-    fail(
-      "transitionToColderStorageAfterDays",
-      transition,
-      "must be a positive whole number of days",
-      "omit it to keep objects in S3 Standard, or set a positive integer such as 90",
-    );
-  }
-
-  if (args.tags !== undefined) {
-    if (args.tags === null || typeof args.tags !== "object" || Array.isArray(args.tags)) {
-      fail("tags", args.tags, "is not a map of strings", 'pass an object such as { team: "records" }');
-    }
-    for (const [k, v] of Object.entries(args.tags)) {
-      if (typeof v !== "string") fail(`tags.${k}`, v, "is not a string", "tag values must be strings");
-    }
-  }
-
-  return { retentionDays: days, transitionDays: transition };
+  return days;
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { checkKeyAlgorithm } from "../policies/src/rules";
-import { PhiConfigError } from "./errors";
+import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
 import { mergeTags } from "./tags";
 
 const COMPONENT = "InternalCertificate";
@@ -80,7 +80,7 @@ export class InternalCertificate extends pulumi.ComponentResource {
   public readonly readyForRenewal: pulumi.Output<boolean>;
 
   constructor(name: string, args: InternalCertificateArgs, opts?: pulumi.ComponentResourceOptions) {
-    const s = validate(name, args);
+    const s = checkedOrThrow(COMPONENT, name, (c) => checkCertificateArgs(c, args));
     super("phi:tls:InternalCertificate", name, {}, opts);
     const child = { parent: this };
     const secretKey = { parent: this, additionalSecretOutputs: PRIVATE_KEY_SECRET_OUTPUTS };
@@ -199,132 +199,152 @@ export function dnsNameProblem(name: unknown): string | undefined {
   return undefined;
 }
 
-function validate(name: string, args: InternalCertificateArgs): ValidatedCertificateSettings {
-  const fail = (field: string, value: unknown, problem: string, fix: string): never => {
-    throw new PhiConfigError(COMPONENT, name, field, value, problem, fix);
-  };
+/**
+ * Checks the arguments without creating anything, as the constructor does, and returns every problem
+ * (none: valid).
+ */
+export function validateInternalCertificateArgs(
+  name: string,
+  args: InternalCertificateArgs,
+): ConfigProblem[] {
+  return runChecks(COMPONENT, name, (c) => checkCertificateArgs(c, args)).problems;
+}
+
+function checkCertificateArgs(c: ConfigChecks, args: InternalCertificateArgs): ValidatedCertificateSettings {
+  const fail = (field: string, value: unknown, problem: string, fix: string): never =>
+    c.stop(field, value, problem, fix);
   if (args === undefined || args === null || typeof args !== "object") {
     fail("args", args, "is missing", `pass { dnsNames: ["service.internal.example"] }`);
   }
 
   const dnsNames: unknown = args.dnsNames;
-  if (!Array.isArray(dnsNames) || dnsNames.length === 0) {
-    fail(
-      "dnsNames",
-      dnsNames,
-      "must be a non-empty list of DNS names",
-      `set dnsNames, e.g. ["api.internal.example"]`,
-    );
-  }
-  const names = dnsNames as unknown[];
-  const seen = new Set<string>();
-  names.forEach((n, i) => {
-    const problem = dnsNameProblem(n);
-    if (problem)
+  const names = (Array.isArray(dnsNames) ? dnsNames : []) as unknown[];
+  c.section(() => {
+    if (!Array.isArray(dnsNames) || dnsNames.length === 0) {
       fail(
-        `dnsNames[${i}]`,
-        n,
-        problem,
-        `use a name such as "api.internal.example" or "*.svc.internal.example"`,
-      );
-    const key = (n as string).toLowerCase();
-    if (seen.has(key)) fail(`dnsNames[${i}]`, n, "is listed twice", "list each name once");
-    seen.add(key);
-  });
-
-  const leafKey = checkKey(fail, "", args.keyAlgorithm, args.ecdsaCurve, args.rsaBits, {
-    ecdsaCurve: "P256",
-    rsaBits: 2048,
-  });
-  const caKey = checkKey(fail, "ca", args.caKeyAlgorithm, args.caEcdsaCurve, args.caRsaBits, {
-    ecdsaCurve: "P384",
-    rsaBits: 3072,
-  });
-
-  const positiveInt = (field: string, value: unknown, fallback: number, allowZero = false): number => {
-    const v = value ?? fallback;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < (allowZero ? 0 : 1)) {
-      fail(
-        field,
-        value,
-        `must be a ${allowZero ? "non-negative" : "positive"} whole number of hours`,
-        `omit it (default ${fallback}) or set an integer`,
+        "dnsNames",
+        dnsNames,
+        "must be a non-empty list of DNS names",
+        `set dnsNames, e.g. ["api.internal.example"]`,
       );
     }
-    return v as number;
-  };
-  const validityHours = positiveInt("validityHours", args.validityHours, DEFAULT_VALIDITY_HOURS);
-  const earlyRenewalHours = positiveInt(
-    "earlyRenewalHours",
-    args.earlyRenewalHours,
-    DEFAULT_EARLY_RENEWAL_HOURS,
-    true,
-  );
-  const caValidityHours = positiveInt("caValidityHours", args.caValidityHours, DEFAULT_CA_VALIDITY_HOURS);
-  if (earlyRenewalHours >= validityHours) {
-    fail(
-      "earlyRenewalHours",
-      earlyRenewalHours,
-      `is not below validityHours (${validityHours}), so the certificate would be due for renewal as soon as it is issued`,
-      `set earlyRenewalHours below ${validityHours}, e.g. ${Math.floor(validityHours / 12)}`,
-    );
-  }
-  if (caValidityHours < validityHours) {
-    fail(
-      "caValidityHours",
-      caValidityHours,
-      `is shorter than validityHours (${validityHours}), so the leaf would outlive the CA that vouches for it`,
-      `set caValidityHours to at least ${validityHours}`,
-    );
-  }
+    const seen = new Set<string>();
+    names.forEach((n, i) => {
+      const problem = dnsNameProblem(n);
+      if (problem)
+        fail(
+          `dnsNames[${i}]`,
+          n,
+          problem,
+          `use a name such as "api.internal.example" or "*.svc.internal.example"`,
+        );
+      const key = (n as string).toLowerCase();
+      if (seen.has(key)) fail(`dnsNames[${i}]`, n, "is listed twice", "list each name once");
+      seen.add(key);
+    });
+  });
 
-  const subject: unknown = args.subject ?? {};
-  if (subject === null || typeof subject !== "object")
-    fail("subject", subject, "is not an object", "pass { organization, commonName }");
-  const { organization = "phi-channels", commonName } = subject as {
-    organization?: unknown;
-    commonName?: unknown;
-  };
-  if (typeof organization !== "string" || organization.length === 0 || organization.length > 64) {
-    fail(
-      "subject.organization",
-      organization,
-      "must be a string of 1-64 characters",
-      `omit it (default "phi-channels") or shorten it`,
+  const leafKey = c.section(() =>
+    checkKey(fail, "", args.keyAlgorithm, args.ecdsaCurve, args.rsaBits, {
+      ecdsaCurve: "P256",
+      rsaBits: 2048,
+    }),
+  );
+  const caKey = c.section(() =>
+    checkKey(fail, "ca", args.caKeyAlgorithm, args.caEcdsaCurve, args.caRsaBits, {
+      ecdsaCurve: "P384",
+      rsaBits: 3072,
+    }),
+  );
+
+  const hours = c.section(() => {
+    const positiveInt = (field: string, value: unknown, fallback: number, allowZero = false): number => {
+      const v = value ?? fallback;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < (allowZero ? 0 : 1)) {
+        fail(
+          field,
+          value,
+          `must be a ${allowZero ? "non-negative" : "positive"} whole number of hours`,
+          `omit it (default ${fallback}) or set an integer`,
+        );
+      }
+      return v as number;
+    };
+    const validityHours = positiveInt("validityHours", args.validityHours, DEFAULT_VALIDITY_HOURS);
+    const earlyRenewalHours = positiveInt(
+      "earlyRenewalHours",
+      args.earlyRenewalHours,
+      DEFAULT_EARLY_RENEWAL_HOURS,
+      true,
     );
-  }
-  if (
-    commonName !== undefined &&
-    (typeof commonName !== "string" || commonName.length === 0 || commonName.length > 64)
-  ) {
-    fail(
-      "subject.commonName",
-      commonName,
-      "must be a string of 1-64 characters",
-      "omit it to use dnsNames[0]",
-    );
-  }
-  const firstName = names[0] as string;
-  const cn = (commonName as string | undefined) ?? (firstName.length <= 64 ? firstName : undefined);
+    const caValidityHours = positiveInt("caValidityHours", args.caValidityHours, DEFAULT_CA_VALIDITY_HOURS);
+    if (earlyRenewalHours >= validityHours) {
+      fail(
+        "earlyRenewalHours",
+        earlyRenewalHours,
+        `is not below validityHours (${validityHours}), so the certificate would be due for renewal as soon as it is issued`,
+        `set earlyRenewalHours below ${validityHours}, e.g. ${Math.floor(validityHours / 12)}`,
+      );
+    }
+    if (caValidityHours < validityHours) {
+      fail(
+        "caValidityHours",
+        caValidityHours,
+        `is shorter than validityHours (${validityHours}), so the leaf would outlive the CA that vouches for it`,
+        `set caValidityHours to at least ${validityHours}`,
+      );
+    }
+    return { validityHours, earlyRenewalHours, caValidityHours };
+  });
+
+  const subjectFields = c.section(() => {
+    const subject: unknown = args.subject ?? {};
+    if (subject === null || typeof subject !== "object")
+      fail("subject", subject, "is not an object", "pass { organization, commonName }");
+    const { organization = "phi-channels", commonName } = subject as {
+      organization?: unknown;
+      commonName?: unknown;
+    };
+    if (typeof organization !== "string" || organization.length === 0 || organization.length > 64) {
+      fail(
+        "subject.organization",
+        organization,
+        "must be a string of 1-64 characters",
+        `omit it (default "phi-channels") or shorten it`,
+      );
+    }
+    if (
+      commonName !== undefined &&
+      (typeof commonName !== "string" || commonName.length === 0 || commonName.length > 64)
+    ) {
+      fail(
+        "subject.commonName",
+        commonName,
+        "must be a string of 1-64 characters",
+        "omit it to use dnsNames[0]",
+      );
+    }
+    const firstName = typeof names[0] === "string" ? names[0] : "";
+    const cn = (commonName as string | undefined) ?? (firstName.length <= 64 ? firstName : undefined);
+    return { organization: organization as string, commonName: cn };
+  });
 
   if (args.tags !== undefined) {
     if (args.tags === null || typeof args.tags !== "object" || Array.isArray(args.tags)) {
-      fail("tags", args.tags, "is not a map of strings", `pass an object such as { team: "records" }`);
-    }
-    for (const [k, v] of Object.entries(args.tags)) {
-      if (typeof v !== "string") fail(`tags.${k}`, v, "is not a string", "tag values must be strings");
+      c.report("tags", args.tags, "is not a map of strings", `pass an object such as { team: "records" }`);
+    } else {
+      for (const [k, v] of Object.entries(args.tags)) {
+        if (typeof v !== "string") c.report(`tags.${k}`, v, "is not a string", "tag values must be strings");
+      }
     }
   }
 
   return {
     dnsNames: names as string[],
-    leafKey,
-    caKey,
-    validityHours,
-    earlyRenewalHours,
-    caValidityHours,
-    organization: organization as string,
-    commonName: cn,
+    leafKey: leafKey!,
+    caKey: caKey!,
+    ...hours!,
+    ...subjectFields!,
   };
 }
 

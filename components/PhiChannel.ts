@@ -11,6 +11,8 @@ import {
   parseAllowlist,
   strongElbSecurityPolicies,
   type AllowlistEntry,
+  isAcmCertificateArn,
+  PRIVATE_RANGE_DESCRIPTION,
 } from "../policies/src/rules";
 import {
   AllowlistedSecurityGroup,
@@ -19,11 +21,22 @@ import {
   type IngressRuleArgs,
   type RulePeer,
 } from "./AllowlistedSecurityGroup";
-import { PhiConfigError, PORT_RANGE_PROBLEM } from "./errors";
+import {
+  checkedOrThrow,
+  PORT_RANGE_PROBLEM,
+  runChecks,
+  type ConfigChecks,
+  type ConfigProblem,
+} from "./errors";
 import { dnsNameProblem, InternalCertificate } from "./InternalCertificate";
 import { DEFAULT_VPC_CIDR, PrivateNetwork, type PrivateNetworkArgs } from "./PrivateNetwork";
 import { DATA_CLASSIFICATION_TAG, type DataClassification } from "./tags";
-import { TlsLoadBalancer, type TlsCertificateSource } from "./TlsLoadBalancer";
+import {
+  DEFAULT_LOAD_BALANCER_TYPE,
+  DEFAULT_TARGET_PORT,
+  TlsLoadBalancer,
+  type TlsCertificateSource,
+} from "./TlsLoadBalancer";
 
 const COMPONENT = "PhiChannel";
 
@@ -136,7 +149,7 @@ export class PhiChannel extends pulumi.ComponentResource {
   readonly manifest: pulumi.Output<PhiChannelManifest>;
 
   constructor(name: string, args: PhiChannelArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planChannel(name, args);
+    const plan = checkedOrThrow(COMPONENT, name, (c) => planChannel(c, name, args));
     super("phi:channel:PhiChannel", name, {}, opts);
 
     // Every component gets the channel tag; the classification is reserved, so components' own
@@ -256,14 +269,24 @@ interface ChannelPlan {
   securityGroup: Omit<AllowlistedSecurityGroupArgs, "vpcId">;
 }
 
+/** PhiChannel's own default (the others are its children's); docs/components-channel.md states it. */
+export const DEFAULT_MUTUAL_TLS = false;
+
 const DATA_CLASSIFICATIONS: readonly DataClassification[] = ["phi", "audit-log", "internal"];
 
-function planChannel(name: string, args: PhiChannelArgs): ChannelPlan {
-  const fail = (field: string, value: unknown, problem: string, fix: string): never => {
-    throw new PhiConfigError(COMPONENT, name, field, value, problem, fix);
-  };
+/**
+ * Checks the arguments without creating anything, as the constructor does, and returns every problem
+ * (none: valid), including those of the security group the channel builds.
+ */
+export function validatePhiChannelArgs(name: string, args: PhiChannelArgs): ConfigProblem[] {
+  return runChecks(COMPONENT, name, (c) => planChannel(c, name, args)).problems;
+}
+
+function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): ChannelPlan {
+  const fail = (field: string, value: unknown, problem: string, fix: string): never =>
+    c.stop(field, value, problem, fix);
   if (typeof name !== "string" || !/^[a-z][a-z0-9-]{0,23}$/.test(name)) {
-    fail(
+    c.report(
       "name",
       name,
       "is not a valid channel name",
@@ -274,7 +297,7 @@ function planChannel(name: string, args: PhiChannelArgs): ChannelPlan {
 
   const dataClassification = args.dataClassification ?? "phi";
   if (!DATA_CLASSIFICATIONS.includes(dataClassification)) {
-    fail(
+    c.report(
       "dataClassification",
       dataClassification,
       "is not a known classification",
@@ -282,7 +305,7 @@ function planChannel(name: string, args: PhiChannelArgs): ChannelPlan {
     );
   }
   if (args.tags && DATA_CLASSIFICATION_TAG in args.tags) {
-    fail(
+    c.report(
       `tags["${DATA_CLASSIFICATION_TAG}"]`,
       args.tags[DATA_CLASSIFICATION_TAG],
       "is reserved",
@@ -291,94 +314,100 @@ function planChannel(name: string, args: PhiChannelArgs): ChannelPlan {
   }
 
   const allowedIngress = args.allowedIngress ?? [...DEFAULT_ALLOWED_INGRESS];
-  if (!Array.isArray(allowedIngress) || allowedIngress.length === 0) {
-    fail("allowedIngress", allowedIngress, "must be a non-empty list", 'use ["tcp/443"]');
-  }
-  let allowlist: AllowlistEntry[] = [];
-  try {
-    allowlist = parseAllowlist(allowedIngress);
-  } catch (e) {
-    if (!(e instanceof AllowlistSyntaxError)) throw e;
-    fail(
-      `allowedIngress[${allowedIngress.indexOf(e.entry)}]`,
-      e.entry,
-      "is not a valid allowlist entry",
-      e.message,
-    );
-  }
-  if (!checkGrant("tcp", 443, 443, allowlist).allowed) {
-    fail("allowedIngress", allowedIngress, "does not allow the listener port tcp/443", 'include "tcp/443"');
-  }
+  const allowlist = c.section(() => {
+    if (!Array.isArray(allowedIngress) || allowedIngress.length === 0) {
+      fail("allowedIngress", allowedIngress, "must be a non-empty list", 'use ["tcp/443"]');
+    }
+    let allowlist: AllowlistEntry[] = [];
+    try {
+      allowlist = parseAllowlist(allowedIngress);
+    } catch (e) {
+      if (!(e instanceof AllowlistSyntaxError)) throw e;
+      fail(
+        `allowedIngress[${allowedIngress.indexOf(e.entry)}]`,
+        e.entry,
+        "is not a valid allowlist entry",
+        e.message,
+      );
+    }
+    if (!checkGrant("tcp", 443, 443, allowlist).allowed) {
+      fail("allowedIngress", allowedIngress, "does not allow the listener port tcp/443", 'include "tcp/443"');
+    }
+    return allowlist;
+  });
 
-  if (!Array.isArray(args.allowedSources) || args.allowedSources.length === 0) {
-    fail(
-      "allowedSources",
-      args.allowedSources,
-      "must list at least one client source",
-      'name the clients, e.g. ["10.20.0.0/16"]',
-    );
-  }
-  const peers: RulePeer[] = args.allowedSources.map((source, i) => {
-    const field = `allowedSources[${i}]`;
-    if (typeof source === "string") {
-      const c = classifyCidr(source);
-      if (c.kind === "invalid") fail(field, source, "is not a valid CIDR block", 'write e.g. "10.20.0.0/16"');
-      if (c.kind !== "private") {
-        fail(
-          field,
-          source,
-          "is a public address range",
-          "use private address space (RFC 1918, RFC 6598 or fc00::/7)",
-        );
-      }
-      return c.kind !== "invalid" && c.family === "ipv6" ? { ipv6CidrBlock: source } : { cidrBlock: source };
+  const peers = c.section(() => {
+    if (!Array.isArray(args.allowedSources) || args.allowedSources.length === 0) {
+      fail(
+        "allowedSources",
+        args.allowedSources,
+        "must list at least one client source",
+        'name the clients, e.g. ["10.20.0.0/16"]',
+      );
     }
-    if (source && typeof source === "object") {
-      const s = source as Record<string, unknown>;
-      const keys = Object.keys(s).filter((k) => s[k] !== undefined);
-      if (
-        keys.length === 1 &&
-        (keys[0] === "securityGroupId" || keys[0] === "prefixListId") &&
-        s[keys[0]] !== ""
-      ) {
-        return source as RulePeer;
+    return args.allowedSources.map((source, i): RulePeer => {
+      const field = `allowedSources[${i}]`;
+      if (typeof source === "string") {
+        const c = classifyCidr(source);
+        if (c.kind === "invalid")
+          fail(field, source, "is not a valid CIDR block", 'write e.g. "10.20.0.0/16"');
+        if (c.kind !== "private") {
+          fail(field, source, "is a public address range", `use ${PRIVATE_RANGE_DESCRIPTION}`);
+        }
+        return c.kind !== "invalid" && c.family === "ipv6"
+          ? { ipv6CidrBlock: source }
+          : { cidrBlock: source };
       }
-    }
-    return fail(
-      field,
-      source,
-      "is not a source",
-      "use a private CIDR string, { securityGroupId } or { prefixListId }",
-    );
+      if (source && typeof source === "object") {
+        const s = source as Record<string, unknown>;
+        const keys = Object.keys(s).filter((k) => s[k] !== undefined);
+        if (
+          keys.length === 1 &&
+          (keys[0] === "securityGroupId" || keys[0] === "prefixListId") &&
+          s[keys[0]] !== ""
+        ) {
+          return source as RulePeer;
+        }
+      }
+      return fail(
+        field,
+        source,
+        "is not a source",
+        "use a private CIDR string, { securityGroupId } or { prefixListId }",
+      );
+    });
   });
 
   const retentionDays = args.retentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
-  const minimum = args.minimumRetentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
-  if (!Number.isInteger(minimum) || minimum < 1) {
-    fail("minimumRetentionDays", minimum, "must be a positive whole number of days", "omit it (2190 days)");
-  }
-  if (!Number.isInteger(retentionDays) || retentionDays < minimum) {
-    fail(
-      "retentionDays",
-      retentionDays,
-      `must be a whole number of days >= ${minimum}`,
-      `use ${minimum} or more (HIPAA: 6 years = 2190)`,
-    );
-  }
+  c.section(() => {
+    const minimum = args.minimumRetentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
+    if (!Number.isInteger(minimum) || minimum < 1) {
+      fail("minimumRetentionDays", minimum, "must be a positive whole number of days", "omit it (2190 days)");
+    }
+    if (!Number.isInteger(retentionDays) || retentionDays < minimum) {
+      fail(
+        "retentionDays",
+        retentionDays,
+        `must be a whole number of days >= ${minimum}`,
+        `use ${minimum} or more (HIPAA: 6 years = 2190)`,
+      );
+    }
+  });
 
-  const loadBalancerType = args.loadBalancerType ?? "application";
+  const loadBalancerType = args.loadBalancerType ?? DEFAULT_LOAD_BALANCER_TYPE;
   if (loadBalancerType !== "application" && loadBalancerType !== "network") {
-    fail(
+    c.report(
       "loadBalancerType",
       loadBalancerType,
       "is not a load balancer type",
       'use "application" or "network"',
     );
   }
-  const mutualTls = args.mutualTls ?? false;
-  if (typeof mutualTls !== "boolean") fail("mutualTls", mutualTls, "must be a boolean", "use true or false");
-  if (mutualTls && loadBalancerType === "network") {
-    fail(
+  const mutualTls = args.mutualTls ?? DEFAULT_MUTUAL_TLS;
+  if (typeof mutualTls !== "boolean")
+    c.report("mutualTls", mutualTls, "must be a boolean", "use true or false");
+  else if (mutualTls && loadBalancerType === "network") {
+    c.report(
       "mutualTls",
       mutualTls,
       "is not supported on network load balancers",
@@ -387,112 +416,114 @@ function planChannel(name: string, args: PhiChannelArgs): ChannelPlan {
   }
   const sslPolicy = args.sslPolicy ?? DEFAULT_ELB_SECURITY_POLICY;
   if (!assessElbSecurityPolicy(sslPolicy, "1.2").strong) {
-    fail(
+    c.report(
       "sslPolicy",
       sslPolicy,
       "is not a strong ELB security policy",
       `use one of ${strongElbSecurityPolicies("1.2").join(", ")}`,
     );
   }
-  const targetPort = args.targetPort ?? 443;
+  const targetPort = args.targetPort ?? DEFAULT_TARGET_PORT;
   if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
-    fail("targetPort", targetPort, PORT_RANGE_PROBLEM, "use 443");
+    c.report("targetPort", targetPort, PORT_RANGE_PROBLEM, "use 443");
   }
   if (args.deletionProtection !== undefined && typeof args.deletionProtection !== "boolean") {
-    fail("deletionProtection", args.deletionProtection, "must be a boolean", "omit it (default true)");
+    c.report("deletionProtection", args.deletionProtection, "must be a boolean", "omit it (default true)");
   }
 
   // Network.
   let existingNetwork: ExistingNetworkArgs | undefined;
   let vpcCidr = DEFAULT_CHANNEL_CIDR;
-  const net = args.network as Record<string, unknown> | undefined;
-  if (net !== undefined && net !== null && "vpcId" in net) {
-    existingNetwork = args.network as ExistingNetworkArgs;
-    if (existingNetwork.subnetIds === undefined)
-      fail("network.subnetIds", undefined, "is required with vpcId", "pass the private subnet ids");
-    vpcCidr = existingNetwork.cidrBlock;
-  } else if (net !== undefined && net !== null && net.cidrBlock !== undefined) {
-    vpcCidr = net.cidrBlock as string;
-  }
-  const vpcClass = classifyCidr(vpcCidr);
-  if (vpcClass.kind !== "private" || vpcClass.family !== "ipv4") {
-    fail("network.cidrBlock", vpcCidr, "must be a private IPv4 CIDR", 'use e.g. "10.0.0.0/16"');
-  }
+  c.section(() => {
+    const net = args.network as Record<string, unknown> | undefined;
+    if (net !== undefined && net !== null && "vpcId" in net) {
+      existingNetwork = args.network as ExistingNetworkArgs;
+      if (existingNetwork.subnetIds === undefined)
+        fail("network.subnetIds", undefined, "is required with vpcId", "pass the private subnet ids");
+      vpcCidr = existingNetwork.cidrBlock;
+    } else if (net !== undefined && net !== null && net.cidrBlock !== undefined) {
+      vpcCidr = net.cidrBlock as string;
+    }
+    const vpcClass = classifyCidr(vpcCidr);
+    if (vpcClass.kind !== "private" || vpcClass.family !== "ipv4") {
+      fail("network.cidrBlock", vpcCidr, "must be a private IPv4 CIDR", 'use e.g. "10.0.0.0/16"');
+    }
+  });
 
   // Certificate.
   let internalCertificate: ChannelPlan["internalCertificate"];
   let acmCertificateArn: string | undefined;
-  const cert = args.certificate ?? { internal: { dnsNames: [`${name}.phi.internal`] } };
-  if ("acmCertificateArn" in cert && !("internal" in cert)) {
-    if (
-      typeof cert.acmCertificateArn !== "string" ||
-      !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/.test(cert.acmCertificateArn)
+  c.section(() => {
+    const cert = args.certificate ?? { internal: { dnsNames: [`${name}.phi.internal`] } };
+    if ("acmCertificateArn" in cert && !("internal" in cert)) {
+      if (typeof cert.acmCertificateArn !== "string" || !isAcmCertificateArn(cert.acmCertificateArn)) {
+        fail(
+          "certificate.acmCertificateArn",
+          cert.acmCertificateArn,
+          "is not an ACM certificate ARN",
+          "pass arn:aws:acm:<region>:<account>:certificate/<id>",
+        );
+      }
+      if (mutualTls) {
+        fail(
+          "mutualTls",
+          mutualTls,
+          "needs the channel's internal CA as client trust anchor",
+          "use an internal certificate, or build a TlsLoadBalancer with mutualTls.caCertificatePem",
+        );
+      }
+      acmCertificateArn = cert.acmCertificateArn;
+    } else if (
+      "internal" in cert &&
+      !("acmCertificateArn" in cert) &&
+      cert.internal &&
+      typeof cert.internal === "object"
     ) {
+      const { dnsNames, keyAlgorithm, ecdsaCurve, rsaBits } = cert.internal;
+      if (
+        !Array.isArray(dnsNames) ||
+        dnsNames.length === 0 ||
+        dnsNames.some((d) => typeof d !== "string" || d === "")
+      ) {
+        fail(
+          "certificate.internal.dnsNames",
+          dnsNames,
+          "must list at least one DNS name",
+          `use e.g. ["${name}.phi.internal"]`,
+        );
+      }
+      dnsNames.forEach((d, j) => {
+        const problem = dnsNameProblem(d);
+        if (problem)
+          fail(`certificate.internal.dnsNames[${j}]`, d, problem, `use e.g. "${name}.phi.internal"`);
+      });
+      const verdict = checkKeyAlgorithm(
+        keyAlgorithm ?? "ECDSA",
+        rsaBits,
+        ecdsaCurve ?? (keyAlgorithm === "RSA" ? undefined : "P256"),
+      );
+      if (!verdict.ok)
+        fail(
+          "certificate.internal.keyAlgorithm",
+          { keyAlgorithm, ecdsaCurve, rsaBits },
+          `is refused: ${verdict.reason}`,
+          verdict.fix,
+        );
+      internalCertificate = { dnsNames, keyAlgorithm, ecdsaCurve, rsaBits };
+    } else {
       fail(
-        "certificate.acmCertificateArn",
-        cert.acmCertificateArn,
-        "is not an ACM certificate ARN",
-        "pass arn:aws:acm:<region>:<account>:certificate/<id>",
+        "certificate",
+        cert,
+        "must set exactly one of acmCertificateArn and internal",
+        'use { internal: { dnsNames: [...] } } or { acmCertificateArn: "arn:aws:acm:..." }',
       );
     }
-    if (mutualTls) {
-      fail(
-        "mutualTls",
-        mutualTls,
-        "needs the channel's internal CA as client trust anchor",
-        "use an internal certificate, or build a TlsLoadBalancer with mutualTls.caCertificatePem",
-      );
-    }
-    acmCertificateArn = cert.acmCertificateArn;
-  } else if (
-    "internal" in cert &&
-    !("acmCertificateArn" in cert) &&
-    cert.internal &&
-    typeof cert.internal === "object"
-  ) {
-    const { dnsNames, keyAlgorithm, ecdsaCurve, rsaBits } = cert.internal;
-    if (
-      !Array.isArray(dnsNames) ||
-      dnsNames.length === 0 ||
-      dnsNames.some((d) => typeof d !== "string" || d === "")
-    ) {
-      fail(
-        "certificate.internal.dnsNames",
-        dnsNames,
-        "must list at least one DNS name",
-        `use e.g. ["${name}.phi.internal"]`,
-      );
-    }
-    dnsNames.forEach((d, j) => {
-      const problem = dnsNameProblem(d);
-      if (problem) fail(`certificate.internal.dnsNames[${j}]`, d, problem, `use e.g. "${name}.phi.internal"`);
-    });
-    const verdict = checkKeyAlgorithm(
-      keyAlgorithm ?? "ECDSA",
-      rsaBits,
-      ecdsaCurve ?? (keyAlgorithm === "RSA" ? undefined : "P256"),
-    );
-    if (!verdict.ok)
-      fail(
-        "certificate.internal.keyAlgorithm",
-        { keyAlgorithm, ecdsaCurve, rsaBits },
-        `is refused: ${verdict.reason}`,
-        verdict.fix,
-      );
-    internalCertificate = { dnsNames, keyAlgorithm, ecdsaCurve, rsaBits };
-  } else {
-    fail(
-      "certificate",
-      cert,
-      "must set exactly one of acmCertificateArn and internal",
-      'use { internal: { dnsNames: [...] } } or { acmCertificateArn: "arn:aws:acm:..." }',
-    );
-  }
+  });
 
   // Security group: each source on each allowlisted entry; egress only to targets inside the VPC.
   const ingress: IngressRuleArgs[] = [];
-  peers.forEach((peer, i) => {
-    for (const entry of allowlist) {
+  (peers ?? []).forEach((peer, i) => {
+    for (const entry of allowlist ?? []) {
       const all = entry.range.from === 0 && entry.range.to === 65535;
       ingress.push({
         protocol: String(entry.protocol),
@@ -515,8 +546,11 @@ function planChannel(name: string, args: PhiChannelArgs): ChannelPlan {
     allowedIngress,
     description: `phi-channels ${name} load balancer`,
   };
-  // The group is created after this component registers; validate it now so nothing is half-made.
-  validateAllowlistedSecurityGroupArgs(`${name}-lb`, { ...securityGroup, vpcId: "(pending)" });
+  // The group is created after this component registers; validate it now so nothing is half-made. Its
+  // rules derive from the channel's arguments, so only once those are valid: one refusal per mistake.
+  if (c.problems.length === 0) {
+    c.addAll(validateAllowlistedSecurityGroupArgs(`${name}-lb`, { ...securityGroup, vpcId: "(pending)" }));
+  }
 
   return {
     dataClassification,

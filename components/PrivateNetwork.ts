@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import ipaddr from "ipaddr.js";
 import { classifyCidr, PRIVATE_RANGE_LIST } from "../policies/src/rules";
-import { PhiConfigError } from "./errors";
+import { checkedOrThrow, PhiConfigError, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
 import { ImmutableLogBucket, validateImmutableLogBucketArgs } from "./ImmutableLogBucket";
 import { mergeTags } from "./tags";
 
@@ -86,7 +86,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
   public readonly defaultSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: PrivateNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    const settings = validate(name, args);
+    const settings = checkedOrThrow(COMPONENT, name, (c) => checkNetworkArgs(c, name, args));
     super("phi:network:PrivateNetwork", name, {}, opts);
     this.cidrBlock = settings.cidrBlock;
 
@@ -284,95 +284,107 @@ interface ValidatedNetworkSettings {
 /** Service short names as used in `com.amazonaws.<region>.<service>`. */
 const SERVICE_NAME = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
 
-function validate(name: string, args: PrivateNetworkArgs): ValidatedNetworkSettings {
-  const fail = (field: string, value: unknown, problem: string, fix: string): never => {
-    throw new PhiConfigError(COMPONENT, name, field, value, problem, fix);
-  };
+/**
+ * Checks the arguments without creating anything, as the constructor does, and returns every problem
+ * (none: valid). The flow-log bucket's problems are included under this component's field names.
+ */
+export function validatePrivateNetworkArgs(name: string, args: PrivateNetworkArgs): ConfigProblem[] {
+  return runChecks(COMPONENT, name, (c) => checkNetworkArgs(c, name, args)).problems;
+}
+
+function checkNetworkArgs(c: ConfigChecks, name: string, args: PrivateNetworkArgs): ValidatedNetworkSettings {
+  const fail = (field: string, value: unknown, problem: string, fix: string): never =>
+    c.stop(field, value, problem, fix);
   if (args === null || typeof args !== "object")
     fail("args", args, "is not an object", "pass {} for the defaults");
 
-  const cidrBlock = args.cidrBlock ?? DEFAULT_VPC_CIDR;
-  const cls = classifyCidr(cidrBlock);
-  if (cls.kind === "invalid") {
-    fail(
-      "cidrBlock",
-      args.cidrBlock,
-      `is not a valid CIDR block (${cls.reason})`,
-      `use an IPv4 block such as "${DEFAULT_VPC_CIDR}"`,
-    );
-  }
-  if (cls.kind !== "private") {
-    fail(
-      "cidrBlock",
-      cidrBlock,
-      "is not inside a private range, so hosts would hold publicly routable addresses",
-      `use a block inside ${PRIVATE_RANGE_LIST.filter((r) => !r.includes(":")).join(", ")} such as "${DEFAULT_VPC_CIDR}"`,
-    );
-  }
-  if (cls.kind === "private" && cls.family !== "ipv4") {
-    fail(
-      "cidrBlock",
-      cidrBlock,
-      "is IPv6; a VPC's primary block must be IPv4",
-      `use an IPv4 block such as "${DEFAULT_VPC_CIDR}"`,
-    );
-  }
-  const [addr, vpcPrefix] = ipaddr.parseCIDR(cidrBlock) as [ipaddr.IPv4, number];
-  if (vpcPrefix < MIN_PREFIX || vpcPrefix > MAX_PREFIX) {
-    fail(
-      "cidrBlock",
-      cidrBlock,
-      `has prefix /${vpcPrefix}; AWS VPC blocks are /${MIN_PREFIX} to /${MAX_PREFIX}`,
-      `use a prefix between /${MIN_PREFIX} and /${MAX_PREFIX - 2}`,
-    );
-  }
-  const networkAddress = ipaddr.IPv4.networkAddressFromCIDR(cidrBlock).toString();
-  if (networkAddress !== addr.toString()) {
-    fail(
-      "cidrBlock",
-      cidrBlock,
-      "has host bits set",
-      `use the network address "${networkAddress}/${vpcPrefix}"`,
-    );
-  }
+  // The address layout: block, zone count and subnet size depend on each other, so checked as one.
+  const layout = c.section(() => {
+    const cidrBlock = args.cidrBlock ?? DEFAULT_VPC_CIDR;
+    const cls = classifyCidr(cidrBlock);
+    if (cls.kind === "invalid") {
+      fail(
+        "cidrBlock",
+        args.cidrBlock,
+        `is not a valid CIDR block (${cls.reason})`,
+        `use an IPv4 block such as "${DEFAULT_VPC_CIDR}"`,
+      );
+    }
+    if (cls.kind !== "private") {
+      fail(
+        "cidrBlock",
+        cidrBlock,
+        "is not inside a private range, so hosts would hold publicly routable addresses",
+        `use a block inside ${PRIVATE_RANGE_LIST.filter((r) => !r.includes(":")).join(", ")} such as "${DEFAULT_VPC_CIDR}"`,
+      );
+    }
+    if (cls.kind === "private" && cls.family !== "ipv4") {
+      fail(
+        "cidrBlock",
+        cidrBlock,
+        "is IPv6; a VPC's primary block must be IPv4",
+        `use an IPv4 block such as "${DEFAULT_VPC_CIDR}"`,
+      );
+    }
+    const [addr, vpcPrefix] = ipaddr.parseCIDR(cidrBlock) as [ipaddr.IPv4, number];
+    if (vpcPrefix < MIN_PREFIX || vpcPrefix > MAX_PREFIX) {
+      fail(
+        "cidrBlock",
+        cidrBlock,
+        `has prefix /${vpcPrefix}; AWS VPC blocks are /${MIN_PREFIX} to /${MAX_PREFIX}`,
+        `use a prefix between /${MIN_PREFIX} and /${MAX_PREFIX - 2}`,
+      );
+    }
+    const networkAddress = ipaddr.IPv4.networkAddressFromCIDR(cidrBlock).toString();
+    if (networkAddress !== addr.toString()) {
+      fail(
+        "cidrBlock",
+        cidrBlock,
+        "has host bits set",
+        `use the network address "${networkAddress}/${vpcPrefix}"`,
+      );
+    }
 
-  const azCount = args.availabilityZoneCount ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
-  if (
-    typeof azCount !== "number" ||
-    !Number.isInteger(azCount) ||
-    azCount < DEFAULT_AVAILABILITY_ZONE_COUNT
-  ) {
-    fail(
-      "availabilityZoneCount",
-      args.availabilityZoneCount,
-      "must be a whole number of at least 2, so the channel survives the loss of one Availability Zone",
-      "omit it (default 2) or set 2 or more",
-    );
-  }
+    const azCount = args.availabilityZoneCount ?? DEFAULT_AVAILABILITY_ZONE_COUNT;
+    if (
+      typeof azCount !== "number" ||
+      !Number.isInteger(azCount) ||
+      azCount < DEFAULT_AVAILABILITY_ZONE_COUNT
+    ) {
+      fail(
+        "availabilityZoneCount",
+        args.availabilityZoneCount,
+        "must be a whole number of at least 2, so the channel survives the loss of one Availability Zone",
+        "omit it (default 2) or set 2 or more",
+      );
+    }
 
-  const bitsForAzs = Math.ceil(Math.log2(azCount));
-  const subnetPrefix = args.subnetPrefixLength ?? Math.min(vpcPrefix + DEFAULT_SUBNET_EXTRA_BITS, MAX_PREFIX);
-  if (
-    typeof subnetPrefix !== "number" ||
-    !Number.isInteger(subnetPrefix) ||
-    subnetPrefix < vpcPrefix + bitsForAzs ||
-    subnetPrefix > MAX_PREFIX
-  ) {
-    fail(
-      "subnetPrefixLength",
-      subnetPrefix,
-      `does not fit ${azCount} subnets inside ${cidrBlock} (AWS subnets are at most /${MAX_PREFIX})`,
-      `set subnetPrefixLength between ${vpcPrefix + bitsForAzs} and ${MAX_PREFIX}, or use a larger cidrBlock`,
+    const bitsForAzs = Math.ceil(Math.log2(azCount));
+    const subnetPrefix =
+      args.subnetPrefixLength ?? Math.min(vpcPrefix + DEFAULT_SUBNET_EXTRA_BITS, MAX_PREFIX);
+    if (
+      typeof subnetPrefix !== "number" ||
+      !Number.isInteger(subnetPrefix) ||
+      subnetPrefix < vpcPrefix + bitsForAzs ||
+      subnetPrefix > MAX_PREFIX
+    ) {
+      fail(
+        "subnetPrefixLength",
+        subnetPrefix,
+        `does not fit ${azCount} subnets inside ${cidrBlock} (AWS subnets are at most /${MAX_PREFIX})`,
+        `set subnetPrefixLength between ${vpcPrefix + bitsForAzs} and ${MAX_PREFIX}, or use a larger cidrBlock`,
+      );
+    }
+    const size = 2 ** (32 - subnetPrefix);
+    const subnetCidrs = Array.from(
+      { length: azCount },
+      (_, i) => `${offsetAddress(addr, i * size)}/${subnetPrefix}`,
     );
-  }
-  const size = 2 ** (32 - subnetPrefix);
-  const subnetCidrs = Array.from(
-    { length: azCount },
-    (_, i) => `${offsetAddress(addr, i * size)}/${subnetPrefix}`,
-  );
+    return { cidrBlock, availabilityZoneCount: azCount, subnetCidrs };
+  });
 
   if (args.enableNatGateway !== undefined && args.enableNatGateway !== false) {
-    fail(
+    c.report(
       "enableNatGateway",
       args.enableNatGateway,
       "is refused: a NAT gateway needs a public subnet routed to an internet gateway, which the phi-subnet-private policy blocks",
@@ -380,6 +392,26 @@ function validate(name: string, args: PrivateNetworkArgs): ValidatedNetworkSetti
     );
   }
 
+  const endpoints = c.section(() => checkEndpoints(fail, args));
+
+  // The flow-log bucket's own checks, reported under this component's field names.
+  c.include(
+    validateImmutableLogBucketArgs(`${name}-flow-logs`, {
+      purpose: "vpc-flow-logs",
+      retentionDays: args.flowLogRetentionDays,
+      minimumRetentionDays: args.minimumRetentionDays,
+      tags: args.tags,
+    }),
+    (field) => (field === "retentionDays" ? "flowLogRetentionDays" : field),
+  );
+
+  return { ...layout!, interfaceEndpoints: endpoints! };
+}
+
+function checkEndpoints(
+  fail: (field: string, value: unknown, problem: string, fix: string) => never,
+  args: PrivateNetworkArgs,
+): string[] {
   const endpoints = args.interfaceEndpoints ?? [];
   if (!Array.isArray(endpoints)) {
     fail(
@@ -412,21 +444,7 @@ function validate(name: string, args: PrivateNetworkArgs): ValidatedNetworkSetti
     seen.add(service);
   });
 
-  // The flow-log bucket's own checks, reported under this component's field names.
-  try {
-    validateImmutableLogBucketArgs(`${name}-flow-logs`, {
-      purpose: "vpc-flow-logs",
-      retentionDays: args.flowLogRetentionDays,
-      minimumRetentionDays: args.minimumRetentionDays,
-      tags: args.tags,
-    });
-  } catch (e) {
-    if (!(e instanceof PhiConfigError)) throw e;
-    const field = e.field === "retentionDays" ? "flowLogRetentionDays" : e.field;
-    fail(field, e.value, e.problem, e.fix.replace("retentionDays", field));
-  }
-
-  return { cidrBlock, availabilityZoneCount: azCount, subnetCidrs, interfaceEndpoints: endpoints };
+  return endpoints;
 }
 
 /** `addr` plus `offset` addresses (an offset that stays inside the VPC block), as ipaddr.js writes it. */

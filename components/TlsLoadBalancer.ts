@@ -8,6 +8,7 @@ import {
   parseAllowlist,
   strongElbSecurityPolicies,
   type AllowlistEntry,
+  isAcmCertificateArn,
 } from "../policies/src/rules";
 import {
   AllowlistedSecurityGroup,
@@ -15,12 +16,27 @@ import {
   type EgressRuleArgs,
   type IngressRuleArgs,
 } from "./AllowlistedSecurityGroup";
-import { PhiConfigError, PORT_RANGE_PROBLEM } from "./errors";
+import {
+  checkedOrThrow,
+  PORT_RANGE_PROBLEM,
+  runChecks,
+  type ConfigChecks,
+  type ConfigProblem,
+} from "./errors";
 import { ImmutableLogBucket, validateImmutableLogBucketArgs } from "./ImmutableLogBucket";
 import { InternalCertificate } from "./InternalCertificate";
 import { mergeTags, type DataClassification } from "./tags";
 
 const COMPONENT = "TlsLoadBalancer";
+
+/** The defaults of {@link TlsLoadBalancerArgs}; docs/components-channel.md states them (test/docs-components.test.ts). */
+export const DEFAULT_LOAD_BALANCER_TYPE = "application";
+export const DEFAULT_LISTENER_PORT = 443;
+export const DEFAULT_TARGET_PORT = 443;
+export const DEFAULT_TARGET_TYPE = "ip";
+export const DEFAULT_MINIMUM_TLS_VERSION = "1.2";
+export const DEFAULT_HEALTH_CHECK_PATH = "/health";
+export const DEFAULT_DELETION_PROTECTION = true;
 
 /** The listener certificate: an existing ACM certificate, or one issued by an {@link InternalCertificate}. */
 export type TlsCertificateSource =
@@ -115,7 +131,7 @@ export class TlsLoadBalancer extends pulumi.ComponentResource {
   readonly targetPort: number;
 
   constructor(name: string, args: TlsLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const plan = planLoadBalancer(name, args);
+    const plan = checkedOrThrow(COMPONENT, name, (c) => planLoadBalancer(c, name, args));
     super("phi:loadbalancer:TlsLoadBalancer", name, {}, opts);
 
     const isAlb = plan.type === "application";
@@ -329,6 +345,14 @@ export class TlsLoadBalancer extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * Checks the arguments without creating anything, as the constructor does, and returns every problem
+ * (none: valid), including those of the access-log bucket and of the security group built from `ingress`.
+ */
+export function validateTlsLoadBalancerArgs(name: string, args: TlsLoadBalancerArgs): ConfigProblem[] {
+  return runChecks(COMPONENT, name, (c) => planLoadBalancer(c, name, args)).problems;
+}
+
 interface LoadBalancerPlan {
   type: "application" | "network";
   listenerPort: number;
@@ -339,24 +363,23 @@ interface LoadBalancerPlan {
   deletionProtection: boolean;
 }
 
-function planLoadBalancer(name: string, args: TlsLoadBalancerArgs): LoadBalancerPlan {
-  const fail = (field: string, value: unknown, problem: string, fix: string): never => {
-    throw new PhiConfigError(COMPONENT, name, field, value, problem, fix);
-  };
+function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerArgs): LoadBalancerPlan {
+  const fail = (field: string, value: unknown, problem: string, fix: string): never =>
+    c.stop(field, value, problem, fix);
   if (args === undefined || args === null)
     fail("args", args, "is missing", "pass { vpcId, subnetIds, certificate }");
-  const type = args.type ?? "application";
+  const type = args.type ?? DEFAULT_LOAD_BALANCER_TYPE;
   if (type !== "application" && type !== "network") {
-    fail("type", type, "is not a load balancer type", 'use "application" or "network"');
+    c.report("type", type, "is not a load balancer type", 'use "application" or "network"');
   }
   if (args.vpcId === undefined || args.vpcId === null || args.vpcId === "") {
-    fail("vpcId", args.vpcId, "is required", "pass the channel VPC id");
+    c.report("vpcId", args.vpcId, "is required", "pass the channel VPC id");
   }
   if (args.subnetIds === undefined || args.subnetIds === null) {
-    fail("subnetIds", args.subnetIds, "is required", "pass the private subnets of the channel VPC");
+    c.report("subnetIds", args.subnetIds, "is required", "pass the private subnets of the channel VPC");
   }
   if (Array.isArray(args.subnetIds) && args.subnetIds.length < 2 && type === "application") {
-    fail(
+    c.report(
       "subnetIds",
       args.subnetIds,
       "must name at least two subnets",
@@ -368,7 +391,7 @@ function planLoadBalancer(name: string, args: TlsLoadBalancerArgs): LoadBalancer
   const hasIds = args.securityGroupIds !== undefined;
   const hasIngress = args.ingress !== undefined;
   if (hasIds === hasIngress) {
-    fail(
+    c.report(
       hasIds ? "securityGroupIds" : "ingress",
       hasIds ? "(both set)" : undefined,
       hasIds ? "conflicts with ingress" : "is required",
@@ -376,10 +399,15 @@ function planLoadBalancer(name: string, args: TlsLoadBalancerArgs): LoadBalancer
     );
   }
   if (hasIds && (!Array.isArray(args.securityGroupIds) || args.securityGroupIds.length === 0)) {
-    fail("securityGroupIds", args.securityGroupIds, "must be a non-empty list", "pass at least one group id");
+    c.report(
+      "securityGroupIds",
+      args.securityGroupIds,
+      "must be a non-empty list",
+      "pass at least one group id",
+    );
   }
   if (!hasIngress && args.egress !== undefined) {
-    fail(
+    c.report(
       "egress",
       "(set)",
       "only applies to the security group built from ingress",
@@ -389,142 +417,168 @@ function planLoadBalancer(name: string, args: TlsLoadBalancerArgs): LoadBalancer
 
   // Listener port must be allowlisted, with the same rule the pack applies to security groups.
   const allowedText = args.allowedIngress ?? DEFAULT_ALLOWED_INGRESS;
-  let allowlist: AllowlistEntry[];
-  try {
-    allowlist = parseAllowlist(allowedText);
-  } catch (e) {
-    return fail(
-      "allowedIngress",
-      allowedText,
-      `is invalid: ${(e as Error).message}`,
-      'write e.g. ["tcp/443"]',
-    );
-  }
-  const listenerPort = args.listenerPort ?? 443;
-  if (!Number.isInteger(listenerPort) || listenerPort < 1 || listenerPort > 65535) {
-    fail("listenerPort", listenerPort, PORT_RANGE_PROBLEM, "use 443");
-  }
-  const grant = checkGrant("tcp", listenerPort, listenerPort, allowlist);
-  if (!grant.allowed) {
-    fail(
-      "listenerPort",
-      listenerPort,
-      `is not allowlisted (allowed: ${allowedText.join(", ")})`,
-      "use 443, or add the port to the channel allowlist and the policy pack's config",
-    );
-  }
-  const targetPort = args.targetPort ?? 443;
+  const listenerPort = c.section(() => {
+    let allowlist: AllowlistEntry[];
+    try {
+      allowlist = parseAllowlist(allowedText);
+    } catch (e) {
+      return fail(
+        "allowedIngress",
+        allowedText,
+        `is invalid: ${(e as Error).message}`,
+        'write e.g. ["tcp/443"]',
+      );
+    }
+    const port = args.listenerPort ?? DEFAULT_LISTENER_PORT;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      fail("listenerPort", port, PORT_RANGE_PROBLEM, "use 443");
+    }
+    const grant = checkGrant("tcp", port, port, allowlist);
+    if (!grant.allowed) {
+      fail(
+        "listenerPort",
+        port,
+        `is not allowlisted (allowed: ${allowedText.join(", ")})`,
+        "use 443, or add the port to the channel allowlist and the policy pack's config",
+      );
+    }
+    return port;
+  });
+  const targetPort = args.targetPort ?? DEFAULT_TARGET_PORT;
   if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
-    fail("targetPort", targetPort, PORT_RANGE_PROBLEM, "use the port your targets serve TLS on, e.g. 443");
+    c.report(
+      "targetPort",
+      targetPort,
+      PORT_RANGE_PROBLEM,
+      "use the port your targets serve TLS on, e.g. 443",
+    );
   }
-  const targetType = args.targetType ?? "ip";
+  const targetType = args.targetType ?? DEFAULT_TARGET_TYPE;
   if (targetType !== "ip" && targetType !== "instance") {
-    fail("targetType", targetType, "is not supported", 'use "ip" or "instance"');
+    c.report("targetType", targetType, "is not supported", 'use "ip" or "instance"');
   }
 
   // TLS policy, judged by the shared table.
-  const minimumTlsVersion = args.minimumTlsVersion ?? "1.2";
-  if (minimumTlsVersion !== "1.2" && minimumTlsVersion !== "1.3") {
-    fail("minimumTlsVersion", minimumTlsVersion, "is below the floor", 'use "1.2" or "1.3"');
-  }
   const sslPolicy = args.sslPolicy ?? DEFAULT_ELB_SECURITY_POLICY;
-  const assessment = assessElbSecurityPolicy(sslPolicy, minimumTlsVersion);
-  if (!assessment.strong) {
-    fail(
-      "sslPolicy",
-      sslPolicy,
-      assessment.known
-        ? `is too weak: ${assessment.problems.join(" ")}`
-        : "is not a known ELB security policy (unknown policies are refused)",
-      `use one of ${strongElbSecurityPolicies(minimumTlsVersion).join(", ")}`,
-    );
-  }
+  c.section(() => {
+    const minimumTlsVersion = args.minimumTlsVersion ?? DEFAULT_MINIMUM_TLS_VERSION;
+    if (minimumTlsVersion !== "1.2" && minimumTlsVersion !== "1.3") {
+      fail("minimumTlsVersion", minimumTlsVersion, "is below the floor", 'use "1.2" or "1.3"');
+    }
+    const assessment = assessElbSecurityPolicy(sslPolicy, minimumTlsVersion);
+    if (!assessment.strong) {
+      fail(
+        "sslPolicy",
+        sslPolicy,
+        assessment.known
+          ? `is too weak: ${assessment.problems.join(" ")}`
+          : "is not a known ELB security policy (unknown policies are refused)",
+        `use one of ${strongElbSecurityPolicies(minimumTlsVersion).join(", ")}`,
+      );
+    }
+  });
 
   // Certificate: exactly one form.
-  const cert = args.certificate as Record<string, unknown> | undefined;
-  const forms =
-    cert && typeof cert === "object"
-      ? ["certificateArn", "internal"].filter((k) => cert[k] !== undefined)
-      : [];
-  if (forms.length !== 1) {
-    fail(
-      "certificate",
-      forms.length === 0 ? cert : forms,
-      forms.length === 0 ? "names no certificate" : "sets both certificateArn and internal",
-      "set exactly one of { certificateArn } (ACM) or { internal } (an InternalCertificate)",
-    );
-  }
-  if (
-    typeof cert!.certificateArn === "string" &&
-    !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/.test(cert!.certificateArn)
-  ) {
-    fail(
-      "certificate.certificateArn",
-      cert!.certificateArn,
-      "is not an ACM certificate ARN",
-      "pass arn:aws:acm:<region>:<account>:certificate/<id>",
-    );
-  }
-  if (cert!.internal !== undefined && !(cert!.internal instanceof InternalCertificate)) {
-    fail(
-      "certificate.internal",
-      "(not an InternalCertificate)",
-      "is not an InternalCertificate",
-      "pass the component instance",
-    );
-  }
+  const cert = c.section(() => {
+    const cert = args.certificate as Record<string, unknown> | undefined;
+    const forms =
+      cert && typeof cert === "object"
+        ? ["certificateArn", "internal"].filter((k) => cert[k] !== undefined)
+        : [];
+    if (forms.length !== 1) {
+      fail(
+        "certificate",
+        forms.length === 0 ? cert : forms,
+        forms.length === 0 ? "names no certificate" : "sets both certificateArn and internal",
+        "set exactly one of { certificateArn } (ACM) or { internal } (an InternalCertificate)",
+      );
+    }
+    if (typeof cert!.certificateArn === "string" && !isAcmCertificateArn(cert!.certificateArn)) {
+      fail(
+        "certificate.certificateArn",
+        cert!.certificateArn,
+        "is not an ACM certificate ARN",
+        "pass arn:aws:acm:<region>:<account>:certificate/<id>",
+      );
+    }
+    if (cert!.internal !== undefined && !(cert!.internal instanceof InternalCertificate)) {
+      fail(
+        "certificate.internal",
+        "(not an InternalCertificate)",
+        "is not an InternalCertificate",
+        "pass the component instance",
+      );
+    }
+    return cert!;
+  });
 
   // Mutual TLS.
-  if (args.mutualTls !== undefined) {
-    if (type !== "application") {
-      fail(
-        "mutualTls",
-        args.mutualTls.mode,
-        "is not supported on network load balancers (NLB TLS listeners cannot verify client certificates)",
-        'use type "application" for mutual TLS, or terminate mTLS at the targets',
-      );
-    }
-    if (args.mutualTls.mode !== "verify") {
-      fail(
-        "mutualTls.mode",
-        args.mutualTls.mode,
-        'must be "verify"',
-        'set mode: "verify" (passthrough skips verification)',
-      );
-    }
-    if (args.mutualTls.caCertificatePem === undefined && cert!.internal === undefined) {
-      fail(
-        "mutualTls.caCertificatePem",
-        undefined,
-        "is required with an ACM certificateArn",
-        "pass the PEM bundle of the CAs that issue client certificates",
-      );
-    }
-  }
-
-  const healthCheckPath = args.healthCheckPath ?? "/health";
-  if (typeof healthCheckPath !== "string" || !healthCheckPath.startsWith("/")) {
-    fail("healthCheckPath", healthCheckPath, "must be an absolute path", 'use e.g. "/health"');
-  }
-  const deletionProtection = args.deletionProtection ?? true;
-  if (typeof deletionProtection !== "boolean") {
-    fail("deletionProtection", deletionProtection, "must be a boolean", "omit it (default true)");
-  }
-  validateImmutableLogBucketArgs(`${name}-logs`, {
-    purpose: type === "application" ? "alb-access-logs" : "nlb-access-logs",
-    retentionDays: args.accessLogRetentionDays,
-    minimumRetentionDays: args.minimumRetentionDays,
-    tags: args.tags,
-  });
-  if (hasIngress) {
-    // The group is built after this component registers; check its rules now so nothing is half-made.
-    validateAllowlistedSecurityGroupArgs(`${name}-sg`, {
-      vpcId: args.vpcId,
-      ingress: args.ingress!,
-      egress: args.egress,
-      allowedIngress: args.allowedIngress,
-      allowedPublicCidrs: args.allowedPublicCidrs,
+  const mutualTls = args.mutualTls;
+  if (mutualTls !== undefined) {
+    c.section(() => {
+      if (type !== "application") {
+        fail(
+          "mutualTls",
+          mutualTls.mode,
+          "is not supported on network load balancers (NLB TLS listeners cannot verify client certificates)",
+          'use type "application" for mutual TLS, or terminate mTLS at the targets',
+        );
+      }
+      if (mutualTls.mode !== "verify") {
+        fail(
+          "mutualTls.mode",
+          mutualTls.mode,
+          'must be "verify"',
+          'set mode: "verify" (passthrough skips verification)',
+        );
+      }
+      if (mutualTls.caCertificatePem === undefined && cert !== undefined && cert.internal === undefined) {
+        fail(
+          "mutualTls.caCertificatePem",
+          undefined,
+          "is required with an ACM certificateArn",
+          "pass the PEM bundle of the CAs that issue client certificates",
+        );
+      }
     });
   }
-  return { type, listenerPort, targetPort, targetType, sslPolicy, healthCheckPath, deletionProtection };
+
+  const healthCheckPath = args.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+  if (typeof healthCheckPath !== "string" || !healthCheckPath.startsWith("/")) {
+    c.report("healthCheckPath", healthCheckPath, "must be an absolute path", 'use e.g. "/health"');
+  }
+  const deletionProtection = args.deletionProtection ?? DEFAULT_DELETION_PROTECTION;
+  if (typeof deletionProtection !== "boolean") {
+    c.report("deletionProtection", deletionProtection, "must be a boolean", "omit it (default true)");
+  }
+  c.addAll(
+    validateImmutableLogBucketArgs(`${name}-logs`, {
+      purpose: type === "application" ? "alb-access-logs" : "nlb-access-logs",
+      retentionDays: args.accessLogRetentionDays,
+      minimumRetentionDays: args.minimumRetentionDays,
+      tags: args.tags,
+    }),
+  );
+  if (hasIngress && listenerPort !== undefined) {
+    // The group is built after this component registers; check its rules now so nothing is half-made
+    // (once the shared allowlist is valid, so an allowlist mistake is reported once).
+    c.addAll(
+      validateAllowlistedSecurityGroupArgs(`${name}-sg`, {
+        vpcId: args.vpcId,
+        ingress: args.ingress!,
+        egress: args.egress,
+        allowedIngress: args.allowedIngress,
+        allowedPublicCidrs: args.allowedPublicCidrs,
+      }),
+    );
+  }
+  return {
+    type,
+    listenerPort: listenerPort!,
+    targetPort,
+    targetType,
+    sslPolicy,
+    healthCheckPath,
+    deletionProtection,
+  };
 }

@@ -12,9 +12,16 @@ export class PhiConfigError extends Error {
     readonly value: unknown,
     readonly problem: string,
     readonly fix: string,
+    /** Every problem found, this one first; further lines of the message, one per problem. */
+    readonly problems: readonly ConfigProblem[] = [{ component, resourceName, field, value, problem, fix }],
   ) {
-    super(`${component} "${resourceName}": ${field} = ${formatValue(value)} ${problem}. Fix: ${fix}`);
+    super(problems.map(describeProblem).join("\n"));
     this.name = "PhiConfigError";
+  }
+
+  static of(problems: readonly ConfigProblem[]): PhiConfigError {
+    const [p] = problems;
+    return new PhiConfigError(p.component, p.resourceName, p.field, p.value, p.problem, p.fix, problems);
   }
 }
 
@@ -35,4 +42,112 @@ export function formatValue(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** One refusal of one argument: what PhiConfigError reports, one per problem found. */
+export interface ConfigProblem {
+  readonly component: string;
+  readonly resourceName: string;
+  readonly field: string;
+  readonly value: unknown;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** The one line a problem reads as, e.g. `TlsLoadBalancer "api": listenerPort = 0 must be ... Fix: use 443`. */
+export function describeProblem(p: ConfigProblem): string {
+  return `${p.component} "${p.resourceName}": ${p.field} = ${formatValue(p.value)} ${p.problem}. Fix: ${p.fix}`;
+}
+
+/** Thrown by {@link ConfigChecks.stop} to end the checks that cannot go on; never escapes {@link runChecks}. */
+class ChecksStopped extends Error {}
+
+/**
+ * Collects every problem of one component's arguments. `report` records a problem and lets the remaining
+ * checks run; `stop` records one the remaining checks cannot run past (e.g. `args` missing).
+ */
+export class ConfigChecks {
+  readonly problems: ConfigProblem[] = [];
+  constructor(
+    readonly component: string,
+    readonly resourceName: string,
+  ) {}
+
+  report(field: string, value: unknown, problem: string, fix: string): void {
+    this.problems.push({
+      component: this.component,
+      resourceName: this.resourceName,
+      field,
+      value,
+      problem,
+      fix,
+    });
+  }
+
+  stop(field: string, value: unknown, problem: string, fix: string): never {
+    this.report(field, value, problem, fix);
+    throw new ChecksStopped();
+  }
+
+  /** Runs one group of checks; a `stop` inside it ends only that group, the checks after it still run. */
+  section<T>(checks: () => T): T | undefined {
+    try {
+      return checks();
+    } catch (e) {
+      if (!(e instanceof ChecksStopped)) throw e;
+      return undefined;
+    }
+  }
+
+  /** Adds a child component's problems as they are, under the child's own component and resource name. */
+  addAll(problems: readonly ConfigProblem[]): void {
+    this.problems.push(...problems);
+  }
+
+  /**
+   * Adds a child component's problems as this component's own, with the child's field names rewritten by
+   * `field` (e.g. `retentionDays` -> `flowLogRetentionDays`) and any mention of them in the fix likewise.
+   */
+  include(problems: readonly ConfigProblem[], field: (childField: string) => string = (f) => f): void {
+    for (const p of problems) {
+      const renamed = field(p.field);
+      this.report(
+        renamed,
+        p.value,
+        p.problem,
+        renamed === p.field ? p.fix : p.fix.split(p.field).join(renamed),
+      );
+    }
+  }
+}
+
+/** Runs `checks` and returns its result (when it ran to the end) and every problem it found. */
+export function runChecks<T>(
+  component: string,
+  resourceName: string,
+  checks: (c: ConfigChecks) => T,
+): { result: T | undefined; problems: ConfigProblem[] } {
+  const c = new ConfigChecks(component, resourceName);
+  try {
+    return { result: checks(c), problems: c.problems };
+  } catch (e) {
+    if (!(e instanceof ChecksStopped)) throw e;
+    return { result: undefined, problems: c.problems };
+  }
+}
+
+/** Runs `checks`; throws a {@link PhiConfigError} listing every problem, else returns the result. */
+export function checkedOrThrow<T>(
+  component: string,
+  resourceName: string,
+  checks: (c: ConfigChecks) => T,
+): T {
+  const { result, problems } = runChecks(component, resourceName, checks);
+  throwIfProblems(problems);
+  return result as T;
+}
+
+/** Throws one {@link PhiConfigError} for all `problems` (its fields are the first one's), if there are any. */
+export function throwIfProblems(problems: readonly ConfigProblem[]): void {
+  if (problems.length > 0) throw PhiConfigError.of(problems);
 }

@@ -1,12 +1,21 @@
 /**
  * phi-channels components: secure-by-default Pulumi building blocks for internal channels that carry
  * electronic PHI. Every component validates its arguments with the same rules the policy pack enforces
- * (`policies/src/rules`) and throws {@link PhiConfigError} before creating anything.
+ * (`policies/src/rules`) and throws {@link PhiConfigError}, listing every problem, before creating anything.
+ * `validate<Name>Args(name, args)` returns those problems without creating anything.
  */
-export { PhiConfigError } from "./errors";
-export { ImmutableLogBucket, type ImmutableLogBucketArgs } from "./ImmutableLogBucket";
-export { PrivateNetwork, type PrivateNetworkArgs } from "./PrivateNetwork";
-export { InternalCertificate, type InternalCertificateArgs } from "./InternalCertificate";
+export { PhiConfigError, describeProblem, throwIfProblems, type ConfigProblem } from "./errors";
+export {
+  ImmutableLogBucket,
+  validateImmutableLogBucketArgs,
+  type ImmutableLogBucketArgs,
+} from "./ImmutableLogBucket";
+export { PrivateNetwork, validatePrivateNetworkArgs, type PrivateNetworkArgs } from "./PrivateNetwork";
+export {
+  InternalCertificate,
+  validateInternalCertificateArgs,
+  type InternalCertificateArgs,
+} from "./InternalCertificate";
 export {
   AllowlistedSecurityGroup,
   validateAllowlistedSecurityGroupArgs,
@@ -17,7 +26,15 @@ export {
   type RulePeer,
 } from "./AllowlistedSecurityGroup";
 export {
+  DEFAULT_DELETION_PROTECTION,
+  DEFAULT_HEALTH_CHECK_PATH,
+  DEFAULT_LISTENER_PORT,
+  DEFAULT_LOAD_BALANCER_TYPE,
+  DEFAULT_MINIMUM_TLS_VERSION,
+  DEFAULT_TARGET_PORT,
+  DEFAULT_TARGET_TYPE,
   TlsLoadBalancer,
+  validateTlsLoadBalancerArgs,
   type MutualTlsArgs,
   type TlsCertificateSource,
   type TlsLoadBalancerArgs,
@@ -25,7 +42,9 @@ export {
 export {
   CHANNEL_TAG,
   DEFAULT_CHANNEL_CIDR,
+  DEFAULT_MUTUAL_TLS,
   PhiChannel,
+  validatePhiChannelArgs,
   type ChannelCertificateArgs,
   type ChannelSource,
   type ExistingNetworkArgs,

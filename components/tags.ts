@@ -4,8 +4,10 @@
  * inventory) without reading the program.
  */
 
-/** Tag key naming the data classification of a resource. */
-export const DATA_CLASSIFICATION_TAG = "phi-channels:data-classification";
+import { DATA_CLASSIFICATION_TAG } from "../policies/src/rules/tags";
+
+/** Tag key naming the data classification of a resource (from the rules module, which the pack reads). */
+export { DATA_CLASSIFICATION_TAG };
 /** Tag key naming the phi-channels component type that created a resource. */
 export const COMPONENT_TAG = "phi-channels:component";
 

@@ -12,6 +12,8 @@ import {
   DEFAULT_MINIMUM_RETENTION_DAYS,
   parseAllowlistEntry,
   strongElbSecurityPolicies,
+  isAcmCertificateArn,
+  PRIVATE_RANGE_DESCRIPTION,
 } from "../policies/src/rules";
 import type { ChannelSource, PhiChannelArgs } from "../components/PhiChannel";
 import { formatValue, PORT_MAX, PORT_MIN } from "../components/errors";
@@ -264,12 +266,7 @@ function parseChannel(
       const cls = classifyCidr(s);
       if (cls.kind === "invalid") c.fail(k, s, "is not a valid CIDR block", 'write e.g. "10.20.0.0/16"');
       if (cls.kind !== "private") {
-        c.fail(
-          k,
-          s,
-          "is a public address range",
-          "use private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7)",
-        );
+        c.fail(k, s, "is a public address range", `use ${PRIVATE_RANGE_DESCRIPTION}`);
       }
       return s;
     }
@@ -308,7 +305,7 @@ function parseChannel(
         cert.acmCertificateArn,
         "write arn:aws:acm:<region>:<account>:certificate/<id>",
       );
-      if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/.test(arn)) {
+      if (!isAcmCertificateArn(arn)) {
         c.fail(
           `${k}.acmCertificateArn`,
           arn,

@@ -7,7 +7,7 @@
  * resource's propertyDependencies (which resources a property was computed from).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { checkDefaultRetention } from "./rules";
+import { checkDefaultRetention, DEFAULT_MINIMUM_RETENTION_DAYS } from "./rules";
 import {
   dependenciesOf,
   field,
@@ -345,3 +345,13 @@ export function assessAuditBucket(
 
   return { problems, unknown };
 }
+
+/** The audit-bucket retention floor option, shared by the policies that judge audit-log buckets. */
+export const MINIMUM_RETENTION_DAYS_SCHEMA = {
+  type: "integer",
+  minimum: 1,
+  maximum: 36500,
+  description:
+    "Minimum object-lock default retention in COMPLIANCE mode, in days. Default 2190 (6 years, 45 CFR 164.316(b)(2)(i)).",
+  default: DEFAULT_MINIMUM_RETENTION_DAYS,
+} as const;

@@ -18,7 +18,7 @@ import {
   logReferences,
   type BucketAssessment,
 } from "./audit-buckets";
-import { checkDefaultRetention } from "./rules";
+import { AUDIT_LOG_CLASSIFICATION, checkDefaultRetention, DATA_CLASSIFICATION_TAG } from "./rules";
 import { mayBeSecret } from "./secret-paths";
 import {
   dependenciesOf,
@@ -258,7 +258,7 @@ export function auditTrailDetails(
     const tags = objectField(outputs(b), "tags");
     const all = objectField(outputs(b), "tagsAll");
     const tagged = [tags, all].some(
-      (t) => t && t !== UNKNOWN && sameText(field(t, "phi-channels:data-classification"), "audit-log"),
+      (t) => t && t !== UNKNOWN && sameText(field(t, DATA_CLASSIFICATION_TAG), AUDIT_LOG_CLASSIFICATION),
     );
     if (tagged) sources.set(b.urn, { bucket: b, from: [] });
   }

@@ -1,6 +1,6 @@
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { hipaaFramework } from "../framework";
-import { DEFAULT_MINIMUM_RETENTION_DAYS } from "../rules";
+import { AUDIT_LOG_CLASSIFICATION, DATA_CLASSIFICATION_TAG } from "../rules";
 import {
   configWithDefaults,
   field,
@@ -12,21 +12,20 @@ import {
   UNKNOWN,
   type Unknown,
 } from "../policy-kit";
-import { assessAuditBucket, BUCKET_TYPES, BucketIndex, logReferences } from "../audit-buckets";
+import {
+  assessAuditBucket,
+  BUCKET_TYPES,
+  BucketIndex,
+  logReferences,
+  MINIMUM_RETENTION_DAYS_SCHEMA,
+} from "../audit-buckets";
 
 /** S3 bucket names as AWS allows them (3-63 chars, lowercase, digits, dots, hyphens). */
 export const BUCKET_NAME_PATTERN = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
 export const auditLogBucketImmutableConfigSchema = {
   properties: {
-    minimumRetentionDays: {
-      type: "integer",
-      minimum: 1,
-      maximum: 36500,
-      description:
-        "Minimum object-lock default retention in COMPLIANCE mode, in days. Default 2190 (6 years, 45 CFR 164.316(b)(2)(i)).",
-      default: DEFAULT_MINIMUM_RETENTION_DAYS,
-    },
+    minimumRetentionDays: MINIMUM_RETENTION_DAYS_SCHEMA,
     externalLogBuckets: {
       type: "array",
       items: { type: "string", pattern: BUCKET_NAME_PATTERN },
@@ -49,10 +48,6 @@ export interface AuditLogBucketImmutableConfig {
   externalLogBuckets: string[];
   requireProtect: boolean;
 }
-
-/** The tag ImmutableLogBucket (components/tags.ts) puts on its bucket; a bucket carrying it is an audit-log bucket even before anything delivers to it. */
-export const DATA_CLASSIFICATION_TAG = "phi-channels:data-classification";
-export const AUDIT_LOG_CLASSIFICATION = "audit-log";
 
 /**
  * True when the bucket's tags (or tagsAll) classify it as an audit-log bucket; UNKNOWN when neither does

@@ -9,19 +9,15 @@ import {
   StackIndex,
   UNKNOWN,
 } from "../policy-kit";
-import { assessAuditBucket, BucketIndex } from "../audit-buckets";
+import { assessAuditBucket, BucketIndex, MINIMUM_RETENTION_DAYS_SCHEMA } from "../audit-buckets";
 import { type FlowLogJudgement, judgeFlowLog } from "../audit-report";
 import { FLOW_LOG, VPC } from "../tokens";
-import {
-  auditLogBucketImmutableConfigSchema,
-  type AuditLogBucketImmutableConfig,
-} from "./audit-log-bucket-immutable";
 
 const VPC_TYPES: ReadonlySet<string> = new Set([VPC]);
 
 export const vpcFlowLogsConfigSchema = {
   properties: {
-    minimumRetentionDays: auditLogBucketImmutableConfigSchema.properties.minimumRetentionDays,
+    minimumRetentionDays: MINIMUM_RETENTION_DAYS_SCHEMA,
   },
 } as const;
 
@@ -41,7 +37,7 @@ export const vpcFlowLogs: StackValidationPolicy = {
     const stack = new StackIndex(args.resources);
     const vpcs = stack.ofTypes([VPC]);
     if (vpcs.length === 0) args.notApplicable("no VPC in this stack");
-    const config = configWithDefaults<Pick<AuditLogBucketImmutableConfig, "minimumRetentionDays">>(args, {
+    const config = configWithDefaults<{ minimumRetentionDays: number }>(args, {
       properties: { ...vpcFlowLogsConfigSchema.properties },
     });
     const vpcById = new Map<string, PolicyResource>();

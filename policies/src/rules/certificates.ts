@@ -2,6 +2,13 @@
 export type KeyVerdict = { ok: true } | { ok: false; reason: string; fix: string };
 
 export const MIN_RSA_BITS = 2048;
+
+/** An ACM certificate ARN in any partition: `arn:aws:acm:<region>:<account>:certificate/<id>`. */
+export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/\S+$/;
+
+export function isAcmCertificateArn(value: unknown): value is string {
+  return typeof value === "string" && ACM_CERTIFICATE_ARN.test(value);
+}
 export const APPROVED_ECDSA_CURVES: readonly string[] = ["P256", "P384"];
 
 /**

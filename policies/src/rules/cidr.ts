@@ -78,3 +78,6 @@ export function isPrivateCidr(text: unknown): boolean {
 
 /** The private ranges as written in the data file, for messages and docs. */
 export const PRIVATE_RANGE_LIST: readonly string[] = network.privateRanges.map((r) => r.cidr);
+
+/** How messages name the private ranges, generated from the data so no range is left out. */
+export const PRIVATE_RANGE_DESCRIPTION = `private address space (${PRIVATE_RANGE_LIST.join(", ")})`;

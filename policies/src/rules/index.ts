@@ -9,4 +9,5 @@ export * from "./cidr";
 export * from "./tls";
 export * from "./certificates";
 export * from "./retention";
+export * from "./tags";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
