@@ -47,24 +47,12 @@ export async function renderUnderMocks<T>(
   pulumi.runtime.setAllConfig(config, options.secretConfigKeys ?? []);
   const result = await program();
   await recorder.settle();
-  const resources = [...recorder.resources];
-  const calls = [...recorder.calls];
-  const byType = (type: string, name?: string) =>
-    resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+  // Each call installs a new recorder, so this one's lists stay as this render left them.
   return {
     result,
-    resources,
-    calls,
-    byType,
-    one(type, name) {
-      const found = byType(type, name);
-      if (found.length !== 1) {
-        const seen = resources.map((r) => `${r.type}::${r.name}`).join(", ");
-        throw new Error(
-          `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}. Registered: ${seen}`,
-        );
-      }
-      return found[0];
-    },
+    resources: recorder.resources,
+    calls: recorder.calls,
+    byType: recorder.byType,
+    one: recorder.one,
   };
 }
