@@ -8,9 +8,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import { parseOrExitCode } from "./lib/cli";
+import { packageVersion } from "./lib/package-root";
 import YAML from "yaml";
 import { OutPathError, checkOutDir, fsErrorMessage } from "./lib/out-dir";
 import { PolicyConfigError, flattenPolicyConfig, loadPolicyConfig } from "./lib/policy-config";
@@ -64,22 +65,6 @@ function gitCommit(): string | undefined {
     return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Our version, from the nearest package.json named phi-channels (works from tools/ and compiled dist/tools/). */
-function rootVersion(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "phi-channels" && typeof pkg.version === "string") return pkg.version;
-    } catch {
-      // No or unreadable package.json here: look further up.
-    }
-    if (dirname(dir) === dir) return "unknown";
   }
 }
 
@@ -207,7 +192,7 @@ export async function runEvidence(opts: EvidenceOptions): Promise<number> {
       policyConfig,
       gitCommit: opts.gitCommit ?? gitCommit(),
       programFile: opts.program ?? programFile(process.cwd()),
-      toolVersions: { "phi-channels": rootVersion(), node: process.version },
+      toolVersions: { "phi-channels": packageVersion(), node: process.version },
     });
     progress(quiet, `parsed ${run.resources.length} resources, ${run.diagnostics.length} policy findings`);
     const ours =

@@ -26,6 +26,7 @@ import {
   type PolicyPackProcess,
 } from "./analyzer-client";
 import { REPO_ROOT, SECURE_PLACEHOLDER, type CapturedResource, type CapturedStack } from "./mock-program";
+import { packageVersion as phiChannelsVersion } from "./package-root";
 import { flattenPolicyConfig, type LoadedPolicyConfig } from "./policy-config";
 
 const REDACTED = "[secret]";
@@ -286,7 +287,7 @@ export async function analyzeCaptured(
     unknownInputs,
     toolVersions: {
       node: process.version,
-      "phi-channels": rootVersion(),
+      "phi-channels": phiChannelsVersion(),
       "@pulumi/pulumi": packageVersion("@pulumi/pulumi"),
       "@pulumi/policy": packageVersion("@pulumi/policy"),
       "@pulumi/aws": packageVersion("@pulumi/aws"),
@@ -378,9 +379,4 @@ function notAnalysedOf(captured: CapturedStack, results: AnalyzeResult[]): NotAn
     }
   });
   return out;
-}
-
-function rootVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string })
-    .version;
 }
