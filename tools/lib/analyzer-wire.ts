@@ -268,27 +268,27 @@ function toProvider(p: AnalyzerProviderInput | undefined): analyzerpb.AnalyzerPr
   return prov;
 }
 
-export function toAnalyzeRequest(r: AnalyzerResourceInput): analyzerpb.AnalyzeRequest {
-  const req = new analyzerpb.AnalyzeRequest();
-  req.setType(r.type);
-  req.setName(r.name);
-  req.setUrn(r.urn ?? defaultUrn(r.type, r.name));
-  req.setProperties(encodeProperties(r.properties));
-  req.setOptions(toOptions(r));
+/** The fields an AnalyzeRequest and a stack's AnalyzerResource share, set the same way on both. */
+function setResourceFields<T extends analyzerpb.AnalyzeRequest | analyzerpb.AnalyzerResource>(
+  msg: T,
+  r: AnalyzerResourceInput,
+): T {
+  msg.setType(r.type);
+  msg.setName(r.name);
+  msg.setUrn(r.urn ?? defaultUrn(r.type, r.name));
+  msg.setProperties(encodeProperties(r.properties));
+  msg.setOptions(toOptions(r));
   const prov = toProvider(r.provider);
-  if (prov) req.setProvider(prov);
-  return req;
+  if (prov) msg.setProvider(prov);
+  return msg;
+}
+
+export function toAnalyzeRequest(r: AnalyzerResourceInput): analyzerpb.AnalyzeRequest {
+  return setResourceFields(new analyzerpb.AnalyzeRequest(), r);
 }
 
 export function toAnalyzerResource(r: AnalyzerResourceInput): analyzerpb.AnalyzerResource {
-  const res = new analyzerpb.AnalyzerResource();
-  res.setType(r.type);
-  res.setName(r.name);
-  res.setUrn(r.urn ?? defaultUrn(r.type, r.name));
-  res.setProperties(encodeProperties(r.properties));
-  res.setOptions(toOptions(r));
-  const prov = toProvider(r.provider);
-  if (prov) res.setProvider(prov);
+  const res = setResourceFields(new analyzerpb.AnalyzerResource(), r);
   res.setParent(r.parent ?? "");
   res.setDependenciesList(r.dependencies ?? []);
   const deps = res.getPropertydependenciesMap();
