@@ -14,7 +14,6 @@ import { parseOrExitCode } from "./lib/cli";
 import { startPolicyPack, type PolicyPackProcess } from "./lib/analyzer-client";
 import {
   ProgramError,
-  REPO_ROOT,
   StackConfigError,
   gitCommitOf,
   listStacks,
@@ -26,6 +25,7 @@ import {
   type StackConfig,
 } from "./lib/mock-program";
 import { analyzeCaptured, Progress } from "./lib/offline-run";
+import { PACK_DIR } from "./lib/package-root";
 import { PolicyConfigError, loadPolicyConfig, resolvePolicyConfigFile } from "./lib/policy-config";
 import {
   buildEvidence,
@@ -201,7 +201,7 @@ function planStacks(opts: CheckOptions): { plans: StackPlan[]; project: PulumiPr
         `"calls" and/or "resources" (see --help).`,
     );
   }
-  const packDir = path.resolve(opts.pack ?? path.join(REPO_ROOT, "policies"));
+  const packDir = path.resolve(opts.pack ?? PACK_DIR);
   const single = opts.stack !== undefined;
   if (!single && opts.policyConfig !== undefined) {
     throw new UsageError(
