@@ -52,3 +52,16 @@ export {
   type PhiChannelManifest,
 } from "./PhiChannel";
 export * from "./tags";
+export {
+  DATABASE_ENGINES,
+  DATABASE_PARAMETERS,
+  DEFAULT_DATABASE_ALLOWED_INGRESS,
+  DEFAULT_DATABASE_ENGINE,
+  DEFAULT_DATABASE_ENGINE_VERSION,
+  DEFAULT_DATABASE_PORT,
+  PrivateDatabase,
+  validatePrivateDatabaseArgs,
+  type DatabaseEngine,
+  type DatabaseSource,
+  type PrivateDatabaseArgs,
+} from "./PrivateDatabase";
