@@ -89,3 +89,16 @@ export {
   RESERVED_TAG_PREFIX,
   type DataClassification,
 } from "./tags";
+export {
+  DATABASE_ENGINES,
+  DATABASE_PARAMETERS,
+  DEFAULT_DATABASE_ALLOWED_INGRESS,
+  DEFAULT_DATABASE_ENGINE,
+  DEFAULT_DATABASE_ENGINE_VERSION,
+  DEFAULT_DATABASE_PORT,
+  PrivateDatabase,
+  validatePrivateDatabaseArgs,
+  type DatabaseEngine,
+  type DatabaseSource,
+  type PrivateDatabaseArgs,
+} from "./PrivateDatabase";
