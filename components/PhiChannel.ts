@@ -29,6 +29,12 @@ import {
   type InternalCertificateArgs,
 } from "./InternalCertificate";
 import {
+  PrivateDatabase,
+  validatePrivateDatabaseArgs,
+  type DatabaseSource,
+  type PrivateDatabaseArgs,
+} from "./PrivateDatabase";
+import {
   DEFAULT_VPC_CIDR,
   PrivateNetwork,
   validatePrivateNetworkArgs,
@@ -124,11 +130,26 @@ export interface PhiChannelArgs {
   targetPort?: number;
   /** Deletion protection on the load balancer. Default: `true`. */
   deletionProtection?: boolean;
+  /**
+   * The database end of the channel: a {@link PrivateDatabase} (PostgreSQL, TLS-only, private) in the
+   * channel's subnets, admitting `tcp/5432` from `database.allowedSources` (default: the channel VPC's
+   * block, where the targets are). Default: none.
+   */
+  database?: ChannelDatabaseArgs;
   /** Classification of what the channel carries. Default: `"phi"`. */
   dataClassification?: DataClassification;
   /** Extra tags on every resource. `phi-channels:*` keys are reserved (set `dataClassification` instead). */
   tags?: Record<string, string>;
 }
+
+/** The channel's database: PrivateDatabase's settings, placed in the channel's network. */
+export type ChannelDatabaseArgs = Omit<
+  PrivateDatabaseArgs,
+  "vpcId" | "subnetIds" | "allowedSources" | "tags"
+> & {
+  /** Clients allowed on tcp/5432. Default: the channel VPC's IPv4 block. */
+  allowedSources?: DatabaseSource[];
+};
 
 /** What the evidence cites for one channel. */
 export interface PhiChannelManifest {
@@ -145,6 +166,8 @@ export interface PhiChannelManifest {
   accessLogBucket: string;
   flowLogBucket: string | null;
   flowLogId: string | null;
+  /** The database's endpoint, when the channel has one. */
+  databaseEndpoint: string | null;
   sslPolicy: string;
   allowedIngress: string[];
   retentionDays: number;
@@ -160,6 +183,7 @@ export class PhiChannel extends pulumi.ComponentResource {
   readonly securityGroup: AllowlistedSecurityGroup;
   readonly certificate: InternalCertificate | undefined;
   readonly loadBalancer: TlsLoadBalancer;
+  readonly database: PrivateDatabase | undefined;
   readonly manifest: pulumi.Output<PhiChannelManifest>;
 
   constructor(name: string, args: PhiChannelArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -199,6 +223,12 @@ export class PhiChannel extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    if (plan.databaseArgs) {
+      this.database = new PrivateDatabase(`${name}-db`, plan.databaseArgs(vpcId, subnetIds), {
+        parent: this,
+      });
+    }
+
     const lb = this.loadBalancer;
     this.manifest = pulumi
       .output({
@@ -213,6 +243,7 @@ export class PhiChannel extends pulumi.ComponentResource {
         accessLogBucket: lb.logBucket.bucketName,
         flowLogBucket: this.network ? this.network.logBucket.bucketName : null,
         flowLogId: this.network ? this.network.flowLogId : null,
+        databaseEndpoint: this.database ? this.database.endpoint : null,
       })
       .apply((v): PhiChannelManifest => ({
         channel: name,
@@ -246,6 +277,11 @@ interface ChannelPlan {
     securityGroupId: pulumi.Input<string>,
     certificate: TlsCertificateSource,
   ): TlsLoadBalancerArgs;
+  /** The PrivateDatabase's arguments; unset without a database. */
+  databaseArgs?(
+    vpcId: pulumi.Input<string>,
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>,
+  ): PrivateDatabaseArgs;
 }
 
 /** PhiChannel's own default (the others are its children's); docs/components-channel.md states it. */
@@ -285,6 +321,7 @@ const FIELD_ORDER = [
   "deletionProtection",
   "network",
   "certificate",
+  "database",
 ];
 
 /**
@@ -550,9 +587,35 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
     ),
     (p) => securityGroupField(p, args, ingressOrigin, targetPort, vpcCidr),
   );
+  let databaseArgs: ChannelPlan["databaseArgs"];
+  const database = args.database as unknown;
+  if (
+    database !== undefined &&
+    (database === null || typeof database !== "object" || Array.isArray(database))
+  ) {
+    c.report(
+      "database",
+      database,
+      "is not an object",
+      'omit it, or pass PrivateDatabase settings such as { engine: "postgres" }',
+    );
+  } else if (database !== undefined) {
+    const own = database as ChannelDatabaseArgs;
+    databaseArgs = (vpcId, subnetIds) => ({
+      ...own,
+      vpcId,
+      subnetIds,
+      allowedSources: own.allowedSources ?? [vpcCidr],
+      tags,
+    });
+    c.include(validatePrivateDatabaseArgs(`${name}-db`, databaseArgs(PENDING, PENDING_SUBNETS)), (p) =>
+      p.field === "tags" || p.field.startsWith("tags.") ? undefined : `database.${p.field}`,
+    );
+  }
   sortByField(c.problems);
 
   return {
+    databaseArgs,
     dataClassification,
     allowedIngress: grantedIngress,
     retentionDays,

@@ -74,7 +74,7 @@ export interface PrivateDatabaseArgs {
   allowedSources: DatabaseSource[];
   /**
    * The channel allowlist the security group is checked against, as the pack's `allowedIngress` option.
-   * Must carry the database port. Default: `DEFAULT_DATABASE_ALLOWED_INGRESS` (`["tcp/5432"]`).
+   * Must carry the database port. Default: `["tcp/5432"]` (`DEFAULT_DATABASE_ALLOWED_INGRESS`).
    */
   allowedIngress?: readonly string[];
   /** `"postgres"` (RDS instance) or `"aurora-postgresql"` (Aurora cluster). Default: `"postgres"`. */

@@ -1,4 +1,15 @@
 import { readFileSync } from "node:fs";
+import {
+  DEFAULT_ALLOCATED_STORAGE_GB,
+  DEFAULT_BACKUP_RETENTION_DAYS,
+  DEFAULT_DATABASE_ALLOWED_INGRESS,
+  DEFAULT_DATABASE_DELETION_PROTECTION,
+  DEFAULT_DATABASE_ENGINE,
+  DEFAULT_DATABASE_ENGINE_VERSION,
+  DEFAULT_DATABASE_INSTANCE_CLASS,
+  DEFAULT_DATABASE_NAME,
+  DEFAULT_MASTER_USERNAME,
+} from "../components/PrivateDatabase";
 import { join } from "node:path";
 import {
   DEFAULT_DELETION_PROTECTION,
@@ -209,9 +220,29 @@ describe("AllowlistedSecurityGroup defaults: code, Args doc comments and docs/co
   });
 });
 
+describe("PrivateDatabase defaults: code, Args doc comments and docs/components-database.md agree", () => {
+  agree("components/PrivateDatabase.ts", "docs/components-database.md", "PrivateDatabase", {
+    allowedIngress: shown(DEFAULT_DATABASE_ALLOWED_INGRESS),
+    engine: shown(DEFAULT_DATABASE_ENGINE),
+    engineVersion: shown(DEFAULT_DATABASE_ENGINE_VERSION),
+    instanceClass: shown(DEFAULT_DATABASE_INSTANCE_CLASS),
+    allocatedStorageGb: shown(DEFAULT_ALLOCATED_STORAGE_GB),
+    backupRetentionDays: shown(DEFAULT_BACKUP_RETENTION_DAYS),
+    databaseName: shown(DEFAULT_DATABASE_NAME),
+    masterUsername: shown(DEFAULT_MASTER_USERNAME),
+    deletionProtection: shown(DEFAULT_DATABASE_DELETION_PROTECTION),
+  });
+});
+
 // The comparisons above read the expected values from the code; these pin the key defaults themselves, so
 // a wrong default fails even when code, comments and docs agree on it.
 describe("the key defaults, written down", () => {
+  test("database: tcp/5432 only, 35 days of backups, deletion protection on", () => {
+    expect(DEFAULT_DATABASE_ALLOWED_INGRESS).toEqual(["tcp/5432"]);
+    expect(DEFAULT_BACKUP_RETENTION_DAYS).toBe(35);
+    expect(DEFAULT_DATABASE_DELETION_PROTECTION).toBe(true);
+  });
+
   test("retention: six years (HIPAA 164.316(b)(2)(i)), everywhere", () => {
     expect(DEFAULT_MINIMUM_RETENTION_DAYS).toBe(2190);
     expect(DEFAULT_RETENTION_DAYS).toBe(2190);
