@@ -34,7 +34,7 @@ import {
 } from "./evidence/index";
 import { headline } from "./evidence/summary";
 import { engineEvents } from "./evidence/event-log";
-import { engineEventsKind, parsePolicyAnalyze } from "./evidence/policy-analyze";
+import { engineEventsKind, parsePolicyAnalyze, PolicyAnalyzeError } from "./evidence/policy-analyze";
 
 export * from "./evidence/index";
 
@@ -328,6 +328,7 @@ export async function runEvidence(opts: EvidenceOptions): Promise<number> {
     if (
       e instanceof UsageError ||
       e instanceof EventLogError ||
+      e instanceof PolicyAnalyzeError ||
       e instanceof PolicyConfigError ||
       e instanceof OutPathError
     ) {

@@ -42,6 +42,14 @@ export const CANNOT_PASS =
 
 export type EngineEventsKind = "event-log" | "policy-analyze";
 
+/** A refusal of the output as a whole (a line's problem is an EventLogError naming the line). */
+export class PolicyAnalyzeError extends Error {
+  constructor(message: string) {
+    super(`pulumi policy analyze output: ${message}`);
+    this.name = "PolicyAnalyzeError";
+  }
+}
+
 const RESOURCE_EVENTS = ["resourcePreEvent", "resOutputsEvent", "resOpFailedEvent"];
 const ANALYZE_EVENTS = new Set(["policyEvent", "policyRemediationEvent", "summaryEvent"]);
 const kindsOf = (e: EngineEvent) => Object.keys(e).filter((k) => k !== "sequence" && k !== "timestamp");
@@ -74,8 +82,7 @@ export interface PolicyAnalyzeOptions {
 export function parsePolicyAnalyze(text: string, options: PolicyAnalyzeOptions = {}): PolicyRun {
   const events = engineEvents(text);
   if (events.length === 0) {
-    throw new EventLogError(
-      0,
+    throw new PolicyAnalyzeError(
       "the file holds no events. `pulumi policy analyze --json` writes none when the stack has no resources " +
         "(it says so on stderr) or when it failed before analysing; pass the output of a finished run",
     );
@@ -146,8 +153,7 @@ export function parsePolicyAnalyze(text: string, options: PolicyAnalyzeOptions =
     if (isObj(event.summaryEvent)) summary = event.summaryEvent;
   }
   if (!summary) {
-    throw new EventLogError(
-      0,
+    throw new PolicyAnalyzeError(
       "no summaryEvent, so `pulumi policy analyze` was cut short (a finished run always ends with one); run it again and let it finish",
     );
   }
@@ -165,25 +171,22 @@ export function parsePolicyAnalyze(text: string, options: PolicyAnalyzeOptions =
   const project = parsed[0]?.project ?? options.project;
   const stack = parsed[0]?.stack ?? options.stack;
   if (!project || !stack) {
-    throw new EventLogError(
-      0,
+    throw new PolicyAnalyzeError(
       "no event names a resource (no violation), so the project and stack are unknown; pass --project <name> and --stack <name>",
     );
   }
   if (parsed.some((u) => u.project !== project || u.stack !== stack)) {
-    throw new EventLogError(
-      0,
+    throw new PolicyAnalyzeError(
       "the events name resources of more than one stack; pass the output of one run",
     );
   }
   if (options.project && options.project !== project) {
-    throw new EventLogError(
-      0,
+    throw new PolicyAnalyzeError(
       `--project "${options.project}" disagrees with the resources' project "${project}"`,
     );
   }
   if (options.stack && options.stack !== stack) {
-    throw new EventLogError(0, `--stack "${options.stack}" disagrees with the resources' stack "${stack}"`);
+    throw new PolicyAnalyzeError(`--stack "${options.stack}" disagrees with the resources' stack "${stack}"`);
   }
 
   for (const known of options.knownPacks ?? []) {

@@ -85,7 +85,15 @@ export interface StackExport {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 const kind = (v: unknown) =>
-  v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`;
+  v === undefined
+    ? "missing"
+    : v === null
+      ? "null"
+      : Array.isArray(v)
+        ? "an array"
+        : typeof v === "object"
+          ? "an object"
+          : `a ${typeof v}`;
 
 /** `urn:pulumi:<stack>::<project>::<qualified type>::<name>`. */
 function parseUrnParts(
