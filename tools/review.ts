@@ -208,7 +208,14 @@ async function mapLimit<T, R>(items: T[], limit: number, f: (t: T) => Promise<R>
  * the findings away from the declared ones (all differing properties when no single one does). Stack
  * policies likewise, over AnalyzeStack with one resource's declared inputs in place of its outputs.
  */
-async function findDrift(
+async function findDrift(...args: Parameters<typeof locateDrift>): Promise<DriftFinding[]> {
+  // Found concurrently; sorted so the same export gives the same evidence.
+  return (await locateDrift(...args)).sort(
+    (a, b) => compareStrings(a.urn, b.urn) || compareStrings(a.policyName, b.policyName),
+  );
+}
+
+async function locateDrift(
   pack: PolicyPackProcess,
   info: AnalyzerInfo,
   resources: ExportedResource[],
