@@ -66,7 +66,7 @@ export interface PolicyStatement {
 }
 
 export type PolicyDocument =
-  | { kind: "document"; statements: PolicyStatement[] }
+  | { kind: "document"; statements: PolicyStatement[]; id?: string }
   | { kind: "unknown" }
   | { kind: "invalid"; reason: string };
 
@@ -176,7 +176,12 @@ export function parsePolicyDocument(policy: unknown, isUnknown: IsUnknown = NOTH
   const raw = (doc as Record<string, unknown>).Statement;
   if (isUnknown(raw)) return { kind: "unknown" };
   const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
-  return { kind: "document", statements: list.map((s, i) => statement(s, i, isUnknown)) };
+  const id = (doc as Record<string, unknown>).Id;
+  return {
+    kind: "document",
+    statements: list.map((s, i) => statement(s, i, isUnknown)),
+    ...(typeof id === "string" && !isUnknown(id) ? { id } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -444,6 +449,25 @@ export function grantsToEveryone(doc: PolicyDocument): EveryoneGrant {
   }
   if (definite.length) return { grants: true, statements: definite };
   return possible.length ? { grants: "unknown", statements: possible } : { grants: false, statements: [] };
+}
+
+/** The Id of the policy SNS writes on a topic created without one (not a document the program set). */
+export const SNS_DEFAULT_POLICY_ID: string = data.snsDefaultPolicyId;
+
+/**
+ * The ARN of the queue an SQS queue URL names (`https://sqs.<region>.amazonaws.com/<account>/<name>`, the
+ * legacy `<region>.queue.amazonaws.com` and `queue.amazonaws.com` forms), one candidate per partition;
+ * undefined for anything else.
+ */
+export function sqsQueueArnCandidates(url: string): string[] | undefined {
+  const m = /^https?:\/\/([^/]+)\/(\d{12})\/([^/?#]+)\/?$/.exec(url);
+  if (!m) return undefined;
+  const [, host, account, name] = m;
+  const region =
+    /^sqs(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1] ??
+    /^([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1] ??
+    (host === "queue.amazonaws.com" ? "us-east-1" : undefined);
+  return region ? arnInEveryPartition(`sqs:${region}:${account}:${name}`) : undefined;
 }
 
 /** ARN candidates for a resource whose ARN is `arn:<partition>:<rest>` in a partition not known here. */
