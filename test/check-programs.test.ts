@@ -143,7 +143,7 @@ describe("programs written like the public examples", () => {
     expect(r.stdout).toMatch(/^FAIL dev: 2 mandatory violation/m);
   });
 
-  test("an internet-facing ALB in front of an ECS service: public LB, HTTP listener, no access logs", () => {
+  test("an internet-facing ALB in front of an ECS service: public LB, HTTP listener, no access logs, tasks with public IPs", () => {
     const r = runs["alb-ecs"];
     expect(r.code).toBe(1);
     const e = readEvidence(out("alb-ecs"));
@@ -152,12 +152,16 @@ describe("programs written like the public examples", () => {
       'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-egress-restricted advisory',
       'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-ingress-allowlisted-ports mandatory',
       'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-ingress-private-sources mandatory',
+      'aws:ecs/service:Service "app" phi-no-public-endpoints mandatory',
       'aws:lb/listener:Listener "web" phi-tls-listeners-only mandatory',
       'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-access-logs mandatory',
       'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-deletion-protection advisory',
       'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-internal mandatory',
       'aws:lb/targetGroup:TargetGroup "web" phi-tls-listeners-only mandatory',
     ]);
+    expect(result(e, "app", "phi-no-public-endpoints")?.message).toContain(
+      "networkConfiguration.assignPublicIp is true, so the ECS service or task set has an endpoint reachable from the internet",
+    );
     for (const t of [
       "aws:ecs/service:Service",
       "aws:ecs/taskDefinition:TaskDefinition",

@@ -196,6 +196,9 @@ describe("phi-resource-policies-require-tls: SQS", () => {
     ).toEqual([
       'mandatory claims-policy: policy does not deny every request with aws:SecureTransport = "false": Statement[0] does not cover every action (Action must be "sqs:*" or "*"; NotAction never does)',
     ]);
+    expect(await findings([queuePolicy({ queueUrl: elsewhere })])).toEqual([
+      'mandatory claims-policy: policy does not deny every request with aws:SecureTransport = "false": Statement[0] does not cover the queue that queueUrl names',
+    ]);
   });
 
   it("never prints the queue URL or the policy text, secret or not", async () => {

@@ -75,8 +75,11 @@ function ownerTarget(c: Channel, owner: PolicyResource): TlsDenyTarget {
   return targetOf(c, candidates);
 }
 
-function targetOf(c: Channel, candidates: string[] | undefined): TlsDenyTarget {
-  const label = `the ${c.label} (its ARN)`;
+function targetOf(
+  c: Channel,
+  candidates: string[] | undefined,
+  label = `the ${c.label} (its ARN)`,
+): TlsDenyTarget {
   const req: ResourceRequirement = candidates
     ? { kind: "arn", candidates, label }
     : { kind: "unknown", label };
@@ -118,7 +121,13 @@ function checkChannel(c: Channel, stack: StackIndex, report: (f: Findings, urn: 
     const f = new Findings();
     const candidates = typeof ref === "string" && !isUnknown(ref) ? c.arnsFrom(ref) : undefined;
     if (isUnknown(ref) || ref === undefined) unresolved.push(p);
-    judge(c, "policy", outputs(p).policy, targetOf(c, candidates), f);
+    judge(
+      c,
+      "policy",
+      outputs(p).policy,
+      targetOf(c, candidates, `the ${c.label} that ${c.reference} names`),
+      f,
+    );
     report(f, p.urn);
   }
   for (const owner of owners) {
