@@ -32,6 +32,9 @@ function check(args: string[], opts: { cwd?: string } = {}): Promise<Run> {
     });
     let stdout = "";
     let stderr = "";
+    // Decode as a stream: a chunk boundary can split a multi-byte character.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
