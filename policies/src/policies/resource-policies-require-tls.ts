@@ -6,6 +6,7 @@ import {
   parsePolicyDocument,
   SNS_DEFAULT_POLICY_ID,
   sqsQueueArnCandidates,
+  type PolicyDocument,
   type ResourceRequirement,
   type TlsDenyTarget,
 } from "../rules";
@@ -87,8 +88,8 @@ function targetOf(
 }
 
 /** Judges one policy document against the target; `path` names it in the message. */
-function judge(c: Channel, path: string, policy: unknown, target: TlsDenyTarget, f: Findings): void {
-  const v = deniesInsecureTransport(parsePolicyDocument(policy, isUnknown), target);
+function judge(c: Channel, path: string, doc: PolicyDocument, target: TlsDenyTarget, f: Findings): void {
+  const v = deniesInsecureTransport(doc, target);
   if (v.denies === "unknown") f.unknown(path, `${c.label} policy`);
   else if (!v.denies)
     f.violation(
@@ -124,7 +125,7 @@ function checkChannel(c: Channel, stack: StackIndex, report: (f: Findings, urn: 
     judge(
       c,
       "policy",
-      outputs(p).policy,
+      parsePolicyDocument(outputs(p).policy, isUnknown),
       targetOf(c, candidates, `the ${c.label} that ${c.reference} names`),
       f,
     );
@@ -134,9 +135,9 @@ function checkChannel(c: Channel, stack: StackIndex, report: (f: Findings, urn: 
     const f = new Findings();
     const separate = attached.get(owner.urn) ?? [];
     const target = ownerTarget(c, owner);
-    const sources: { path: string; value: unknown }[] = separate.map((p) => ({
+    const sources: { path: string; doc: PolicyDocument }[] = separate.map((p) => ({
       path: `${p.name}.policy`,
-      value: outputs(p).policy,
+      doc: parsePolicyDocument(outputs(p).policy, isUnknown),
     }));
     const inline = outputs(owner).policy;
     // The owner's own policy may be written again on any update, so it must deny too, unless it is the
@@ -144,7 +145,7 @@ function checkChannel(c: Channel, stack: StackIndex, report: (f: Findings, urn: 
     if (isSet(inline)) {
       const doc = parsePolicyDocument(inline, isUnknown);
       const generated = doc.kind === "document" && c.generatedByAws(doc.id);
-      if (!(generated && separate.length > 0)) sources.unshift({ path: "policy", value: inline });
+      if (!(generated && separate.length > 0)) sources.unshift({ path: "policy", doc });
     }
     if (sources.length === 0) {
       if (unresolved.length > 0)
@@ -157,7 +158,7 @@ function checkChannel(c: Channel, stack: StackIndex, report: (f: Findings, urn: 
           `has no ${c.label} policy denying requests with aws:SecureTransport = "false"; set policy (or add an ${c.policyLabel}) with a Deny of ${c.service}:* to Principal "*" on the ${c.label}'s ARN when aws:SecureTransport is "false"`,
         );
     }
-    for (const s of sources) judge(c, s.path, s.value, target, f);
+    for (const s of sources) judge(c, s.path, s.doc, target, f);
     report(f, owner.urn);
   }
 }

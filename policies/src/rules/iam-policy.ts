@@ -76,6 +76,10 @@ function valueList(raw: unknown, isUnknown: IsUnknown): ValueList {
     out.unknown = true;
     return out;
   }
+  if (typeof raw === "string") {
+    out.values.push(raw);
+    return out;
+  }
   for (const v of Array.isArray(raw) ? raw : [raw]) {
     if (isUnknown(v)) out.unknown = true;
     else if (typeof v === "string") out.values.push(v);
@@ -89,12 +93,12 @@ function principalElement(raw: unknown, isUnknown: IsUnknown): PrincipalElement 
   if (raw === "*") return { everyone: true, unknown: false };
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { everyone: false, unknown: false };
   const out: PrincipalElement = { everyone: false, unknown: false };
-  for (const [kind, ids] of Object.entries(raw as Record<string, unknown>)) {
+  // Only the AWS kind has an everyone form; `{"Service": "*"}` is not a principal AWS accepts.
+  const ids = (raw as Record<string, unknown>).AWS;
+  if (ids !== undefined) {
     const list = valueList(ids, isUnknown);
-    // Only the AWS kind has an everyone form; `{"Service": "*"}` is not a principal AWS accepts.
-    if (kind !== "AWS") continue;
-    if (list.values.includes("*")) out.everyone = true;
-    if (list.unknown) out.unknown = true;
+    out.everyone = list.values.includes("*");
+    out.unknown = list.unknown;
   }
   return out;
 }
@@ -110,7 +114,8 @@ function conditionElement(raw: unknown, isUnknown: IsUnknown): ConditionElement 
     out.invalid = true;
     return out;
   }
-  for (const [operator, block] of Object.entries(raw as Record<string, unknown>)) {
+  for (const operator in raw as Record<string, unknown>) {
+    const block = (raw as Record<string, unknown>)[operator];
     if (isUnknown(block)) {
       out.unknown = true;
       continue;
@@ -119,7 +124,8 @@ function conditionElement(raw: unknown, isUnknown: IsUnknown): ConditionElement 
       out.invalid = true;
       continue;
     }
-    for (const [key, v] of Object.entries(block as Record<string, unknown>)) {
+    for (const key in block as Record<string, unknown>) {
+      const v = (block as Record<string, unknown>)[key];
       const entry: ConditionEntry = { operator, key, values: [], unknown: false };
       if (isUnknown(v)) entry.unknown = true;
       else
@@ -133,21 +139,27 @@ function conditionElement(raw: unknown, isUnknown: IsUnknown): ConditionElement 
   return out;
 }
 
+const NO_CONDITION: ConditionElement = Object.freeze({
+  entries: Object.freeze([]) as unknown as ConditionEntry[],
+  unknown: false,
+  invalid: false,
+});
+
 function statement(raw: unknown, index: number, isUnknown: IsUnknown): PolicyStatement {
-  const empty: PolicyStatement = {
+  if (isUnknown(raw))
+    return { index, shape: "unknown", effect: "unknown", effectText: undefined, condition: NO_CONDITION };
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    return { index, shape: "invalid", effect: "other", effectText: undefined, condition: NO_CONDITION };
+  const s = raw as Record<string, unknown>;
+  const effect = s.Effect;
+  const effectUnknown = isUnknown(effect);
+  const st: PolicyStatement = {
     index,
     shape: "statement",
-    effect: "other",
-    effectText: undefined,
-    condition: { entries: [], unknown: false, invalid: false },
+    effect: effectUnknown ? "unknown" : effect === "Allow" || effect === "Deny" ? effect : "other",
+    effectText: typeof effect === "string" && !effectUnknown ? effect : undefined,
+    condition: s.Condition === undefined ? NO_CONDITION : conditionElement(s.Condition, isUnknown),
   };
-  if (isUnknown(raw)) return { ...empty, shape: "unknown", effect: "unknown" };
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ...empty, shape: "invalid" };
-  const s = raw as Record<string, unknown>;
-  const st: PolicyStatement = { ...empty, condition: conditionElement(s.Condition, isUnknown) };
-  if (isUnknown(s.Effect)) st.effect = "unknown";
-  else if (s.Effect === "Allow" || s.Effect === "Deny") st.effect = s.Effect;
-  if (typeof s.Effect === "string" && !isUnknown(s.Effect)) st.effectText = s.Effect;
   if (s.Action !== undefined) st.action = valueList(s.Action, isUnknown);
   if (s.NotAction !== undefined) st.notAction = valueList(s.NotAction, isUnknown);
   if (s.Resource !== undefined) st.resource = valueList(s.Resource, isUnknown);
