@@ -188,7 +188,7 @@ describe("PhiChannel refuses", () => {
   test("a target port out of range states the same range as the stack config", () => {
     for (const port of [0, 65536]) {
       expect(refuse(channelArgs({ targetPort: port }), "targetPort").message).toBe(
-        `PhiChannel "bad": targetPort = ${port} must be a whole number between 1 and 65535. Fix: use 443`,
+        `PhiChannel "bad": targetPort = ${port} must be a whole number between 1 and 65535. Fix: use the port your targets serve TLS on, e.g. 443`,
       );
     }
   });
@@ -217,7 +217,8 @@ describe("PhiChannel refuses", () => {
       channelArgs({
         certificate: { internal: { dnsNames: ["x.phi.internal"], keyAlgorithm: "RSA", rsaBits: 1024 } },
       }),
-      "certificate.internal.keyAlgorithm",
+      // The InternalCertificate's own check names the field at fault.
+      "certificate.internal.rsaBits",
     );
     refuse(
       channelArgs({ certificate: { internal: { dnsNames: ["bad name"] } } }),

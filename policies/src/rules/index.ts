@@ -11,4 +11,5 @@ export * from "./certificates";
 export * from "./retention";
 export * from "./tags";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
+export type { Refusal } from "./refusal";
 export * from "./iam-policy";

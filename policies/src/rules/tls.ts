@@ -7,6 +7,7 @@ import {
   type TlsService,
   type TlsServiceName,
 } from "./tls-services";
+import type { Refusal } from "./refusal";
 
 export {
   TLS_SERVICES,
@@ -290,6 +291,24 @@ export function assessElbSecurityPolicy(
 /** Strong ELB policies for the given floor: `strongTlsPolicies("elb", …)`, as the components call it. */
 export function strongElbSecurityPolicies(minimumTlsVersion: TlsVersion = "1.2"): string[] {
   return strongTlsPolicies("elb", minimumTlsVersion);
+}
+
+/**
+ * The one wording for an ELB security policy the components refuse (weak or unknown for the floor), or
+ * undefined when it is strong. The fix lists every strong policy, so the operator can pick one.
+ */
+export function elbSecurityPolicyRefusal(
+  name: unknown,
+  minimumTlsVersion: TlsVersion = "1.2",
+): Refusal | undefined {
+  const assessment = assessElbSecurityPolicy(name, minimumTlsVersion);
+  if (assessment.strong) return undefined;
+  return {
+    problem: assessment.known
+      ? `is too weak: ${assessment.problems.join(" ")}`
+      : "is not a known ELB security policy (unknown policies are refused)",
+    fix: `use one of ${strongElbSecurityPolicies(minimumTlsVersion).join(", ")}`,
+  };
 }
 
 interface ClassicAttribute {
