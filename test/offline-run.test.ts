@@ -180,7 +180,13 @@ describe("with the real pack", () => {
   test("stack policies report on each resource they judge: the bucket's facts, the flow log's rejection", async () => {
     const TLS_DENY = JSON.stringify({
       Statement: [
-        { Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: "*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
       ],
     });
     const run = await analyzeCaptured(

@@ -306,4 +306,43 @@ describe("AnalyzeStack", () => {
     // The violation names the bucket (by URN or in the message).
     expect(found.some((d) => d.urn === bucketUrn || d.message.includes("audit-logs"))).toBe(true);
   });
+
+  test("a public RDS instance (Analyze) and a queue whose policy, wired by dependency, denies only SendMessage without TLS (AnalyzeStack) are mandatory", async () => {
+    const rds = await pack.analyze({
+      type: "aws:rds/instance:Instance",
+      name: "claims-db",
+      properties: { engine: "postgres", publiclyAccessible: true, dbSubnetGroupName: UNKNOWN },
+    });
+    expect(levelOf(rds, "phi-no-public-endpoints")).toEqual(["mandatory"]);
+
+    const urn = (type: string, name: string) => `urn:pulumi:test::phi-channels::${type}::${name}`;
+    const queueUrn = urn("aws:sqs/queue:Queue", "claims");
+    const r = await pack.analyzeStack([
+      { type: "aws:sqs/queue:Queue", name: "claims", urn: queueUrn, properties: { name: "claims" } },
+      {
+        type: "aws:sqs/queuePolicy:QueuePolicy",
+        name: "claims-policy",
+        urn: urn("aws:sqs/queuePolicy:QueuePolicy", "claims-policy"),
+        properties: {
+          queueUrl: UNKNOWN,
+          policy: JSON.stringify({
+            Statement: [
+              {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:SendMessage",
+                Resource: "*",
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+              },
+            ],
+          }),
+        },
+        dependencies: [queueUrn],
+        propertyDependencies: { queueUrl: [queueUrn] },
+      },
+    ]);
+    const found = r.diagnostics.filter((d) => d.policyName === "phi-resource-policies-require-tls");
+    expect(found.map((d) => [d.urn, d.enforcementLevel])).toEqual([[queueUrn, "mandatory"]]);
+    expect(found[0].message).toContain("claims-policy.policy does not deny every request");
+  });
 });

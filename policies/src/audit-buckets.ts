@@ -7,11 +7,20 @@
  * resource's propertyDependencies (which resources a property was computed from).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { checkDefaultRetention, DEFAULT_MINIMUM_RETENTION_DAYS } from "./rules";
+import {
+  arnInEveryPartition,
+  checkDefaultRetention,
+  DEFAULT_MINIMUM_RETENTION_DAYS,
+  deniesInsecureTransport,
+  grantsToEveryone,
+  parsePolicyDocument,
+  type TlsDenyTarget,
+} from "./rules";
 import {
   dependenciesOf,
   field,
   isTrue,
+  isUnknown,
   objectField,
   outputs,
   sameText,
@@ -206,38 +215,76 @@ export interface BucketAssessment {
   unknown: string[];
 }
 
-function statementDeniesInsecureTransport(s: unknown): boolean {
-  if (!s || typeof s !== "object") return false;
-  const st = s as Record<string, unknown>;
-  if (!sameText(st.Effect, "Deny")) return false;
-  const cond = st.Condition as Record<string, Record<string, unknown>> | undefined;
-  if (!cond || typeof cond !== "object") return false;
-  for (const [op, body] of Object.entries(cond)) {
-    if (!/^Bool(IfExists)?$/i.test(op) || !body || typeof body !== "object") continue;
-    for (const [k, v] of Object.entries(body)) {
-      if (k.toLowerCase() !== "aws:securetransport") continue;
-      const values = Array.isArray(v) ? v : [v];
-      if (values.some((x) => x === false || sameText(x, "false"))) return true;
-    }
-  }
-  return false;
+/**
+ * What the bucket's TLS-only deny must cover: the bucket and every object in it. Its ARN when known, else
+ * the ARN of its name in each partition; unknown when neither is known at preview.
+ */
+export function bucketTlsTarget(bucket: PolicyResource): TlsDenyTarget {
+  const o = outputs(bucket);
+  const arn = field(o, "arn");
+  const name = field(o, "bucket");
+  const candidates =
+    typeof arn === "string" && arn !== ""
+      ? [arn]
+      : typeof name === "string" && name !== ""
+        ? arnInEveryPartition(`s3:::${name}`)
+        : undefined;
+  const bucketLabel = "the bucket (its ARN)";
+  const objectsLabel = 'its objects (its ARN + "/*")';
+  return {
+    service: "s3",
+    resources: candidates
+      ? [
+          { kind: "arn", candidates, label: bucketLabel },
+          { kind: "under", candidates: candidates.map((c) => `${c}/`), label: objectsLabel },
+        ]
+      : [
+          { kind: "unknown", label: bucketLabel },
+          { kind: "unknown", label: objectsLabel },
+        ],
+  };
 }
 
-/** True / false / UNKNOWN: the policy document denies requests without TLS. */
-export function policyDeniesInsecureTransport(policy: unknown): boolean | typeof UNKNOWN {
-  if (policy === UNKNOWN) return UNKNOWN;
-  let doc: unknown = policy;
-  if (typeof policy === "string") {
-    try {
-      doc = JSON.parse(policy);
-    } catch {
-      return false;
-    }
+/**
+ * Judges the bucket's policy documents (inline `policy` and each BucketPolicy): S3 keeps one policy per
+ * bucket and which write lands last is not known, so every document must deny requests without TLS, and
+ * none may grant to everyone. Messages name the document and statement positions, never their text.
+ */
+function assessBucketPolicies(
+  bucket: PolicyResource,
+  policies: readonly PolicyResource[],
+  problems: string[],
+  unknown: string[],
+): void {
+  // Raw values: parsePolicyDocument tests them (and what is inside a document object) for unknowns itself.
+  const sources = [
+    { path: "policy", value: outputs(bucket).policy },
+    ...policies.map((p) => ({ path: `${p.name}.policy`, value: outputs(p).policy })),
+  ].filter((s) => s.value !== undefined && s.value !== null && s.value !== "");
+  if (sources.length === 0) {
+    problems.push('has no bucket policy statement denying requests with aws:SecureTransport = "false"');
+    return;
   }
-  if (!doc || typeof doc !== "object") return false;
-  const stmts = (doc as { Statement?: unknown }).Statement;
-  const list = Array.isArray(stmts) ? stmts : [stmts];
-  return list.some(statementDeniesInsecureTransport);
+  const target = bucketTlsTarget(bucket);
+  let tlsUnknown = false;
+  let grantUnknown = false;
+  for (const s of sources) {
+    const doc = parsePolicyDocument(s.value, isUnknown);
+    const tls = deniesInsecureTransport(doc, target);
+    if (tls.denies === "unknown") tlsUnknown = true;
+    else if (!tls.denies)
+      problems.push(
+        `${s.path} does not deny every request with aws:SecureTransport = "false": ${tls.reasons.join("; ")}`,
+      );
+    const grant = grantsToEveryone(doc);
+    if (grant.grants === true)
+      problems.push(
+        `${s.path} grants to everyone: ${grant.statements.map((i) => `Statement[${i}]`).join(", ")} allows Principal "*" (or a NotPrincipal) without a condition restricting the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, ...)`,
+      );
+    else if (grant.grants === "unknown" && doc.kind === "document") grantUnknown = true;
+  }
+  if (tlsUnknown) unknown.push("bucket policy");
+  if (grantUnknown) unknown.push("bucket policy principals");
 }
 
 /** Judges one audit-log bucket. Messages name fields, never values. */
@@ -331,17 +378,7 @@ export function assessAuditBucket(
   if (blocked === UNKNOWN) unknown.push("public access block");
   else if (!blocked) problems.push(`has no public access block with all of ${PAB_KEYS.join(", ")} true`);
 
-  let denies: boolean | typeof UNKNOWN = false;
-  const sources = [field(o, "policy"), ...subs.policy.map((p) => field(outputs(p), "policy"))];
-  for (const s of sources) {
-    if (s === undefined || s === null || s === "") continue;
-    const d = policyDeniesInsecureTransport(s);
-    if (d === true) denies = true;
-    else if (d === UNKNOWN && denies !== true) denies = UNKNOWN;
-  }
-  if (denies === UNKNOWN) unknown.push("bucket policy");
-  else if (!denies)
-    problems.push('has no bucket policy statement denying requests with aws:SecureTransport = "false"');
+  assessBucketPolicies(bucket, subs.policy, problems, unknown);
 
   return { problems, unknown };
 }

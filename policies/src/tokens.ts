@@ -55,3 +55,39 @@ export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
 export function isOneOf(type: string, tokens: readonly string[]): boolean {
   return tokens.includes(type);
 }
+
+// Resources that can have an endpoint reachable from the internet (phi-no-public-endpoints). None has an
+// alias or a deprecated spelling in @pulumi/aws 7.48; `elasticsearch/domain` is the legacy OpenSearch one.
+export const RDS_INSTANCE = "aws:rds/instance:Instance";
+export const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+export const RDS_SHARD_GROUP = "aws:rds/shardGroup:ShardGroup";
+export const NEPTUNE_CLUSTER_INSTANCE = "aws:neptune/clusterInstance:ClusterInstance";
+export const REDSHIFT_CLUSTER = "aws:redshift/cluster:Cluster";
+export const REDSHIFT_SERVERLESS_WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup";
+export const MQ_BROKER = "aws:mq/broker:Broker";
+export const MSK_CLUSTER = "aws:msk/cluster:Cluster";
+export const DMS_REPLICATION_INSTANCE = "aws:dms/replicationInstance:ReplicationInstance";
+export const DMS_INSTANCE_PROFILE = "aws:dms/instanceProfile:InstanceProfile";
+export const OPENSEARCH_SERVERLESS_SECURITY_POLICY =
+  "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy";
+export const EC2_INSTANCE = "aws:ec2/instance:Instance";
+export const EC2_SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
+export const EC2_SPOT_FLEET_REQUEST = "aws:ec2/spotFleetRequest:SpotFleetRequest";
+export const EC2_LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const EC2_LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
+export const EIP = "aws:ec2/eip:Eip";
+export const EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation";
+export const ECS_SERVICE = "aws:ecs/service:Service";
+export const ECS_TASK_SET = "aws:ecs/taskSet:TaskSet";
+export const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+export const SCHEDULER_SCHEDULE = "aws:scheduler/schedule:Schedule";
+export const PIPE = "aws:pipes/pipe:Pipe";
+export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
+export const APPRUNNER_SERVICE = "aws:apprunner/service:Service";
+export const LAMBDA_FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl";
+
+// Queues and topics with their separate policy resources (phi-resource-policies-require-tls).
+export const SQS_QUEUE = "aws:sqs/queue:Queue";
+export const SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+export const SNS_TOPIC = "aws:sns/topic:Topic";
+export const SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";

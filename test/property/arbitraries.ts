@@ -51,6 +51,17 @@ export const T = {
   bucketVersioning: "aws:s3/bucketVersioningV2:BucketVersioningV2",
   publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+  rdsInstance: "aws:rds/instance:Instance",
+  mskCluster: "aws:msk/cluster:Cluster",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  ecsService: "aws:ecs/service:Service",
+  eksCluster: "aws:eks/cluster:Cluster",
+  eip: "aws:ec2/eip:Eip",
+  serverlessSecurityPolicy: "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy",
+  queue: "aws:sqs/queue:Queue",
+  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+  topic: "aws:sns/topic:Topic",
+  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
 } as const;
 
 export const GRANT_TYPES: readonly string[] = [T.sg, T.defaultSg, T.sgRule, T.vpcIngress, T.vpcEgress];
@@ -960,6 +971,132 @@ export const classicLoadBalancerPolicy: fc.Arbitrary<GenResource> = resource(
   }),
 );
 
+// Resources that may have a public endpoint (phi-no-public-endpoints): one per way the setting is written.
+
+const flag = field(fc.constantFrom<unknown>(true, false, "true", "false", "yes"));
+
+const rdsInstance = resource(
+  T.rdsInstance,
+  "db",
+  fc.record({
+    engine: field(fc.constantFrom("postgres", "mysql")),
+    instanceClass: field(fc.constantFrom("db.t3.micro")),
+    publiclyAccessible: opt(flag, 6),
+  }),
+);
+
+const mskCluster = resource(
+  T.mskCluster,
+  "kafka",
+  fc.record({
+    clusterName: field(fc.constantFrom("events")),
+    brokerNodeGroupInfo: field(
+      fc.record({
+        instanceType: field(fc.constantFrom("kafka.m5.large")),
+        connectivityInfo: opt(
+          field(
+            fc.record({
+              publicAccess: opt(
+                field(
+                  fc.record({
+                    type: opt(
+                      field(fc.constantFrom<unknown>("DISABLED", "SERVICE_PROVIDED_EIPS", "disabled")),
+                      6,
+                    ),
+                  }),
+                ),
+                6,
+              ),
+            }),
+          ),
+          6,
+        ),
+      }),
+    ),
+  }),
+);
+
+const launchTemplate = resource(
+  T.launchTemplate,
+  "lt",
+  fc.record({
+    imageId: field(fc.constantFrom("ami-0123")),
+    networkInterfaces: opt(
+      list(
+        fc.record({
+          deviceIndex: field(fc.constantFrom(0, 1)),
+          associatePublicIpAddress: opt(field(fc.constantFrom<unknown>("true", "false", true, "")), 6),
+        }),
+      ),
+      6,
+    ),
+  }),
+);
+
+const ecsService = resource(
+  T.ecsService,
+  "svc",
+  fc.record({
+    cluster: field(fc.constantFrom("phi")),
+    networkConfiguration: opt(
+      field(fc.record({ subnets: field(fc.constant(["subnet-1"])), assignPublicIp: opt(flag, 6) })),
+      6,
+    ),
+  }),
+);
+
+const eksCluster = resource(
+  T.eksCluster,
+  "eks",
+  fc.record({
+    roleArn: field(arn("iam")),
+    vpcConfig: field(
+      fc.record({
+        subnetIds: field(fc.constant(["subnet-1"])),
+        endpointPublicAccess: opt(flag, 6),
+        endpointPrivateAccess: opt(flag),
+      }),
+    ),
+  }),
+);
+
+const eip = resource(
+  T.eip,
+  "eip",
+  fc.record({
+    domain: opt(field(fc.constantFrom("vpc"))),
+    instance: opt(field(fc.constantFrom("i-0123456789abcdef0", ""))),
+    networkInterface: opt(field(fc.constantFrom("eni-0123456789abcdef0"))),
+  }),
+);
+
+const serverlessSecurityPolicy = resource(
+  T.serverlessSecurityPolicy,
+  "aoss-network",
+  fc.record({
+    name: field(fc.constantFrom("phi-network")),
+    type: field(fc.constantFrom<unknown>("network", "encryption", "NETWORK")),
+    policy: field(
+      fc.constantFrom<unknown>(
+        JSON.stringify([{ Rules: [], AllowFromPublic: false, SourceVPCEs: ["vpce-1"] }]),
+        JSON.stringify([{ Rules: [], AllowFromPublic: true }]),
+        JSON.stringify({ Rules: [], AWSOwnedKey: true }),
+        "{not json",
+      ),
+    ),
+  }),
+);
+
+export const publicEndpointResource: fc.Arbitrary<GenResource> = fc.oneof(
+  rdsInstance,
+  mskCluster,
+  launchTemplate,
+  ecsService,
+  eksCluster,
+  eip,
+  serverlessSecurityPolicy,
+);
+
 /** Every other resource the pack judges on its own: keys, certificates, subnets, service TLS settings. */
 export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
   kmsKey,
@@ -975,6 +1112,7 @@ export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
   transferServer,
   classicSslNegotiationPolicy,
   classicLoadBalancerPolicy,
+  publicEndpointResource,
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -1065,6 +1203,73 @@ const bucketPolicy = resource(
   }),
 );
 
+// Queues and topics with their policy resources (phi-resource-policies-require-tls).
+
+const queueUrlValue = "https://sqs.us-east-1.amazonaws.com/123456789012/claims";
+const queueArnValue = "arn:aws:sqs:us-east-1:123456789012:claims";
+const topicArnValue = "arn:aws:sns:us-east-1:123456789012:alerts";
+const tlsDeny = (action: string, res: string) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Deny",
+        Principal: "*",
+        Action: action,
+        Resource: res,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+const queuePolicyText = field(
+  fc.constantFrom<unknown>(
+    tlsDeny("sqs:*", queueArnValue),
+    tlsDeny("sqs:SendMessage", queueArnValue),
+    tlsDeny("sqs:*", "*"),
+    "{}",
+    "{not json",
+  ),
+);
+const topicPolicyText = field(
+  fc.constantFrom<unknown>(tlsDeny("sns:*", topicArnValue), tlsDeny("sns:Publish", topicArnValue), "{}"),
+);
+
+const queue = resource(
+  T.queue,
+  "queue",
+  fc.record({
+    name: field(fc.constantFrom("claims")),
+    arn: opt(field(fc.constant(queueArnValue)), 6),
+    url: opt(field(fc.constant(queueUrlValue)), 6),
+    policy: opt(queuePolicyText),
+  }),
+);
+
+const queuePolicy = resource(
+  T.queuePolicy,
+  "queue-policy",
+  fc.record({
+    queueUrl: field(fc.constantFrom(queueUrlValue, "https://sqs.eu-west-1.amazonaws.com/210987654321/other")),
+    policy: queuePolicyText,
+  }),
+);
+
+const topic = resource(
+  T.topic,
+  "topic",
+  fc.record({
+    name: field(fc.constantFrom("alerts")),
+    arn: opt(field(fc.constant(topicArnValue)), 6),
+    policy: opt(topicPolicyText),
+  }),
+);
+
+const topicPolicy = resource(
+  T.topicPolicy,
+  "topic-policy",
+  fc.record({ arn: field(fc.constantFrom(topicArnValue)), policy: topicPolicyText }),
+);
+
 export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
   vpc,
   flowLog,
@@ -1076,6 +1281,10 @@ export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
   bucketVersioning,
   publicAccessBlock,
   bucketPolicy,
+  queue,
+  queuePolicy,
+  topic,
+  topicPolicy,
 );
 
 /**
@@ -1099,6 +1308,8 @@ const LINKS: Record<string, [prop: string, targets: readonly string[]][]> = {
   [T.bucketVersioning]: [["bucket", T.buckets]],
   [T.publicAccessBlock]: [["bucket", T.buckets]],
   [T.bucketPolicy]: [["bucket", T.buckets]],
+  [T.queuePolicy]: [["queueUrl", [T.queue]]],
+  [T.topicPolicy]: [["arn", [T.topic]]],
   [T.objectLocks[0]]: [["bucket", T.buckets]],
   [T.objectLocks[1]]: [["bucket", T.buckets]],
   ...Object.fromEntries(

@@ -237,6 +237,20 @@ export const IMPLICIT_DEPENDENCIES: {
     deciding: [["id"]],
     why: "in a stack a member's id links the others to it (flow log → VPC, route → route table)",
   },
+  {
+    policy: /^phi-no-public-endpoints$/,
+    types: ["aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"],
+    message: /./,
+    deciding: [["type"]],
+    why: "only a network security policy can open a collection to the internet",
+  },
+  {
+    policy: /^phi-resource-policies-require-tls$/,
+    types: ["aws:sqs/queue:Queue", "aws:sns/topic:Topic"],
+    message: /./,
+    deciding: [["arn"], ["url"], ["id"]],
+    why: "the queue's or topic's ARN (or URL) is what the deny must cover and what links its policy resources to it",
+  },
 ];
 
 /**

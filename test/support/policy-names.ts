@@ -17,4 +17,6 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-certificate-key-strength",
   "phi-lb-deletion-protection",
   "phi-lb-mutual-tls",
+  "phi-no-public-endpoints",
+  "phi-resource-policies-require-tls",
 ];

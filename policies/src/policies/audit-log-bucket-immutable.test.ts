@@ -400,3 +400,116 @@ describe("phi-audit-log-bucket-immutable: references and classification unknown 
     });
   });
 });
+
+describe("phi-audit-log-bucket-immutable: the bucket policy, read as AWS evaluates it", () => {
+  const ARN = "arn:aws:s3:::phi-logs";
+  const DENY = {
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [ARN, `${ARN}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+  /** The compliant bucket with its BucketPolicy's statements replaced. */
+  const withPolicy = (...statements: unknown[]): StackResourceSpec[] => [
+    ...logBucket("phi-logs", { omit: ["policy"] }),
+    {
+      type: "aws:s3/bucketPolicy:BucketPolicy",
+      name: "phi-logs-policy",
+      props: { bucket: "phi-logs", policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
+    },
+    alb("phi-logs"),
+  ];
+  const findings = async (specs: StackResourceSpec[]) =>
+    (await runStack(policy, specs)).mandatory.map((d) => d.message.split("\n")[1]);
+
+  it("the deny on the bucket and its objects, for everyone and every action, passes", async () => {
+    expect((await runStack(policy, withPolicy(DENY))).diagnostics).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      "the deny covers only s3:PutObject",
+      { Action: "s3:PutObject" },
+      'Statement[0] does not cover every action (Action must be "s3:*" or "*"; NotAction never does)',
+    ],
+    [
+      "the deny adds a second condition aws:SourceVpce",
+      {
+        Condition: {
+          Bool: { "aws:SecureTransport": "false" },
+          StringNotEquals: { "aws:SourceVpce": "vpce-0123" },
+        },
+      },
+      'Statement[0] has a condition besides aws:SecureTransport = "false" (conditions are ANDed, so it exempts requests)',
+    ],
+    [
+      "the deny's Resource is only the bucket ARN, not bucket/*",
+      { Resource: ARN },
+      'Statement[0] does not cover its objects (its ARN + "/*")',
+    ],
+    [
+      "the deny's Principal is a single role",
+      { Principal: { AWS: "arn:aws:iam::123456789012:role/app" } },
+      'Statement[0] does not apply to everyone (Principal must be "*" or {"AWS": "*"}; NotPrincipal never does)',
+    ],
+  ])("blocks the bucket when %s", async (_l, change, reason) => {
+    expect(await findings(withPolicy({ ...DENY, ...change }))).toEqual([
+      `audit-log bucket phi-logs-policy.policy does not deny every request with aws:SecureTransport = "false": ${reason}`,
+    ]);
+  });
+
+  it("an Allow to everyone without a restricting condition is blocked; one scoped to the account is not", async () => {
+    const read = { Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: `${ARN}/*` };
+    expect(await findings(withPolicy(DENY, read))).toEqual([
+      'audit-log bucket phi-logs-policy.policy grants to everyone: Statement[1] allows Principal "*" (or a NotPrincipal) without a condition restricting the caller (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, ...)',
+    ]);
+    const scoped = { ...read, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } };
+    expect(await findings(withPolicy(DENY, scoped))).toEqual([]);
+  });
+
+  it("inline policy and BucketPolicy: S3 keeps one of them, so each must deny", async () => {
+    const specs = withPolicy(DENY);
+    specs[0].props.policy = JSON.stringify({ Statement: [{ ...DENY, Action: "s3:GetObject" }] });
+    expect(await findings(specs)).toEqual([
+      'audit-log bucket policy does not deny every request with aws:SecureTransport = "false": Statement[0] does not cover every action (Action must be "s3:*" or "*"; NotAction never does)',
+    ]);
+  });
+
+  it("a known bucket name stands for its ARN; a deny naming another bucket does not count", async () => {
+    const specs = withPolicy(DENY);
+    delete specs[0].props.arn;
+    expect(await findings(specs)).toEqual([]);
+    const other = withPolicy({ ...DENY, Resource: ["arn:aws:s3:::other", "arn:aws:s3:::other/*"] });
+    expect(await findings(other)).toEqual([
+      'audit-log bucket phi-logs-policy.policy does not deny every request with aws:SecureTransport = "false": Statement[0] does not cover the bucket (its ARN); does not cover its objects (its ARN + "/*")',
+    ]);
+  });
+
+  it("an unknown Principal is an advisory; a known too-narrow Action beside it stays mandatory", async () => {
+    const v = await runStack(
+      policy,
+      withPolicy({ ...DENY, Principal: UNKNOWN_STRING }).map((s) =>
+        s.name === "phi-logs-policy"
+          ? { ...s, props: { ...s.props, policy: { Statement: [{ ...DENY, Principal: UNKNOWN_STRING }] } } }
+          : s,
+      ),
+    );
+    expect(v.mandatory).toEqual([]);
+    expect(v.advisory.map((d) => d.message.split("\n")[1])).toEqual([
+      "bucket policy (audit-log bucket requirement): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    const narrow = withPolicy(DENY).map((s) =>
+      s.name === "phi-logs-policy"
+        ? {
+            ...s,
+            props: {
+              ...s.props,
+              policy: { Statement: [{ ...DENY, Principal: UNKNOWN_STRING, Action: "s3:PutObject" }] },
+            },
+          }
+        : s,
+    );
+    expect((await runStack(policy, narrow)).mandatory).toHaveLength(1);
+  });
+});

@@ -12,3 +12,4 @@ export * from "./retention";
 export * from "./tags";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
 export type { Refusal } from "./refusal";
+export * from "./iam-policy";
