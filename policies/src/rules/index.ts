@@ -11,3 +11,4 @@ export * from "./certificates";
 export * from "./retention";
 export * from "./tags";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
+export * from "./cloudfront";
