@@ -93,12 +93,12 @@ function judge(
   const why = !a.known
     ? `is not a known ${label} security policy (unknown names fail closed)`
     : context.accepts && !context.accepts.includes(context.value as string)
-      ? `is not a policy AWS accepts for ${article(label)} ${label}${context.where} (accepted: ${context.accepts.join(", ")})`
+      ? `is not a policy AWS accepts for ${article(label)} ${label} (accepted: ${context.accepts.join(", ")})`
       : a.minVersion && tlsVersionRank(a.minVersion) < tlsVersionRank(rule.floor)
         ? `accepts TLS ${a.minVersion}, below the floor of TLS ${rule.floor}`
         : `does not meet the ${rule.profile} profile (${demands(rule)})`;
   findings.violation(
-    `${context.lead}${fieldPath} ${why}; ${choices(a, rule, context.noneQualifies, context.choicesNote)}`,
+    `${context.lead}${fieldPath}${context.where} ${why}; ${choices(a, rule, context.noneQualifies, context.choicesNote)}`,
   );
 }
 
@@ -283,6 +283,12 @@ function checkEndpoint(
     checkPolicy(inner, props, service, e, label, rule, lead, where, notApplicable);
     if (inner.violationCount > 0)
       findings.unknown(gateUnknown, `whether the endpoint uses ${e.policyField}, which fails this policy`);
+    // An unknown list may also turn out not to be a list (a violation of its own), so it is always re-checked.
+    else if (gateUnknown === e.appliesWhenListIncludes?.field)
+      findings.unknown(
+        gateUnknown,
+        `whether it is a list that includes ${e.appliesWhenListIncludes.includes}`,
+      );
     inner.copyUnknownsTo(findings);
     return;
   }
