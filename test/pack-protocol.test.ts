@@ -209,6 +209,18 @@ describe("Analyze with engine-encoded properties", () => {
     expect(good.diagnostics).toEqual([]);
   });
 
+  test("an API stage without an access-log format is mandatory phi-access-logging-enabled, its unknown ARN advisory", async () => {
+    const r = await pack.analyze({
+      type: "aws:apigatewayv2/stage:Stage",
+      name: "claims-default",
+      properties: { apiId: UNKNOWN, name: "$default", accessLogSettings: { destinationArn: UNKNOWN } },
+    });
+    expect(levelOf(r, "phi-access-logging-enabled").sort()).toEqual(["advisory", "mandatory"]);
+    expect(r.diagnostics.find((d) => d.enforcementLevel === "mandatory")!.message).toContain(
+      "accessLogSettings.format is not set",
+    );
+  });
+
   test("a resource type no policy covers produces no diagnostics", async () => {
     const r = await pack.analyze({
       type: "random:index/randomPet:RandomPet",
@@ -232,6 +244,22 @@ describe("Configure takes effect", () => {
     ).toContain("mandatory");
     await configure();
     expect(levelOf(await pack.analyze(rule), "phi-ingress-allowlisted-ports")).toContain("mandatory");
+  });
+
+  test("tlsProfile nist-800-52r2 accepts an FTPS server's TransferSecurityPolicy-2024-01; strict blocks it", async () => {
+    const ftps: AnalyzerResourceInput = {
+      type: "aws:transfer/server:Server",
+      name: "partner-ftps",
+      properties: {
+        protocols: ["FTPS"],
+        securityPolicyName: "TransferSecurityPolicy-2024-01",
+        certificate: CERT_ARN,
+      },
+    };
+    expect(levelOf(await pack.analyze(ftps), "phi-tls-strong-policy")).toEqual(["mandatory"]);
+    await configure({ "phi-tls-strong-policy": { tlsProfile: "nist-800-52r2" } });
+    expect(levelOf(await pack.analyze(ftps), "phi-tls-strong-policy")).toEqual([]);
+    await configure();
   });
 
   test("enforcementLevel advisory downgrades and disabled silences the policy", async () => {

@@ -14,8 +14,15 @@ export const CLASSIC_SSL_NEGOTIATION_POLICY = "aws:elb/sslNegotiationPolicy:SslN
 export const CLASSIC_LOAD_BALANCER_POLICY = "aws:elb/loadBalancerPolicy:LoadBalancerPolicy";
 export const CLASSIC_LISTENER_POLICY = "aws:elb/listenerPolicy:ListenerPolicy";
 export const CLOUDFRONT_DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+export const CLOUDFRONT_MULTITENANT_DISTRIBUTION =
+  "aws:cloudfront/multitenantDistribution:MultitenantDistribution";
+export const CLOUDFRONT_VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin";
+export const APIGATEWAY_REST_API = "aws:apigateway/restApi:RestApi";
 export const APIGATEWAY_DOMAIN_NAME = "aws:apigateway/domainName:DomainName";
+export const APIGATEWAY_STAGE = "aws:apigateway/stage:Stage";
+export const APIGATEWAYV2_API = "aws:apigatewayv2/api:Api";
 export const APIGATEWAYV2_DOMAIN_NAME = "aws:apigatewayv2/domainName:DomainName";
+export const APIGATEWAYV2_STAGE = "aws:apigatewayv2/stage:Stage";
 export const OPENSEARCH_DOMAIN = "aws:opensearch/domain:Domain";
 export const ELASTICSEARCH_DOMAIN = "aws:elasticsearch/domain:Domain";
 export const TRANSFER_SERVER = "aws:transfer/server:Server";

@@ -35,6 +35,12 @@ export const T = {
   subnet: "aws:ec2/subnet:Subnet",
   defaultSubnet: "aws:ec2/defaultSubnet:DefaultSubnet",
   cloudFront: "aws:cloudfront/distribution:Distribution",
+  cloudFrontMultitenant: "aws:cloudfront/multitenantDistribution:MultitenantDistribution",
+  cloudFrontVpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
+  restApi: "aws:apigateway/restApi:RestApi",
+  apiStage: "aws:apigateway/stage:Stage",
+  apiV2Stage: "aws:apigatewayv2/stage:Stage",
+  apiV2Api: "aws:apigatewayv2/api:Api",
   apiGatewayDomain: "aws:apigateway/domainName:DomainName",
   apiGatewayV2Domain: "aws:apigatewayv2/domainName:DomainName",
   openSearch: "aws:opensearch/domain:Domain",
@@ -62,6 +68,11 @@ export const T = {
   queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
   topic: "aws:sns/topic:Topic",
   topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+  bucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+  firewallLogging: "aws:networkfirewall/loggingConfiguration:LoggingConfiguration",
+  wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+  logDeliveryDestination: "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
 } as const;
 
 export const GRANT_TYPES: readonly string[] = [T.sg, T.defaultSg, T.sgRule, T.vpcIngress, T.vpcEgress];
@@ -676,6 +687,23 @@ function bucket(type: string): fc.Arbitrary<GenResource> {
         ),
         { freq: 3, nil: undefined },
       ),
+      serverSideEncryptionConfiguration: fc.option(
+        field(
+          fc.record({
+            rule: field(
+              fc.record({
+                applyServerSideEncryptionByDefault: field(
+                  fc.record({
+                    sseAlgorithm: field(fc.constantFrom<unknown>("AES256", "aws:kms", "aws:kms:dsse")),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        ),
+        { freq: 4, nil: undefined },
+      ),
+      logging: fc.option(field(fc.record({ targetBucket: field(bucketRef) })), { freq: 4, nil: undefined }),
       versioning: fc.option(
         field(
           fc.record({
@@ -796,31 +824,103 @@ function subnet(type: string): fc.Arbitrary<GenResource> {
   );
 }
 
+const viewerCertificate = opt(
+  field(
+    fc.record({
+      cloudfrontDefaultCertificate: opt(field(fc.constantFrom<unknown>(true, false, "true")), 4),
+      acmCertificateArn: opt(field(arn("acm"))),
+      minimumProtocolVersion: opt(
+        field(
+          fc.constantFrom<unknown>(
+            "TLSv1",
+            "TLSv1.2_2021",
+            "TLSv1.2_2018",
+            "TLSv1.3_2025",
+            "SSLv3",
+            "TLSv9",
+            "",
+          ),
+        ),
+        4,
+      ),
+      sslSupportMethod: opt(field(fc.constantFrom("sni-only", "vip"))),
+    }),
+  ),
+  8,
+);
+
+const viewerProtocolPolicy = field(
+  fc.constantFrom<unknown>("https-only", "redirect-to-https", "allow-all", "HTTPS-ONLY", "https", ""),
+);
+
+const cacheBehavior = fc.record({
+  pathPattern: field(fc.constantFrom("/api/*", "/docs/*")),
+  targetOriginId: field(fc.constantFrom("api", "docs")),
+  viewerProtocolPolicy,
+});
+
+const originSslProtocols = list(
+  field(fc.constantFrom<unknown>("TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3", "TLSv1.3", "tlsv1.2")),
+  2,
+);
+
+const customOriginConfig = fc.record({
+  httpPort: field(fc.constantFrom(80)),
+  httpsPort: field(fc.constantFrom(443, 8443)),
+  originProtocolPolicy: field(
+    fc.constantFrom<unknown>("https-only", "http-only", "match-viewer", "HTTPS-ONLY", "https"),
+  ),
+  originSslProtocols,
+});
+
+const cdnOrigin = fc.record({
+  originId: field(fc.constantFrom("api", "docs")),
+  domainName: field(fc.constantFrom("api.phi.example", "docs.s3.amazonaws.com")),
+  customOriginConfig: opt(field(customOriginConfig), 6),
+});
+
+const cloudFrontCommon = {
+  enabled: field(fc.boolean()),
+  viewerCertificate,
+  defaultCacheBehavior: opt(
+    field(fc.record({ targetOriginId: field(fc.constantFrom("api")), viewerProtocolPolicy })),
+    8,
+  ),
+  origins: opt(list(cdnOrigin, 2), 6),
+};
+
 export const cloudFrontDistribution: fc.Arbitrary<GenResource> = resource(
   T.cloudFront,
   "cdn",
   fc.record({
-    enabled: field(fc.boolean()),
-    viewerCertificate: opt(
+    ...cloudFrontCommon,
+    orderedCacheBehaviors: opt(list(cacheBehavior, 2)),
+    loggingConfig: opt(field(fc.record({ bucket: field(bucketRef.map((b) => `${b}.s3.amazonaws.com`)) }))),
+  }),
+);
+
+export const cloudFrontMultitenant: fc.Arbitrary<GenResource> = resource(
+  T.cloudFrontMultitenant,
+  "cdn-mt",
+  fc.record({ ...cloudFrontCommon, cacheBehaviors: opt(list(cacheBehavior, 2)) }),
+);
+
+export const cloudFrontVpcOrigin: fc.Arbitrary<GenResource> = resource(
+  T.cloudFrontVpcOrigin,
+  "vpc-origin",
+  fc.record({
+    vpcOriginEndpointConfig: opt(
       field(
         fc.record({
-          cloudfrontDefaultCertificate: opt(field(fc.constantFrom<unknown>(true, false, "true")), 4),
-          acmCertificateArn: opt(field(arn("acm"))),
-          minimumProtocolVersion: opt(
-            field(
-              fc.constantFrom<unknown>(
-                "TLSv1",
-                "TLSv1.2_2021",
-                "TLSv1.2_2018",
-                "TLSv1.3_2025",
-                "SSLv3",
-                "TLSv9",
-                "",
-              ),
-            ),
-            4,
+          name: field(fc.constantFrom("api")),
+          arn: field(arn("elasticloadbalancing")),
+          httpPort: field(fc.constantFrom(80)),
+          httpsPort: field(fc.constantFrom(443)),
+          originProtocolPolicy: customOriginConfig.map((c) => c.originProtocolPolicy),
+          originSslProtocols: opt(
+            field(fc.record({ items: originSslProtocols, quantity: field(fc.constantFrom(1)) })),
+            6,
           ),
-          sslSupportMethod: opt(field(fc.constantFrom("sni-only", "vip"))),
         }),
       ),
       8,
@@ -828,15 +928,79 @@ export const cloudFrontDistribution: fc.Arbitrary<GenResource> = resource(
   }),
 );
 
+const endpointTypes = opt(
+  field(
+    fc.record({
+      types: field(
+        fc.constantFrom<unknown>("EDGE", "REGIONAL", "PRIVATE", "regional", ["REGIONAL"], "GLOBAL"),
+      ),
+    }),
+  ),
+  4,
+);
+
 const apiGatewayPolicy = field(
   fc.constantFrom<unknown>(
     "TLS_1_0",
     "TLS_1_2",
     "SecurityPolicy_TLS13_1_3_2025_09",
+    "SecurityPolicy_TLS13_2025_EDGE",
+    "SecurityPolicy_TLS13_1_2_PQ_2025_09",
     "tls_1_2",
     "TLS_9_9",
     "",
   ),
+);
+
+export const restApi: fc.Arbitrary<GenResource> = resource(
+  T.restApi,
+  "rest-api",
+  fc.record({
+    name: field(fc.constantFrom("claims")),
+    securityPolicy: opt(apiGatewayPolicy, 6),
+    endpointAccessMode: opt(field(fc.constantFrom("BASIC", "STRICT"))),
+    endpointConfiguration: endpointTypes,
+    disableExecuteApiEndpoint: opt(field(fc.constantFrom<unknown>(true, false, "true")), 4),
+  }),
+);
+
+const accessLogSettings = opt(
+  field(
+    fc.record({
+      destinationArn: opt(field(arn("logs")), 8),
+      format: opt(field(fc.constantFrom('{"requestId":"$context.requestId"}', "")), 8),
+    }),
+  ),
+  6,
+);
+
+export const apiStage: fc.Arbitrary<GenResource> = resource(
+  T.apiStage,
+  "stage",
+  fc.record({
+    restApi: field(fc.constantFrom("api-1")),
+    stageName: field(fc.constantFrom("prod")),
+    accessLogSettings,
+  }),
+);
+
+export const apiV2Stage: fc.Arbitrary<GenResource> = resource(
+  T.apiV2Stage,
+  "stage-v2",
+  fc.record({
+    apiId: field(fc.constantFrom("api-2")),
+    name: field(fc.constantFrom("$default")),
+    accessLogSettings,
+  }),
+);
+
+export const apiV2Api: fc.Arbitrary<GenResource> = resource(
+  T.apiV2Api,
+  "http-api",
+  fc.record({
+    protocolType: field(fc.constantFrom("HTTP", "WEBSOCKET")),
+    target: opt(field(arn("lambda"))),
+  }),
 );
 
 export const apiGatewayDomain: fc.Arbitrary<GenResource> = resource(
@@ -846,6 +1010,7 @@ export const apiGatewayDomain: fc.Arbitrary<GenResource> = resource(
     domainName: field(fc.constantFrom("api.phi.example")),
     securityPolicy: opt(apiGatewayPolicy, 6),
     regionalCertificateArn: opt(field(arn("acm"))),
+    endpointConfiguration: endpointTypes,
   }),
 );
 
@@ -901,7 +1066,7 @@ export const transferServer: fc.Arbitrary<GenResource> = resource(
   T.transferServer,
   "sftp",
   fc.record({
-    protocols: opt(field(fc.constantFrom(["SFTP"], ["FTPS"]))),
+    protocols: opt(list(field(fc.constantFrom<unknown>("SFTP", "FTPS", "FTP", "AS2", "ftps")), 2)),
     securityPolicyName: opt(
       field(
         fc.constantFrom<unknown>(
@@ -1105,6 +1270,12 @@ export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
   subnet(T.subnet),
   subnet(T.defaultSubnet),
   cloudFrontDistribution,
+  cloudFrontMultitenant,
+  cloudFrontVpcOrigin,
+  restApi,
+  apiStage,
+  apiV2Stage,
+  apiV2Api,
   apiGatewayDomain,
   apiGatewayV2Domain,
   searchDomain(T.openSearch),
@@ -1270,6 +1441,93 @@ const topicPolicy = resource(
   fc.record({ arn: field(fc.constantFrom(topicArnValue)), policy: topicPolicyText }),
 );
 
+const bucketSse = resource(
+  T.bucketSse,
+  "bucket-sse",
+  fc.record({
+    bucket: field(bucketRef),
+    rules: list(
+      fc.record({
+        applyServerSideEncryptionByDefault: opt(
+          field(
+            fc.record({
+              sseAlgorithm: field(
+                fc.constantFrom<unknown>("AES256", "aws:kms", "aws:kms:dsse", "aes256", "KMS"),
+              ),
+              kmsMasterKeyId: opt(field(fc.oneof(fc.constant("alias/aws/s3"), arn("kms")))),
+            }),
+          ),
+          8,
+        ),
+      }),
+      2,
+    ),
+  }),
+);
+
+const bucketLogging = resource(
+  T.bucketLogging,
+  "bucket-logging",
+  fc.record({ bucket: field(fc.constantFrom("app-data")), targetBucket: field(bucketRef) }),
+);
+
+const firewallLogging = resource(
+  T.firewallLogging,
+  "fw-logging",
+  fc.record({
+    loggingConfiguration: field(
+      fc.record({
+        logDestinationConfigs: list(
+          fc.record({
+            logDestinationType: field(
+              fc.constantFrom<unknown>("S3", "CloudWatchLogs", "s3", "KinesisDataFirehose"),
+            ),
+            logType: field(fc.constantFrom("ALERT", "FLOW")),
+            logDestination: field(fc.record({ bucketName: field(bucketRef) })),
+          }),
+          2,
+        ),
+      }),
+    ),
+  }),
+);
+
+const wafLogging = resource(
+  T.wafLogging,
+  "waf-logging",
+  fc.record({
+    logDestinationConfigs: list(
+      field(
+        fc.oneof(
+          bucketRef.map((b) => (b.startsWith("arn:") ? b : `arn:aws:s3:::${b}`)),
+          fc.constant("arn:aws:firehose:us-east-1:123456789012:deliverystream/aws-waf-logs-phi"),
+        ),
+      ),
+      2,
+    ),
+  }),
+);
+
+const logDeliveryDestination = resource(
+  T.logDeliveryDestination,
+  "log-destination",
+  fc.record({
+    deliveryDestinationConfiguration: opt(
+      field(
+        fc.record({
+          destinationResourceArn: field(
+            fc.oneof(
+              bucketRef.map((b) => (b.startsWith("arn:") ? b : `arn:aws:s3:::${b}`)),
+              fc.constant("arn:aws:logs:us-east-1:123456789012:log-group:cdn"),
+            ),
+          ),
+        }),
+      ),
+      8,
+    ),
+  }),
+);
+
 export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
   vpc,
   flowLog,
@@ -1285,6 +1543,12 @@ export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
   queuePolicy,
   topic,
   topicPolicy,
+  bucketSse,
+  bucketLogging,
+  firewallLogging,
+  wafLogging,
+  logDeliveryDestination,
+  cloudFrontDistribution,
 );
 
 /**
@@ -1310,6 +1574,12 @@ const LINKS: Record<string, [prop: string, targets: readonly string[]][]> = {
   [T.bucketPolicy]: [["bucket", T.buckets]],
   [T.queuePolicy]: [["queueUrl", [T.queue]]],
   [T.topicPolicy]: [["arn", [T.topic]]],
+  [T.bucketSse]: [["bucket", T.buckets]],
+  [T.bucketLogging]: [["targetBucket", T.buckets]],
+  [T.firewallLogging]: [["loggingConfiguration", T.buckets]],
+  [T.wafLogging]: [["logDestinationConfigs", T.buckets]],
+  [T.logDeliveryDestination]: [["deliveryDestinationConfiguration", T.buckets]],
+  [T.cloudFront]: [["loggingConfig", T.buckets]],
   [T.objectLocks[0]]: [["bucket", T.buckets]],
   [T.objectLocks[1]]: [["bucket", T.buckets]],
   ...Object.fromEntries(

@@ -225,6 +225,13 @@ export const IMPLICIT_DEPENDENCIES: {
   },
   {
     policy: /^phi-audit-log-bucket-immutable$/,
+    types: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+    message: /^audit-log bucket /m,
+    deciding: [["logging"], ["loggings"]],
+    why: "a bucket whose server access logs go to itself is an audit-log bucket through its own logging target",
+  },
+  {
+    policy: /^phi-audit-log-bucket-immutable$/,
     types: ["aws:ec2/flowLog:FlowLog"],
     message: /^logDestination names a bucket that is not in this stack/m,
     deciding: [["logDestinationType"]],

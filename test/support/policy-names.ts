@@ -19,4 +19,5 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-lb-mutual-tls",
   "phi-no-public-endpoints",
   "phi-resource-policies-require-tls",
+  "phi-access-logging-enabled",
 ];

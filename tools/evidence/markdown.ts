@@ -397,6 +397,7 @@ export function renderMarkdown(evidence: Evidence): string {
         ["Timestamp (UTC)", m.timestamp],
         ["Policy packs", m.packs.map((p) => `${p.name}@${p.version}`).join(", ") || "none"],
         ["Policy config SHA-256", m.policyConfigSha256],
+        ["TLS profile", tlsProfileOf(m.policyConfig)],
         [
           "Tool versions",
           Object.entries(m.toolVersions)
@@ -414,4 +415,14 @@ export function renderMarkdown(evidence: Evidence): string {
     "",
   );
   return out.join("\n");
+}
+
+/** The TLS profile phi-tls-strong-policy judged with, from the recorded config (defaults applied when recorded). */
+function tlsProfileOf(policyConfig: Record<string, Record<string, unknown>>): string {
+  const entry = policyConfig[HIPAA_PACK]?.["phi-tls-strong-policy"];
+  const profile =
+    entry && typeof entry === "object" ? (entry as Record<string, unknown>).tlsProfile : undefined;
+  return typeof profile === "string"
+    ? `${profile} (phi-tls-strong-policy tlsProfile)`
+    : "not recorded (the pack's default is strict)";
 }

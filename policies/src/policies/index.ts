@@ -19,6 +19,7 @@ import { lbDeletionProtection } from "./lb-deletion-protection";
 import { lbMutualTls } from "./lb-mutual-tls";
 import { noPublicEndpoints } from "./no-public-endpoints";
 import { resourcePoliciesRequireTls } from "./resource-policies-require-tls";
+import { accessLoggingEnabled } from "./access-logging-enabled";
 import { withExemptions } from "../exemptions";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -41,6 +42,7 @@ export const policies: PackPolicy[] = [
   lbMutualTls,
   noPublicEndpoints,
   resourcePoliciesRequireTls,
+  accessLoggingEnabled,
 ].map((p) => withExemptions<PackPolicy>(p));
 
 /** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */

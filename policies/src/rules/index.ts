@@ -13,3 +13,4 @@ export * from "./tags";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
 export type { Refusal } from "./refusal";
 export * from "./iam-policy";
+export * from "./cloudfront";
