@@ -17,4 +17,5 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-certificate-key-strength",
   "phi-lb-deletion-protection",
   "phi-lb-mutual-tls",
+  "phi-audit-trail-integrity",
 ];

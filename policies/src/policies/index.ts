@@ -17,6 +17,7 @@ import { kmsKeyRotation } from "./kms-key-rotation";
 import { certificateKeyStrength } from "./certificate-key-strength";
 import { lbDeletionProtection } from "./lb-deletion-protection";
 import { lbMutualTls } from "./lb-mutual-tls";
+import { auditTrailIntegrity } from "./audit-trail-integrity";
 import { withExemptions } from "../exemptions";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -37,6 +38,7 @@ export const policies: PackPolicy[] = [
   certificateKeyStrength,
   lbDeletionProtection,
   lbMutualTls,
+  auditTrailIntegrity,
 ].map((p) => withExemptions<PackPolicy>(p));
 
 /** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */
