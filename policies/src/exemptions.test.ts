@@ -325,7 +325,7 @@ describe("config schema", () => {
     );
 
   it("every policy takes exemptions, allowBroadExemptions and maxExemptionDays", () => {
-    expect(policies).toHaveLength(16);
+    expect(policies).toHaveLength(18);
     for (const p of policies) {
       expect(Object.keys(configSchemas[p.name].properties)).toEqual(
         expect.arrayContaining(["exemptions", "allowBroadExemptions", "maxExemptionDays"]),

@@ -20,4 +20,5 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-no-public-endpoints",
   "phi-resource-policies-require-tls",
   "phi-access-logging-enabled",
+  "phi-audit-trail-integrity",
 ];

@@ -20,6 +20,7 @@ import { lbMutualTls } from "./lb-mutual-tls";
 import { noPublicEndpoints } from "./no-public-endpoints";
 import { resourcePoliciesRequireTls } from "./resource-policies-require-tls";
 import { accessLoggingEnabled } from "./access-logging-enabled";
+import { auditTrailIntegrity } from "./audit-trail-integrity";
 import { withExemptions } from "../exemptions";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -43,6 +44,7 @@ export const policies: PackPolicy[] = [
   noPublicEndpoints,
   resourcePoliciesRequireTls,
   accessLoggingEnabled,
+  auditTrailIntegrity,
 ].map((p) => withExemptions<PackPolicy>(p));
 
 /** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */
