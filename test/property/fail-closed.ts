@@ -162,6 +162,13 @@ export const IMPLICIT_DEPENDENCIES: {
   },
   {
     policy: /^phi-tls-strong-policy$/,
+    types: [T.restApi],
+    message: /securityPolicy/,
+    deciding: [["disableExecuteApiEndpoint"]],
+    why: "a REST API whose default execute-api endpoint is disabled serves nothing under its securityPolicy",
+  },
+  {
+    policy: /^phi-tls-strong-policy$/,
     types: ["aws:elb/loadBalancerPolicy:LoadBalancerPolicy"],
     message: /./,
     deciding: [["policyTypeName"]],
