@@ -105,7 +105,7 @@ describe("phi-channels review of the drifted prod export", () => {
       '  ✖ MANDATORY phi-ingress-allowlisted-ports: aws:ec2/securityGroup:SecurityGroup "claims-api-lb"\n',
     );
     expect(drifted.stdout).toContain(
-      "      ingress[2] opens tcp/22, which is outside the allowlist (allowed: tcp/443)\n",
+      "      ingress[2] opens tcp/22, which is outside the allowlist (allowed: tcp/443, tcp/5432)\n",
     );
     expect(drifted.stdout).toContain(
       "Drift on fields a policy decides (declared inputs vs actual outputs), 1 resource(s):\n" +
