@@ -17,4 +17,6 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-certificate-key-strength",
   "phi-lb-deletion-protection",
   "phi-lb-mutual-tls",
+  "phi-data-in-transit-encrypted",
+  "phi-data-at-rest-encrypted",
 ];

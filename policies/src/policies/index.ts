@@ -17,6 +17,8 @@ import { kmsKeyRotation } from "./kms-key-rotation";
 import { certificateKeyStrength } from "./certificate-key-strength";
 import { lbDeletionProtection } from "./lb-deletion-protection";
 import { lbMutualTls } from "./lb-mutual-tls";
+import { dataInTransitEncrypted } from "./data-in-transit-encrypted";
+import { dataAtRestEncrypted, dataAtRestEncryptedConfigSchema } from "./data-at-rest-encrypted";
 import { withExemptions } from "../exemptions";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -37,6 +39,8 @@ export const policies: PackPolicy[] = [
   certificateKeyStrength,
   lbDeletionProtection,
   lbMutualTls,
+  dataInTransitEncrypted,
+  dataAtRestEncrypted,
 ].map((p) => withExemptions<PackPolicy>(p));
 
 /** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */
@@ -52,4 +56,5 @@ export {
   tlsStrongPolicyConfigSchema,
   auditLogBucketImmutableConfigSchema,
   subnetPrivateConfigSchema,
+  dataAtRestEncryptedConfigSchema,
 };

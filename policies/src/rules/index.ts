@@ -10,4 +10,5 @@ export * from "./tls";
 export * from "./certificates";
 export * from "./retention";
 export * from "./tags";
+export * from "./data-services";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
