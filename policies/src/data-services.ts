@@ -87,6 +87,7 @@ function checkRequirement(
   req: FieldRequirement,
   siblings: readonly FieldRequirement[],
   props: unknown,
+  selectorPath?: string,
 ): void {
   if (req.onlyIf) {
     // With the gate unknown the requirement is judged anyway: if the gate fails, so does the resource.
@@ -116,12 +117,18 @@ function checkRequirement(
     else if (meets(a.value, alt)) return;
   }
   if (undecided) return f.unknown(undecided, `${service}: may satisfy ${req.path}`);
-  const what = req.nonEmpty
+  // The message names every field that decided it: the selector, the field the default depends on, and
+  // the fields that could have satisfied the requirement instead.
+  const byField = req.defaultBy ? ` for this ${req.defaultBy.path}` : "";
+  let what = req.nonEmpty
     ? `${req.path} is not set`
     : unset
-      ? `${req.path} is not set and ${describeDefault(defaultOf(req, props) as string | boolean | null)}`
+      ? `${req.path} is not set and ${describeDefault(defaultOf(req, props) as string | boolean | null)}${byField}`
       : `${req.path} is not ${describeValues(req.accepted ?? [])}`;
-  f.violation(`${service}: ${what}, so ${req.problem}; set ${req.path}: ${req.set}`);
+  if (req.satisfiedBy?.length)
+    what += ` (nor does ${req.satisfiedBy.map((a) => a.path).join(" or ")} satisfy it)`;
+  const context = selectorPath ? `for this ${selectorPath}, ` : "";
+  f.violation(`${service}: ${context}${what}, so ${req.problem}; set ${req.path}: ${req.set}`);
 }
 
 export interface EntryOptions {
@@ -153,6 +160,7 @@ export function checkEntry(
     return undefined;
   }
   let requirements = entry.requirements ?? [];
+  let selectorPath: string | undefined;
   if (entry.selector) {
     const sel = entry.selector;
     const r = readPath(props, sel.path);
@@ -175,12 +183,13 @@ export function checkEntry(
     }
     if (variant.secure) return variant.secure;
     if (variant.unsupported) {
-      f.violation(`${service}: ${variant.unsupported}`);
+      f.violation(`${service}: for this ${sel.path}, ${variant.unsupported}`);
       return undefined;
     }
     requirements = variant.requirements ?? [];
+    selectorPath = sel.path;
   }
-  for (const req of requirements) checkRequirement(f, service, req, requirements, props);
+  for (const req of requirements) checkRequirement(f, service, req, requirements, props, selectorPath);
   if (options.requireCustomerManagedKey && entry.customerManagedKey) {
     const cmk = entry.customerManagedKey;
     const r = readPath(props, cmk.path);
@@ -246,6 +255,11 @@ function engineOf(db: DatabaseEntry, props: unknown): EngineRead {
   };
 }
 
+/** `Amazon RDS (engine: RDS for PostgreSQL)`: the engine field decides which setting applies, so it is named. */
+function label(db: DatabaseEntry, engine: RelationalEngine): string {
+  return `${db.service} (${db.engineField ?? "engine"}: ${engine.label})`;
+}
+
 function groupFieldOf(db: DatabaseEntry, engine: RelationalEngine): string {
   return engine.option ? db.optionField! : db.groupField;
 }
@@ -287,7 +301,10 @@ export function checkDatabase(f: Findings, db: DatabaseEntry, props: unknown): v
   const { engine } = e;
   const fieldName = groupFieldOf(db, engine);
   const g = readPath(props, fieldName);
-  if ("unknownAt" in g) return; // followed by the stack part
+  // Unknown at preview: the stack part follows it when it comes from a group of the stack; at `pulumi up`
+  // the name is known and judged here (default) or there (named).
+  if ("unknownAt" in g)
+    return f.unknown(g.unknownAt, `${db.service}: the ${groupNoun(engine)} that enforces TLS`);
   if (!isUnset(g.value) && !isDefaultGroupName(g.value)) return; // a named group: the stack part
   let version: string | undefined;
   if (typeof g.value === "string") version = familyVersion(engine, g.value.replace(/^default[.:]/i, ""));
@@ -303,7 +320,7 @@ export function checkDatabase(f: Findings, db: DatabaseEntry, props: unknown): v
     ? `${fieldName} is not set, so the default ${groupNoun(engine)} applies`
     : `${fieldName} names a default ${groupNoun(engine)}`;
   f.violation(
-    `${db.service} (${engine.label}): ${which}, ${verdict.why}${unsupportedVersionNote(engine, version)}; ${remedy(db, engine)}`,
+    `${label(db, engine)}: ${which}, ${verdict.why}${unsupportedVersionNote(engine, version)}; ${remedy(db, engine)}`,
   );
 }
 
@@ -315,6 +332,9 @@ export function checkParameterGroup(
   notApplicable: (reason: string) => never,
 ): void {
   const family = field(props, "family");
+  const params = listField(props, "parameters");
+  // A malformed list fails whatever the family; otherwise the family decides which parameter applies.
+  if (params === "invalid" && family === UNKNOWN) return f.violation(`${service}: parameters is not a list`);
   if (family === UNKNOWN) return f.unknown("family", `${service}: decides which TLS parameter applies`);
   const key = engineOfFamily(
     family,
@@ -322,7 +342,6 @@ export function checkParameterGroup(
   );
   if (!key) return notApplicable(`${service}: this family has no TLS parameter this policy judges`);
   const engine = RELATIONAL_ENGINES[key];
-  const params = listField(props, "parameters");
   if (params === UNKNOWN) return f.unknown("parameters", service);
   if (params === "invalid") return f.violation(`${service}: parameters is not a list`);
   params.forEach((p, i) => {
@@ -334,7 +353,7 @@ export function checkParameterGroup(
     if (value === UNKNOWN) return f.unknown(`parameters[${i}].value`, service);
     if (!enforcesTls(engine, value))
       f.violation(
-        `${service} (${engine.label}): parameters[${i}] sets ${engine.parameter} to a value that does not enforce TLS (enforcing: ${engine.enforcing.join(" or ")}); set it to ${engine.set}`,
+        `${service} (family: ${engine.label}): parameters[${i}] sets ${engine.parameter} to a value that does not enforce TLS (enforcing: ${engine.enforcing.join(" or ")}); set it to ${engine.set}`,
       );
   });
 }
@@ -374,7 +393,7 @@ function judgeParameterGroup(
   dbVersion: string | undefined,
 ): void {
   const o = outputs(group);
-  const prefix = `${db.service} (${engine.label}): ${db.groupField} is parameter group ${group.name}, which`;
+  const prefix = `${label(db, engine)}: ${db.groupField} is parameter group ${group.name}, which`;
   const params = listField(o, "parameters");
   if (params === UNKNOWN) return f.unknown(`${group.name}.parameters`, `${db.service}: TLS parameter`);
   if (params === "invalid")
@@ -413,7 +432,7 @@ function judgeOptionGroup(
   group: PolicyResource,
 ): void {
   const fieldName = db.optionField!;
-  const prefix = `${db.service} (${engine.label}): ${fieldName} is option group ${group.name}, which`;
+  const prefix = `${label(db, engine)}: ${fieldName} is option group ${group.name}, which`;
   const options = listField(outputs(group), "options");
   if (options === UNKNOWN) return f.unknown(`${group.name}.options`, `${db.service}: network encryption`);
   if (options === "invalid")
@@ -491,7 +510,7 @@ export function checkDatabaseGroups(
         } else {
           const engine = e.kind === "engine" ? e.engine : undefined;
           f.violation(
-            `${db.service}${engine ? ` (${engine.label})` : ""}: ${fieldName} names a group that is not in this stack, so its TLS setting cannot be verified; ${engine ? remedy(db, engine) : `manage the group in this stack with the engine's TLS setting`} (or record an exemption)`,
+            `${engine ? label(db, engine) : db.service}: ${fieldName} names a group that is not in this stack, so its TLS setting cannot be verified; ${engine ? remedy(db, engine) : `manage the group in this stack with the engine's TLS setting`} (or record an exemption)`,
           );
         }
       }

@@ -81,16 +81,16 @@ describe("phi-data-in-transit-encrypted: databases on their own (default groups)
 
   it("blocks PostgreSQL before 15 on the default group, naming the field, the parameter and both fixes", async () => {
     expect((await verdict(RDS, { ...pg, engineVersion: "14.10" })).mandatory).toEqual([
-      "Amazon RDS (RDS for PostgreSQL): parameterGroupName is not set, so the default parameter group applies, whose rds.force_ssl enforces TLS only from RDS for PostgreSQL 15; set parameterGroupName to a parameter group (family such as postgres16) of this stack with rds.force_ssl = 1, or engineVersion 15 or later with the default group",
+      "Amazon RDS (engine: RDS for PostgreSQL): parameterGroupName is not set, so the default parameter group applies, whose rds.force_ssl enforces TLS only from RDS for PostgreSQL 15; set parameterGroupName to a parameter group (family such as postgres16) of this stack with rds.force_ssl = 1, or engineVersion 15 or later with the default group",
     ]);
     expect((await verdict(RDS, { ...pg, parameterGroupName: "default.postgres14" })).mandatory).toEqual([
-      "Amazon RDS (RDS for PostgreSQL): parameterGroupName names a default parameter group, whose rds.force_ssl enforces TLS only from RDS for PostgreSQL 15; set parameterGroupName to a parameter group (family such as postgres16) of this stack with rds.force_ssl = 1, or engineVersion 15 or later with the default group",
+      "Amazon RDS (engine: RDS for PostgreSQL): parameterGroupName names a default parameter group, whose rds.force_ssl enforces TLS only from RDS for PostgreSQL 15; set parameterGroupName to a parameter group (family such as postgres16) of this stack with rds.force_ssl = 1, or engineVersion 15 or later with the default group",
     ]);
   });
 
   it("fails closed when the version that decides the default is not set, and re-checks an unknown one at up", async () => {
     expect((await verdict(RDS, { engine: "postgres" })).mandatory).toEqual([
-      "Amazon RDS (RDS for PostgreSQL): parameterGroupName is not set, so the default parameter group applies, whose rds.force_ssl enforces TLS only from RDS for PostgreSQL 15, and the engine version is not set; set parameterGroupName to a parameter group (family such as postgres16) of this stack with rds.force_ssl = 1, or engineVersion 15 or later with the default group",
+      "Amazon RDS (engine: RDS for PostgreSQL): parameterGroupName is not set, so the default parameter group applies, whose rds.force_ssl enforces TLS only from RDS for PostgreSQL 15, and the engine version is not set; set parameterGroupName to a parameter group (family such as postgres16) of this stack with rds.force_ssl = 1, or engineVersion 15 or later with the default group",
     ]);
     const v = await verdict(RDS, { ...pg, engineVersion: UNKNOWN_STRING });
     expect(v.mandatory).toEqual([]);
@@ -102,7 +102,7 @@ describe("phi-data-in-transit-encrypted: databases on their own (default groups)
 
   it("MySQL: default group enforces only from 9.7; MariaDB from 11.8 and not at all before 10.5", async () => {
     expect((await verdict(RDS, { engine: "mysql", engineVersion: "8.0.36" })).mandatory).toEqual([
-      "Amazon RDS (RDS for MySQL): parameterGroupName is not set, so the default parameter group applies, whose require_secure_transport enforces TLS only from RDS for MySQL 9.7; set parameterGroupName to a parameter group (family such as mysql8.0) of this stack with require_secure_transport = 1, or engineVersion 9.7 or later with the default group",
+      "Amazon RDS (engine: RDS for MySQL): parameterGroupName is not set, so the default parameter group applies, whose require_secure_transport enforces TLS only from RDS for MySQL 9.7; set parameterGroupName to a parameter group (family such as mysql8.0) of this stack with require_secure_transport = 1, or engineVersion 9.7 or later with the default group",
     ]);
     expect(await verdict(RDS, { engine: "mysql", engineVersion: "9.7.0" })).toEqual(PASS);
     expect((await verdict(RDS, { engine: "mariadb", engineVersion: "11.4.3" })).mandatory).toHaveLength(1);
@@ -114,12 +114,12 @@ describe("phi-data-in-transit-encrypted: databases on their own (default groups)
 
   it("SQL Server and Oracle defaults never enforce; Oracle is judged on its option group", async () => {
     expect((await verdict(RDS, { engine: "sqlserver-se", engineVersion: "16.00" })).mandatory).toEqual([
-      "Amazon RDS (RDS for SQL Server): parameterGroupName is not set, so the default parameter group applies, whose rds.force_ssl does not enforce TLS for RDS for SQL Server; set parameterGroupName to a parameter group (family such as sqlserver-se-16.0) of this stack with rds.force_ssl = 1",
+      "Amazon RDS (engine: RDS for SQL Server): parameterGroupName is not set, so the default parameter group applies, whose rds.force_ssl does not enforce TLS for RDS for SQL Server; set parameterGroupName to a parameter group (family such as sqlserver-se-16.0) of this stack with rds.force_ssl = 1",
     ]);
     expect(
       (await verdict(RDS, { engine: "oracle-ee", optionGroupName: "default:oracle-ee-19" })).mandatory,
     ).toEqual([
-      "Amazon RDS (RDS for Oracle): optionGroupName names a default option group, whose SQLNET.ENCRYPTION_SERVER does not enforce TLS for RDS for Oracle; set optionGroupName to an option group of this stack with option NATIVE_NETWORK_ENCRYPTION with SQLNET.ENCRYPTION_SERVER = REQUIRED",
+      "Amazon RDS (engine: RDS for Oracle): optionGroupName names a default option group, whose SQLNET.ENCRYPTION_SERVER does not enforce TLS for RDS for Oracle; set optionGroupName to an option group of this stack with option NATIVE_NETWORK_ENCRYPTION with SQLNET.ENCRYPTION_SERVER = REQUIRED",
     ]);
     // Oracle's TLS is not in its parameter group: a named parameter group does not help.
     expect((await verdict(RDS, { engine: "oracle-se2", parameterGroupName: "pg" })).mandatory).toHaveLength(
@@ -143,21 +143,25 @@ describe("phi-data-in-transit-encrypted: databases on their own (default groups)
     expect(v.advisory).toHaveLength(1);
   });
 
-  it("leaves a named or computed group to the stack part", async () => {
+  it("leaves a named group to the stack part; a computed one is re-checked at up", async () => {
     expect(await verdict(RDS, { ...pg, engineVersion: "14", parameterGroupName: "app-pg" })).toEqual(PASS);
-    expect(await verdict(RDS, { ...pg, engineVersion: "14", parameterGroupName: UNKNOWN_STRING })).toEqual(
-      PASS,
-    );
+    expect(await verdict(RDS, { ...pg, engineVersion: "14", parameterGroupName: UNKNOWN_STRING })).toEqual({
+      mandatory: [],
+      advisory: [
+        "parameterGroupName (Amazon RDS: the parameter group that enforces TLS): it is not known at preview; this policy checks it again at `pulumi up`",
+      ],
+      notApplicable: [],
+    });
   });
 
   it("Aurora (both engines) and Multi-AZ clusters: the default cluster parameter group never enforces for Aurora", async () => {
     expect(
       (await verdict(RDS_CLUSTER, { engine: "aurora-postgresql", engineVersion: "16.4" })).mandatory,
     ).toEqual([
-      "Amazon Aurora / RDS DB cluster (Aurora PostgreSQL): dbClusterParameterGroupName is not set, so the default parameter group applies, whose rds.force_ssl does not enforce TLS for Aurora PostgreSQL; set dbClusterParameterGroupName to a parameter group (family such as aurora-postgresql16) of this stack with rds.force_ssl = 1",
+      "Amazon Aurora / RDS DB cluster (engine: Aurora PostgreSQL): dbClusterParameterGroupName is not set, so the default parameter group applies, whose rds.force_ssl does not enforce TLS for Aurora PostgreSQL; set dbClusterParameterGroupName to a parameter group (family such as aurora-postgresql16) of this stack with rds.force_ssl = 1",
     ]);
     expect((await verdict(RDS_CLUSTER, { engine: "aurora-mysql" })).mandatory).toEqual([
-      "Amazon Aurora / RDS DB cluster (Aurora MySQL): dbClusterParameterGroupName is not set, so the default parameter group applies, whose require_secure_transport does not enforce TLS for Aurora MySQL; set dbClusterParameterGroupName to a parameter group (family such as aurora-mysql8.0) of this stack with require_secure_transport = ON",
+      "Amazon Aurora / RDS DB cluster (engine: Aurora MySQL): dbClusterParameterGroupName is not set, so the default parameter group applies, whose require_secure_transport does not enforce TLS for Aurora MySQL; set dbClusterParameterGroupName to a parameter group (family such as aurora-mysql8.0) of this stack with require_secure_transport = ON",
     ]);
     expect(await verdict(RDS_CLUSTER, { engine: "postgres", engineVersion: "16.4" })).toEqual(PASS);
     expect((await verdict(RDS_CLUSTER, { engine: "aurora" })).mandatory[0]).toContain(
@@ -173,7 +177,7 @@ describe("phi-data-in-transit-encrypted: databases on their own (default groups)
     ).toEqual(PASS);
     expect((await verdict(DOCDB, { engine: "mongodb" })).mandatory).toHaveLength(1);
     expect((await verdict(REDSHIFT, {})).mandatory).toEqual([
-      "Amazon Redshift (Redshift): clusterParameterGroupName is not set, so the default parameter group applies, whose require_ssl does not enforce TLS for Redshift; set clusterParameterGroupName to a parameter group (family such as redshift-2.0) of this stack with require_ssl = true",
+      "Amazon Redshift (engine: Redshift): clusterParameterGroupName is not set, so the default parameter group applies, whose require_ssl does not enforce TLS for Redshift; set clusterParameterGroupName to a parameter group (family such as redshift-2.0) of this stack with require_ssl = true",
     ]);
   });
 });
@@ -185,7 +189,7 @@ describe("phi-data-in-transit-encrypted: parameter groups on their own", () => {
     expect(
       (await verdict(RDS_PG, group("postgres16", [{ name: "rds.force_ssl", value: "0" }]))).mandatory,
     ).toEqual([
-      "Amazon RDS (RDS for PostgreSQL): parameters[0] sets rds.force_ssl to a value that does not enforce TLS (enforcing: 1); set it to 1",
+      "Amazon RDS (family: RDS for PostgreSQL): parameters[0] sets rds.force_ssl to a value that does not enforce TLS (enforcing: 1); set it to 1",
     ]);
     expect(
       (await verdict(RDS_CPG, group("aurora-mysql8.0", [{ name: "require_secure_transport", value: "OFF" }])))
@@ -194,7 +198,7 @@ describe("phi-data-in-transit-encrypted: parameter groups on their own", () => {
     expect(
       (await verdict(DOCDB_CPG, group("docdb5.0", [{ name: "tls", value: "disabled" }]))).mandatory,
     ).toEqual([
-      "Amazon DocumentDB (DocumentDB): parameters[0] sets tls to a value that does not enforce TLS (enforcing: enabled or fips-140-3 or tls1.2+ or tls1.3+); set it to enabled",
+      "Amazon DocumentDB (family: DocumentDB): parameters[0] sets tls to a value that does not enforce TLS (enforcing: enabled or fips-140-3 or tls1.2+ or tls1.3+); set it to enabled",
     ]);
     expect(
       (await verdict(REDSHIFT_PG, group("redshift-2.0", [{ name: "require_ssl", value: "false" }])))
@@ -263,7 +267,7 @@ describe("phi-data-in-transit-encrypted: caches", () => {
     expect(
       (await verdict(EC_CLUSTER, { engine: "memcached", transitEncryptionEnabled: false })).mandatory,
     ).toEqual([
-      "Amazon ElastiCache: transitEncryptionEnabled is not true, so clients connect without TLS; set transitEncryptionEnabled: true (Memcached 1.6.12 or later, in a VPC)",
+      "Amazon ElastiCache: for this engine, transitEncryptionEnabled is not true, so clients connect without TLS; set transitEncryptionEnabled: true (Memcached 1.6.12 or later, in a VPC)",
     ]);
     expect((await verdict(EC_CLUSTER, { engine: "redis" })).mandatory[0]).toContain(
       "use an aws.elasticache.ReplicationGroup with transitEncryptionEnabled: true",
@@ -332,10 +336,10 @@ describe("phi-data-in-transit-encrypted: streaming, migration and search", () =>
   it("DMS endpoints: an sslMode the engine supports (default none), Kafka and Redis settings, AWS API engines are secure", async () => {
     expect(await verdict(DMS, { engineName: "postgres", sslMode: "verify-full" })).toEqual(PASS);
     expect((await verdict(DMS, { engineName: "postgres", sslMode: "none" })).mandatory).toEqual([
-      'AWS DMS: sslMode is not "require", "verify-ca" or "verify-full", so DMS connects to the database without TLS; set sslMode: "verify-full" (with certificateArn) or "require"',
+      'AWS DMS: for this engineName, sslMode is not "require", "verify-ca" or "verify-full", so DMS connects to the database without TLS; set sslMode: "verify-full" (with certificateArn) or "require"',
     ]);
     expect((await verdict(DMS, { engineName: "postgres" })).mandatory).toEqual([
-      'AWS DMS: sslMode is not set and AWS defaults to "none", so DMS connects to the database without TLS; set sslMode: "verify-full" (with certificateArn) or "require"',
+      'AWS DMS: for this engineName, sslMode is not set and AWS defaults to "none", so DMS connects to the database without TLS; set sslMode: "verify-full" (with certificateArn) or "require"',
     ]);
     // DMS does not support require for MySQL-compatible engines: the fix names what it accepts.
     expect((await verdict(DMS, { engineName: "mysql", sslMode: "require" })).mandatory[0]).toContain(
@@ -425,7 +429,7 @@ describe("phi-data-in-transit-encrypted: databases wired to their groups across 
       mandatory: [
         [
           "db",
-          "Amazon RDS (RDS for PostgreSQL): parameterGroupName is parameter group app-pg, which sets rds.force_ssl to a value that does not enforce TLS (enforcing: 1); set rds.force_ssl = 1 in it",
+          "Amazon RDS (engine: RDS for PostgreSQL): parameterGroupName is parameter group app-pg, which sets rds.force_ssl to a value that does not enforce TLS (enforcing: 1); set rds.force_ssl = 1 in it",
         ],
       ],
       advisory: [],
@@ -434,7 +438,7 @@ describe("phi-data-in-transit-encrypted: databases wired to their groups across 
       mandatory: [
         [
           "db",
-          "Amazon RDS (RDS for PostgreSQL): parameterGroupName is parameter group app-pg, which does not set rds.force_ssl, so the engine default applies, whose rds.force_ssl enforces TLS only from RDS for PostgreSQL 15; set rds.force_ssl = 1 in it",
+          "Amazon RDS (engine: RDS for PostgreSQL): parameterGroupName is parameter group app-pg, which does not set rds.force_ssl, so the engine default applies, whose rds.force_ssl enforces TLS only from RDS for PostgreSQL 15; set rds.force_ssl = 1 in it",
         ],
       ],
       advisory: [],
@@ -461,7 +465,7 @@ describe("phi-data-in-transit-encrypted: databases wired to their groups across 
       mandatory: [
         [
           "db",
-          "Amazon RDS (RDS for PostgreSQL): parameterGroupName names a group that is not in this stack, so its TLS setting cannot be verified; set parameterGroupName to a parameter group (family such as postgres16) of this stack with rds.force_ssl = 1, or engineVersion 15 or later with the default group (or record an exemption)",
+          "Amazon RDS (engine: RDS for PostgreSQL): parameterGroupName names a group that is not in this stack, so its TLS setting cannot be verified; set parameterGroupName to a parameter group (family such as postgres16) of this stack with rds.force_ssl = 1, or engineVersion 15 or later with the default group (or record an exemption)",
         ],
       ],
       advisory: [],
@@ -544,7 +548,7 @@ describe("phi-data-in-transit-encrypted: databases wired to their groups across 
     expect((await onDb(oracle(nne("REQUESTED")))).mandatory).toEqual([
       [
         "ora",
-        "Amazon RDS (RDS for Oracle): optionGroupName is option group ora-og, which does not set SQLNET.ENCRYPTION_SERVER = REQUIRED in its NATIVE_NETWORK_ENCRYPTION option, so unencrypted sessions are still accepted; set optionGroupName to an option group of this stack with option NATIVE_NETWORK_ENCRYPTION with SQLNET.ENCRYPTION_SERVER = REQUIRED",
+        "Amazon RDS (engine: RDS for Oracle): optionGroupName is option group ora-og, which does not set SQLNET.ENCRYPTION_SERVER = REQUIRED in its NATIVE_NETWORK_ENCRYPTION option, so unencrypted sessions are still accepted; set optionGroupName to an option group of this stack with option NATIVE_NETWORK_ENCRYPTION with SQLNET.ENCRYPTION_SERVER = REQUIRED",
       ],
     ]);
     expect((await onDb(oracle([{ optionName: "SSL", optionSettings: [] }]))).mandatory[0][1]).toContain(
