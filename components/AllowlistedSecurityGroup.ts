@@ -1,21 +1,42 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
+  ALL_PORTS,
   AllowlistSyntaxError,
+  allowlistEntryRefusal,
   checkGrant,
   classifyCidr,
   DEFAULT_ALLOWED_INGRESS,
+  EMPTY_ALLOWLIST_REFUSAL,
+  INVALID_CIDR_PROBLEM,
+  isRulePortBound,
   normalizeProtocol,
   parseAllowlist,
   protocolLabel,
+  PUBLIC_RANGE_REFUSAL,
+  RULE_PORT_PROBLEM,
   type AllowlistEntry,
   type NormalizedProtocol,
-  PRIVATE_RANGE_DESCRIPTION,
 } from "../policies/src/rules";
 import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
-import { mergeTags, type DataClassification } from "./tags";
+import { DEFAULT_DATA_CLASSIFICATION, mergeTags, type DataClassification } from "./tags";
 
 const COMPONENT = "AllowlistedSecurityGroup";
+
+/**
+ * The defaults of {@link AllowlistedSecurityGroupArgs}; docs/components-channel.md states them
+ * (test/docs-components.test.ts). No egress rule: all outbound traffic denied.
+ */
+export const DEFAULT_EGRESS: readonly EgressRuleArgs[] = Object.freeze([]);
+export const DEFAULT_ALLOWED_PUBLIC_CIDRS: readonly string[] = Object.freeze([]);
+export const DEFAULT_SECURITY_GROUP_DESCRIPTION = "phi-channels allowlisted security group";
+
+/**
+ * What this group's fix adds to the shared public-range refusal: its own exception list. A component
+ * that builds the group without offering that list (PhiChannel) reports the shared fix alone.
+ */
+export const PUBLIC_CIDR_EXCEPTION_HINT =
+  ", or list the partner range in allowedPublicCidrs and the policy pack's exception list";
 
 /** Where traffic of a rule comes from (ingress) or goes to (egress). Exactly one form. */
 export type RulePeer =
@@ -65,27 +86,30 @@ export interface AllowlistedSecurityGroupArgs {
   /** VPC of the group. Required: a group in the default VPC is never what a PHI channel wants. */
   vpcId: pulumi.Input<string>;
   /**
-   * Ingress rules. Every rule must open only ports covered by `allowedIngress`. Default: none (an empty
-   * list is allowed and admits nothing).
+   * Ingress rules. Every rule must open only ports covered by `allowedIngress`. Required; an empty list
+   * is allowed and admits nothing.
    */
   ingress: IngressRuleArgs[];
   /**
-   * Egress rules. Default: NONE. A security group without egress rules denies all outbound traffic (the
-   * provider removes AWS's default allow-all egress rule on create), so every target must be declared.
-   * Egress to `0.0.0.0/0` or `::/0` on all ports is refused.
+   * Egress rules. Default: `[]`, none. A security group without egress rules denies all outbound traffic
+   * (the provider removes AWS's default allow-all egress rule on create), so every target must be
+   * declared. Egress to `0.0.0.0/0` or `::/0` on all ports is refused.
    */
   egress?: EgressRuleArgs[];
   /**
    * The channel allowlist (`"tcp/443"`, `"tcp/8443-8445"`, ...), the same syntax the policy pack reads.
-   * Default: `DEFAULT_ALLOWED_INGRESS` (`["tcp/443"]`, HTTPS only).
+   * Default: `["tcp/443"]` (`DEFAULT_ALLOWED_INGRESS`, HTTPS only).
    */
   allowedIngress?: readonly string[];
   /**
-   * Public CIDRs accepted as sources/destinations, mirroring the policy pack's exception list. Default: `[]`
-   * (only private address space).
+   * Public CIDRs accepted as sources/destinations, mirroring the policy pack's exception list.
+   * Default: `[]` (only private address space).
    */
   allowedPublicCidrs?: readonly string[];
-  /** Group description (cannot be changed in place by AWS). Default: "phi-channels allowlisted security group". */
+  /**
+   * Group description (cannot be changed in place by AWS).
+   * Default: `"phi-channels allowlisted security group"`.
+   */
   description?: string;
   /** Data classification tag value. Default: `"phi"` (the group guards a PHI channel). */
   dataClassification?: DataClassification;
@@ -119,7 +143,7 @@ export class AllowlistedSecurityGroup extends pulumi.ComponentResource {
     const plan = checkedOrThrow(COMPONENT, name, (c) => planSecurityGroup(c, args));
     super("phi:network:AllowlistedSecurityGroup", name, {}, opts);
 
-    const tags = mergeTags(args.dataClassification ?? "phi", args.tags, COMPONENT);
+    const tags = mergeTags(args.dataClassification ?? DEFAULT_DATA_CLASSIFICATION, args.tags, COMPONENT);
 
     // No inline `ingress`/`egress`: the provider docs warn that inline rules next to standalone rule
     // resources overwrite each other, and setting them to [] would delete the standalone rules on every
@@ -194,20 +218,20 @@ function planSecurityGroup(
   const allowedText = args.allowedIngress ?? DEFAULT_ALLOWED_INGRESS;
   let allowlist: AllowlistEntry[] = [];
   if (!Array.isArray(allowedText) || allowedText.length === 0) {
-    fail("allowedIngress", allowedText, "must be a non-empty list", 'use e.g. ["tcp/443"]');
+    fail("allowedIngress", allowedText, EMPTY_ALLOWLIST_REFUSAL.problem, EMPTY_ALLOWLIST_REFUSAL.fix);
   }
   try {
     allowlist = parseAllowlist(allowedText);
   } catch (e) {
     if (!(e instanceof AllowlistSyntaxError)) throw e;
-    const index = allowedText.indexOf(e.entry);
-    fail(`allowedIngress[${index}]`, e.entry, e.message.replace(/\.\s.*$/, ""), 'write e.g. "tcp/443"');
+    const refusal = allowlistEntryRefusal(e);
+    fail(`allowedIngress[${allowedText.indexOf(e.entry)}]`, e.entry, refusal.problem, refusal.fix);
   }
-  const allowedPublic = args.allowedPublicCidrs ?? [];
+  const allowedPublic = args.allowedPublicCidrs ?? DEFAULT_ALLOWED_PUBLIC_CIDRS;
   allowedPublic.forEach((cidr, i) => {
     const cls = classifyCidr(cidr);
     if (cls.kind === "invalid") {
-      c.report(`allowedPublicCidrs[${i}]`, cidr, "is not a valid CIDR block", 'write e.g. "203.0.113.0/24"');
+      c.report(`allowedPublicCidrs[${i}]`, cidr, INVALID_CIDR_PROBLEM, 'write e.g. "203.0.113.0/24"');
     } else if (cls.kind === "public" && /\/0$/.test(cidr)) {
       c.report(
         `allowedPublicCidrs[${i}]`,
@@ -220,7 +244,7 @@ function planSecurityGroup(
   if (!Array.isArray(args.ingress)) {
     fail("ingress", args.ingress, "must be a list of rules", "pass [] for no ingress, or declare each rule");
   }
-  const description = args.description ?? "phi-channels allowlisted security group";
+  const description = args.description ?? DEFAULT_SECURITY_GROUP_DESCRIPTION;
   if (typeof description !== "string" || description.trim() === "") {
     c.report("description", description, "must be a non-empty string", "describe what the group guards");
   }
@@ -241,7 +265,7 @@ function planSecurityGroup(
       ),
     ),
   );
-  const egressArgs = args.egress ?? [];
+  const egressArgs = args.egress ?? DEFAULT_EGRESS;
   if (!Array.isArray(egressArgs)) {
     fail("egress", egressArgs, "must be a list of rules", "omit it for no egress, or declare each target");
   }
@@ -327,11 +351,11 @@ function planRule(
       [rule.port !== undefined ? "port" : "fromPort", fromPort],
       [rule.port !== undefined ? "port" : "toPort", toPort],
     ] as const) {
-      if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 65535) {
+      if (!isRulePortBound(v)) {
         fail(
           `${field}.${key}`,
           v,
-          "must be a whole number between 0 and 65535 (a missing or -1 bound opens every port)",
+          RULE_PORT_PROBLEM,
           "set port (or fromPort and toPort) to the allowlisted port, e.g. 443",
         );
       }
@@ -377,18 +401,13 @@ function planRule(
       "set exactly one of cidrBlock, ipv6CidrBlock, securityGroupId, prefixListId or self: true",
     );
   }
-  const wholeRange = !ported || (fromPort === 0 && toPort === 65535);
+  const wholeRange = !ported || (fromPort === ALL_PORTS.from && toPort === ALL_PORTS.to);
   if ("cidrBlock" in peer || "ipv6CidrBlock" in peer) {
     const key = "cidrBlock" in peer ? "cidrBlock" : "ipv6CidrBlock";
     const cidr = "cidrBlock" in peer ? peer.cidrBlock : peer.ipv6CidrBlock;
     const c = classifyCidr(cidr, allowedPublic);
     if (c.kind === "invalid") {
-      fail(
-        `${peerField}.${key}`,
-        cidr,
-        "is not a valid CIDR block",
-        'write e.g. "10.20.0.0/16" or "fd00::/8"',
-      );
+      fail(`${peerField}.${key}`, cidr, INVALID_CIDR_PROBLEM, 'write e.g. "10.20.0.0/16" or "fd00::/8"');
     }
     if (c.family !== (key === "cidrBlock" ? "ipv4" : "ipv6")) {
       fail(
@@ -410,9 +429,8 @@ function planRule(
       fail(
         `${peerField}.${key}`,
         cidr,
-        "is a public address range",
-        `use ${PRIVATE_RANGE_DESCRIPTION}, ` +
-          "or list the partner range in allowedPublicCidrs and the policy pack's exception list",
+        PUBLIC_RANGE_REFUSAL.problem,
+        PUBLIC_RANGE_REFUSAL.fix + PUBLIC_CIDR_EXCEPTION_HINT,
       );
     }
   }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { checkDefaultRetention, DEFAULT_MINIMUM_RETENTION_DAYS } from "../policies/src/rules";
 import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
-import { mergeTags } from "./tags";
+import { checkTagMap, mergeTags } from "./tags";
 
 const COMPONENT = "ImmutableLogBucket";
 
@@ -19,6 +19,13 @@ export const LOG_BUCKET_PURPOSES: readonly LogBucketPurpose[] = [
 /** Storage class objects move to when `transitionToColderStorageAfterDays` is set (millisecond reads). */
 export const COLDER_STORAGE_CLASS = "GLACIER_IR";
 
+/**
+ * The defaults of {@link ImmutableLogBucketArgs}; docs/components-storage-network-tls.md states them
+ * (test/docs-components.test.ts). Retention defaults to the floor: six years.
+ */
+export const DEFAULT_RETENTION_DAYS = DEFAULT_MINIMUM_RETENTION_DAYS;
+export const DEFAULT_RETENTION_MODE = "COMPLIANCE";
+
 export interface ImmutableLogBucketArgs {
   /**
    * What the bucket receives. Required: it decides encryption and writers. `alb-access-logs` and
@@ -28,20 +35,20 @@ export interface ImmutableLogBucketArgs {
    */
   purpose: LogBucketPurpose;
   /**
-   * Object Lock default retention in whole days, in COMPLIANCE mode. Default 2190 (6 years, the HIPAA
+   * Object Lock default retention in whole days, in COMPLIANCE mode. Default: 2190 (6 years, the HIPAA
    * documentation retention period, 45 CFR 164.316(b)(2)(i)). Must be at least `minimumRetentionDays`.
    */
   retentionDays?: number;
   /**
-   * The floor `retentionDays` is checked against. Default {@link DEFAULT_MINIMUM_RETENTION_DAYS} (2190),
+   * The floor `retentionDays` is checked against. Default: 2190 ({@link DEFAULT_MINIMUM_RETENTION_DAYS}),
    * the same floor the `phi-s3-object-lock` policy enforces; lowering it here does not lower the pack's.
    * Must be a positive integer.
    */
   minimumRetentionDays?: number;
   /**
-   * Object Lock mode. Default and only accepted value "COMPLIANCE": no principal, not even the root user,
-   * can shorten retention or delete a locked version. "GOVERNANCE" is refused because any principal with
-   * s3:BypassGovernanceRetention can delete the audit trail.
+   * Object Lock mode. Default: `"COMPLIANCE"`, the only accepted value: no principal, not even the root
+   * user, can shorten retention or delete a locked version. "GOVERNANCE" is refused because any principal
+   * with s3:BypassGovernanceRetention can delete the audit trail.
    */
   retentionMode?: "COMPLIANCE";
   /**
@@ -374,15 +381,7 @@ function checkLogBucketArgs(c: ConfigChecks, args: ImmutableLogBucketArgs): Vali
     );
   }
 
-  if (args.tags !== undefined) {
-    if (args.tags === null || typeof args.tags !== "object" || Array.isArray(args.tags)) {
-      c.report("tags", args.tags, "is not a map of strings", 'pass an object such as { team: "records" }');
-    } else {
-      for (const [k, v] of Object.entries(args.tags)) {
-        if (typeof v !== "string") c.report(`tags.${k}`, v, "is not a string", "tag values must be strings");
-      }
-    }
-  }
+  checkTagMap(c, args.tags);
 
   return { retentionDays: days as number, transitionDays: transition };
 }
@@ -401,19 +400,19 @@ function checkRetention(
     );
   }
 
-  const mode: unknown = args.retentionMode ?? "COMPLIANCE";
-  if (mode !== "COMPLIANCE") {
+  const mode: unknown = args.retentionMode ?? DEFAULT_RETENTION_MODE;
+  if (mode !== DEFAULT_RETENTION_MODE) {
     fail(
       "retentionMode",
       args.retentionMode,
       mode === "GOVERNANCE"
         ? "is refused: GOVERNANCE retention can be bypassed by any principal with s3:BypassGovernanceRetention, so the audit trail could be deleted"
         : "is not a supported Object Lock mode",
-      `omit retentionMode or set it to "COMPLIANCE"`,
+      `omit retentionMode or set it to "${DEFAULT_RETENTION_MODE}"`,
     );
   }
 
-  const days = args.retentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
+  const days = args.retentionDays ?? DEFAULT_RETENTION_DAYS;
   if (typeof days !== "number" || !Number.isInteger(days) || days < 1) {
     fail(
       "retentionDays",

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { checkKeyAlgorithm } from "../policies/src/rules";
 import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
-import { mergeTags } from "./tags";
+import { checkTagMap, mergeTags } from "./tags";
 
 const COMPONENT = "InternalCertificate";
 
@@ -12,9 +12,21 @@ export type CertificateEcdsaCurve = "P256" | "P384";
 
 /** RSA sizes ACM imports and ELB listeners serve that also meet the project floor. */
 export const SUPPORTED_RSA_BITS: readonly number[] = [2048, 3072, 4096];
+
+/**
+ * The defaults of {@link InternalCertificateArgs}; docs/components-storage-network-tls.md states them
+ * (test/docs-components.test.ts). The CA outlives its leaves, so it gets the stronger key.
+ */
+export const DEFAULT_KEY_ALGORITHM: CertificateKeyAlgorithm = "ECDSA";
+export const DEFAULT_ECDSA_CURVE: CertificateEcdsaCurve = "P256";
+export const DEFAULT_RSA_BITS = 2048;
+export const DEFAULT_CA_KEY_ALGORITHM: CertificateKeyAlgorithm = "ECDSA";
+export const DEFAULT_CA_ECDSA_CURVE: CertificateEcdsaCurve = "P384";
+export const DEFAULT_CA_RSA_BITS = 3072;
 export const DEFAULT_VALIDITY_HOURS = 8760;
 export const DEFAULT_EARLY_RENEWAL_HOURS = 720;
 export const DEFAULT_CA_VALIDITY_HOURS = 43800;
+export const DEFAULT_SUBJECT_ORGANIZATION = "phi-channels";
 
 /** Key usages of the CA: signs certificates and revocation lists only. */
 export const CA_ALLOWED_USES: readonly string[] = ["cert_signing", "crl_signing", "digital_signature"];
@@ -31,31 +43,40 @@ export interface InternalCertificateArgs {
    * is the subject common name unless `subject.commonName` is set.
    */
   dnsNames: string[];
-  /** Leaf key algorithm. Default "ECDSA" (fast handshakes, small keys). ED25519 is refused: ELB cannot serve it. */
+  /**
+   * Leaf key algorithm. Default: `"ECDSA"` (fast handshakes, small keys). ED25519 is refused: ELB cannot
+   * serve it.
+   */
   keyAlgorithm?: CertificateKeyAlgorithm;
-  /** Leaf ECDSA curve. Default "P256"; "P384" also accepted. Others (P224, P521) are refused. */
+  /** Leaf ECDSA curve. Default: `"P256"`; "P384" also accepted. Others (P224, P521) are refused. */
   ecdsaCurve?: CertificateEcdsaCurve;
-  /** Leaf RSA key size when `keyAlgorithm` is "RSA". Default 2048; 3072 and 4096 accepted; below 2048 refused. */
+  /**
+   * Leaf RSA key size when `keyAlgorithm` is "RSA". Default: 2048 (3072 and 4096 also accepted; below 2048
+   * refused).
+   */
   rsaBits?: number;
   /**
-   * CA key algorithm. Default "ECDSA" with curve P384: the CA outlives its leaves, so it gets the
+   * CA key algorithm. Default: `"ECDSA"`, with curve P384: the CA outlives its leaves, so it gets the
    * stronger curve.
    */
   caKeyAlgorithm?: CertificateKeyAlgorithm;
-  /** CA ECDSA curve. Default "P384". */
+  /** CA ECDSA curve. Default: `"P384"`. */
   caEcdsaCurve?: CertificateEcdsaCurve;
-  /** CA RSA key size when `caKeyAlgorithm` is "RSA". Default 3072. */
+  /** CA RSA key size when `caKeyAlgorithm` is "RSA". Default: 3072. */
   caRsaBits?: number;
-  /** Leaf validity in hours. Default 8760 (1 year): short-lived, so a leaked key expires soon. */
+  /** Leaf validity in hours. Default: 8760 (1 year): short-lived, so a leaked key expires soon. */
   validityHours?: number;
   /**
    * Hours before expiry at which `readyForRenewal` turns true and the next `pulumi up` replaces the leaf.
-   * Default 720 (30 days), leaving a month to deploy. Must be below `validityHours`.
+   * Default: 720 (30 days), leaving a month to deploy. Must be below `validityHours`.
    */
   earlyRenewalHours?: number;
-  /** CA validity in hours. Default 43800 (5 years). Must be at least `validityHours`. */
+  /** CA validity in hours. Default: 43800 (5 years). Must be at least `validityHours`. */
   caValidityHours?: number;
-  /** Subject of the leaf (and organization of the CA). Default: organization "phi-channels", CN = dnsNames[0]. */
+  /**
+   * Subject of the leaf (and organization of the CA). Default: organization `"phi-channels"`, common
+   * name `dnsNames[0]`.
+   */
   subject?: { organization?: string; commonName?: string };
   /** Extra tags for the ACM certificate; the data-classification tag is always `phi`. */
   tags?: Record<string, string>;
@@ -246,14 +267,16 @@ function checkCertificateArgs(c: ConfigChecks, args: InternalCertificateArgs): V
 
   const leafKey = c.section(() =>
     checkKey(fail, "", args.keyAlgorithm, args.ecdsaCurve, args.rsaBits, {
-      ecdsaCurve: "P256",
-      rsaBits: 2048,
+      algorithm: DEFAULT_KEY_ALGORITHM,
+      ecdsaCurve: DEFAULT_ECDSA_CURVE,
+      rsaBits: DEFAULT_RSA_BITS,
     }),
   );
   const caKey = c.section(() =>
     checkKey(fail, "ca", args.caKeyAlgorithm, args.caEcdsaCurve, args.caRsaBits, {
-      ecdsaCurve: "P384",
-      rsaBits: 3072,
+      algorithm: DEFAULT_CA_KEY_ALGORITHM,
+      ecdsaCurve: DEFAULT_CA_ECDSA_CURVE,
+      rsaBits: DEFAULT_CA_RSA_BITS,
     }),
   );
 
@@ -301,7 +324,7 @@ function checkCertificateArgs(c: ConfigChecks, args: InternalCertificateArgs): V
     const subject: unknown = args.subject ?? {};
     if (subject === null || typeof subject !== "object")
       fail("subject", subject, "is not an object", "pass { organization, commonName }");
-    const { organization = "phi-channels", commonName } = subject as {
+    const { organization = DEFAULT_SUBJECT_ORGANIZATION, commonName } = subject as {
       organization?: unknown;
       commonName?: unknown;
     };
@@ -310,7 +333,7 @@ function checkCertificateArgs(c: ConfigChecks, args: InternalCertificateArgs): V
         "subject.organization",
         organization,
         "must be a string of 1-64 characters",
-        `omit it (default "phi-channels") or shorten it`,
+        `omit it (default "${DEFAULT_SUBJECT_ORGANIZATION}") or shorten it`,
       );
     }
     if (
@@ -329,15 +352,7 @@ function checkCertificateArgs(c: ConfigChecks, args: InternalCertificateArgs): V
     return { organization: organization as string, commonName: cn };
   });
 
-  if (args.tags !== undefined) {
-    if (args.tags === null || typeof args.tags !== "object" || Array.isArray(args.tags)) {
-      c.report("tags", args.tags, "is not a map of strings", `pass an object such as { team: "records" }`);
-    } else {
-      for (const [k, v] of Object.entries(args.tags)) {
-        if (typeof v !== "string") c.report(`tags.${k}`, v, "is not a string", "tag values must be strings");
-      }
-    }
-  }
+  checkTagMap(c, args.tags);
 
   return {
     dnsNames: names as string[],
@@ -358,11 +373,11 @@ function checkKey(
   algorithm: unknown,
   ecdsaCurve: unknown,
   rsaBits: unknown,
-  defaults: { ecdsaCurve: CertificateEcdsaCurve; rsaBits: number },
+  defaults: KeySpec,
 ): KeySpec {
   const field = (f: string) => (prefix ? `${prefix}${f[0].toUpperCase()}${f.slice(1)}` : f);
   // Runtime check on purpose: callers from JavaScript or stack config can pass any string.
-  const alg = algorithm ?? "ECDSA";
+  const alg = algorithm ?? defaults.algorithm;
   const curve = ecdsaCurve ?? defaults.ecdsaCurve;
   const bits = rsaBits ?? defaults.rsaBits;
   const verdict = checkKeyAlgorithm(alg, bits, curve);

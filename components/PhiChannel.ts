@@ -1,47 +1,67 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+  ACM_CERTIFICATE_ARN_REFUSAL,
+  ALL_PORTS,
   AllowlistSyntaxError,
-  assessElbSecurityPolicy,
+  allowlistEntryRefusal,
   checkGrant,
-  checkKeyAlgorithm,
   classifyCidr,
   DEFAULT_ALLOWED_INGRESS,
   DEFAULT_ELB_SECURITY_POLICY,
   DEFAULT_MINIMUM_RETENTION_DAYS,
+  EMPTY_ALLOWLIST_REFUSAL,
+  INVALID_CIDR_PROBLEM,
   parseAllowlist,
-  strongElbSecurityPolicies,
   type AllowlistEntry,
-  isAcmCertificateArn,
-  PRIVATE_RANGE_DESCRIPTION,
 } from "../policies/src/rules";
 import {
   AllowlistedSecurityGroup,
+  PUBLIC_CIDR_EXCEPTION_HINT,
   validateAllowlistedSecurityGroupArgs,
   type AllowlistedSecurityGroupArgs,
   type IngressRuleArgs,
   type RulePeer,
 } from "./AllowlistedSecurityGroup";
+import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem, type ParentField } from "./errors";
 import {
-  checkedOrThrow,
-  PORT_RANGE_PROBLEM,
-  runChecks,
-  type ConfigChecks,
-  type ConfigProblem,
-} from "./errors";
-import { dnsNameProblem, InternalCertificate } from "./InternalCertificate";
-import { DEFAULT_VPC_CIDR, PrivateNetwork, type PrivateNetworkArgs } from "./PrivateNetwork";
-import { DATA_CLASSIFICATION_TAG, type DataClassification } from "./tags";
+  InternalCertificate,
+  validateInternalCertificateArgs,
+  type InternalCertificateArgs,
+} from "./InternalCertificate";
 import {
+  PrivateDatabase,
+  validatePrivateDatabaseArgs,
+  type DatabaseSource,
+  type PrivateDatabaseArgs,
+} from "./PrivateDatabase";
+import {
+  DEFAULT_VPC_CIDR,
+  PrivateNetwork,
+  validatePrivateNetworkArgs,
+  vpcCidrRefusal,
+  type PrivateNetworkArgs,
+} from "./PrivateNetwork";
+import {
+  DATA_CLASSIFICATION_TAG,
+  DATA_CLASSIFICATIONS,
+  DEFAULT_DATA_CLASSIFICATION,
+  RESERVED_TAG_PREFIX,
+  type DataClassification,
+} from "./tags";
+import {
+  DEFAULT_LISTENER_PORT,
   DEFAULT_LOAD_BALANCER_TYPE,
   DEFAULT_TARGET_PORT,
   TlsLoadBalancer,
+  validateTlsLoadBalancerArgs,
   type TlsCertificateSource,
+  type TlsLoadBalancerArgs,
 } from "./TlsLoadBalancer";
 
 const COMPONENT = "PhiChannel";
 
 /** Tag key naming the channel every resource belongs to. */
-export const CHANNEL_TAG = "phi-channels:channel";
+export const CHANNEL_TAG = `${RESERVED_TAG_PREFIX}channel`;
 
 /** VPC CIDR of the channel's own network when none is configured. */
 export const DEFAULT_CHANNEL_CIDR = DEFAULT_VPC_CIDR;
@@ -90,9 +110,9 @@ export interface PhiChannelArgs {
   allowedSources: ChannelSource[];
   /** Listener certificate. Default: `{ internal: { dnsNames: ["<name>.phi.internal"] } }` (ECDSA P256). */
   certificate?: ChannelCertificateArgs;
-  /** Audit-log retention (access and flow logs, Object Lock COMPLIANCE). Default: 2190 days (6 years). */
+  /** Audit-log retention (access and flow logs, Object Lock COMPLIANCE). Default: 2190 (6 years). */
   retentionDays?: number;
-  /** Retention floor the log buckets enforce. Default: 2190 days; lower only for non-production stacks. */
+  /** Retention floor the log buckets enforce. Default: 2190 (lower only for non-production stacks). */
   minimumRetentionDays?: number;
   /** `"application"` (HTTPS) or `"network"` (TLS). Default: `"application"`. */
   loadBalancerType?: "application" | "network";
@@ -110,11 +130,26 @@ export interface PhiChannelArgs {
   targetPort?: number;
   /** Deletion protection on the load balancer. Default: `true`. */
   deletionProtection?: boolean;
+  /**
+   * The database end of the channel: a {@link PrivateDatabase} (PostgreSQL, TLS-only, private) in the
+   * channel's subnets, admitting `tcp/5432` from `database.allowedSources` (default: the channel VPC's
+   * block, where the targets are). Default: none.
+   */
+  database?: ChannelDatabaseArgs;
   /** Classification of what the channel carries. Default: `"phi"`. */
   dataClassification?: DataClassification;
-  /** Extra tags on every resource. The classification and channel tags cannot be overridden. */
+  /** Extra tags on every resource. `phi-channels:*` keys are reserved (set `dataClassification` instead). */
   tags?: Record<string, string>;
 }
+
+/** The channel's database: PrivateDatabase's settings, placed in the channel's network. */
+export type ChannelDatabaseArgs = Omit<
+  PrivateDatabaseArgs,
+  "vpcId" | "subnetIds" | "allowedSources" | "tags"
+> & {
+  /** Clients allowed on tcp/5432. Default: the channel VPC's IPv4 block. */
+  allowedSources?: DatabaseSource[];
+};
 
 /** What the evidence cites for one channel. */
 export interface PhiChannelManifest {
@@ -131,6 +166,8 @@ export interface PhiChannelManifest {
   accessLogBucket: string;
   flowLogBucket: string | null;
   flowLogId: string | null;
+  /** The database's endpoint, when the channel has one. */
+  databaseEndpoint: string | null;
   sslPolicy: string;
   allowedIngress: string[];
   retentionDays: number;
@@ -146,15 +183,12 @@ export class PhiChannel extends pulumi.ComponentResource {
   readonly securityGroup: AllowlistedSecurityGroup;
   readonly certificate: InternalCertificate | undefined;
   readonly loadBalancer: TlsLoadBalancer;
+  readonly database: PrivateDatabase | undefined;
   readonly manifest: pulumi.Output<PhiChannelManifest>;
 
   constructor(name: string, args: PhiChannelArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = checkedOrThrow(COMPONENT, name, (c) => planChannel(c, name, args));
     super("phi:channel:PhiChannel", name, {}, opts);
-
-    // Every component gets the channel tag; the classification is reserved, so components' own
-    // classification (e.g. "audit-log" on log buckets) still wins where it applies.
-    const tags = { ...(args.tags ?? {}), [CHANNEL_TAG]: name };
     const dataClassification = plan.dataClassification;
 
     let vpcId: pulumi.Input<string>;
@@ -163,35 +197,19 @@ export class PhiChannel extends pulumi.ComponentResource {
       vpcId = plan.existingNetwork.vpcId;
       subnetIds = plan.existingNetwork.subnetIds;
     } else {
-      this.network = new PrivateNetwork(
-        `${name}-network`,
-        {
-          ...(args.network as PrivateNetworkArgs | undefined),
-          cidrBlock: plan.vpcCidr,
-          flowLogRetentionDays: plan.retentionDays,
-          minimumRetentionDays: args.minimumRetentionDays,
-          tags,
-        },
-        { parent: this },
-      );
+      this.network = new PrivateNetwork(`${name}-network`, plan.networkArgs!, { parent: this });
       vpcId = this.network.vpcId;
       subnetIds = this.network.subnetIds;
     }
 
-    this.securityGroup = new AllowlistedSecurityGroup(
-      `${name}-lb`,
-      { ...plan.securityGroup, vpcId, dataClassification, tags },
-      { parent: this },
-    );
+    this.securityGroup = new AllowlistedSecurityGroup(`${name}-lb`, plan.securityGroupArgs(vpcId), {
+      parent: this,
+    });
 
     let certificate: TlsCertificateSource;
     let certificateArn: pulumi.Input<string>;
-    if (plan.internalCertificate) {
-      this.certificate = new InternalCertificate(
-        `${name}-cert`,
-        { ...plan.internalCertificate, tags },
-        { parent: this },
-      );
+    if (plan.certificateArgs) {
+      this.certificate = new InternalCertificate(`${name}-cert`, plan.certificateArgs, { parent: this });
       certificate = { internal: this.certificate };
       certificateArn = this.certificate.certificateArn;
     } else {
@@ -201,25 +219,15 @@ export class PhiChannel extends pulumi.ComponentResource {
 
     this.loadBalancer = new TlsLoadBalancer(
       name,
-      {
-        type: plan.loadBalancerType,
-        vpcId,
-        subnetIds,
-        securityGroupIds: [this.securityGroup.securityGroupId],
-        allowedIngress: plan.allowedIngress,
-        listenerPort: 443,
-        sslPolicy: plan.sslPolicy,
-        certificate,
-        targetPort: plan.targetPort,
-        deletionProtection: args.deletionProtection,
-        accessLogRetentionDays: plan.retentionDays,
-        minimumRetentionDays: args.minimumRetentionDays,
-        mutualTls: plan.mutualTls ? { mode: "verify" } : undefined,
-        dataClassification,
-        tags,
-      },
+      plan.loadBalancerArgs(vpcId, subnetIds, this.securityGroup.securityGroupId, certificate),
       { parent: this },
     );
+
+    if (plan.databaseArgs) {
+      this.database = new PrivateDatabase(`${name}-db`, plan.databaseArgs(vpcId, subnetIds), {
+        parent: this,
+      });
+    }
 
     const lb = this.loadBalancer;
     this.manifest = pulumi
@@ -235,6 +243,7 @@ export class PhiChannel extends pulumi.ComponentResource {
         accessLogBucket: lb.logBucket.bucketName,
         flowLogBucket: this.network ? this.network.logBucket.bucketName : null,
         flowLogId: this.network ? this.network.flowLogId : null,
+        databaseEndpoint: this.database ? this.database.endpoint : null,
       })
       .apply((v): PhiChannelManifest => ({
         channel: name,
@@ -249,34 +258,77 @@ export class PhiChannel extends pulumi.ComponentResource {
   }
 }
 
+/** What the constructor builds, decided (and checked) before anything is registered. */
 interface ChannelPlan {
   dataClassification: DataClassification;
   allowedIngress: string[];
   retentionDays: number;
-  loadBalancerType: "application" | "network";
-  mutualTls: boolean;
   sslPolicy: string;
-  targetPort: number;
-  vpcCidr: string;
   existingNetwork?: ExistingNetworkArgs;
-  internalCertificate?: {
-    dnsNames: string[];
-    keyAlgorithm?: "ECDSA" | "RSA";
-    ecdsaCurve?: "P256" | "P384";
-    rsaBits?: number;
-  };
+  /** The new PrivateNetwork's arguments; unset with an existing network. */
+  networkArgs?: PrivateNetworkArgs;
+  /** The InternalCertificate's arguments; unset with an ACM certificate. */
+  certificateArgs?: InternalCertificateArgs;
   acmCertificateArn?: string;
-  securityGroup: Omit<AllowlistedSecurityGroupArgs, "vpcId">;
+  securityGroupArgs(vpcId: pulumi.Input<string>): AllowlistedSecurityGroupArgs;
+  loadBalancerArgs(
+    vpcId: pulumi.Input<string>,
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>,
+    securityGroupId: pulumi.Input<string>,
+    certificate: TlsCertificateSource,
+  ): TlsLoadBalancerArgs;
+  /** The PrivateDatabase's arguments; unset without a database. */
+  databaseArgs?(
+    vpcId: pulumi.Input<string>,
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>,
+  ): PrivateDatabaseArgs;
 }
 
 /** PhiChannel's own default (the others are its children's); docs/components-channel.md states it. */
 export const DEFAULT_MUTUAL_TLS = false;
 
-const DATA_CLASSIFICATIONS: readonly DataClassification[] = ["phi", "audit-log", "internal"];
+/** The channel's listener: HTTPS/TLS on the TlsLoadBalancer's default port, so the allowlist must cover it. */
+const LISTENER_PORT = DEFAULT_LISTENER_PORT;
+/** 1-24 characters, so the derived load balancer and target group names fit AWS's 32-character limit. */
+const CHANNEL_NAME = /^[a-z][a-z0-9-]{0,23}$/;
+
+/**
+ * Stand-ins, during validation, for what exists only once the children are created (the VPC and subnets
+ * of a new network, the security group, the internal certificate). Nothing reads them but the checks.
+ */
+const PENDING = "(pending)";
+const PENDING_SUBNETS = [PENDING, PENDING];
+const pendingCertificate = (): InternalCertificate =>
+  Object.create(InternalCertificate.prototype) as InternalCertificate;
+
+/**
+ * The order problems are listed in: PhiChannel's fields as its own checks run, whichever child found the
+ * problem. Problems under a child's name come last.
+ */
+const FIELD_ORDER = [
+  "name",
+  "args",
+  "dataClassification",
+  "tags",
+  "allowedIngress",
+  "allowedSources",
+  "retentionDays",
+  "minimumRetentionDays",
+  "loadBalancerType",
+  "mutualTls",
+  "sslPolicy",
+  "targetPort",
+  "deletionProtection",
+  "network",
+  "certificate",
+  "database",
+];
 
 /**
  * Checks the arguments without creating anything, as the constructor does, and returns every problem
- * (none: valid), including those of the security group the channel builds.
+ * (none: valid). The checks of what the channel builds (network, certificate, load balancer, security
+ * group) are those components' own, run on the arguments the channel will give them and reported under
+ * the channel's field names.
  */
 export function validatePhiChannelArgs(name: string, args: PhiChannelArgs): ConfigProblem[] {
   return runChecks(COMPONENT, name, (c) => planChannel(c, name, args)).problems;
@@ -285,7 +337,7 @@ export function validatePhiChannelArgs(name: string, args: PhiChannelArgs): Conf
 function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): ChannelPlan {
   const fail = (field: string, value: unknown, problem: string, fix: string): never =>
     c.stop(field, value, problem, fix);
-  if (typeof name !== "string" || !/^[a-z][a-z0-9-]{0,23}$/.test(name)) {
+  if (typeof name !== "string" || !CHANNEL_NAME.test(name)) {
     c.report(
       "name",
       name,
@@ -295,7 +347,7 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
   }
   if (args === undefined || args === null) fail("args", args, "is missing", "pass { allowedSources }");
 
-  const dataClassification = args.dataClassification ?? "phi";
+  const dataClassification = args.dataClassification ?? DEFAULT_DATA_CLASSIFICATION;
   if (!DATA_CLASSIFICATIONS.includes(dataClassification)) {
     c.report(
       "dataClassification",
@@ -304,38 +356,57 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
       `use one of ${DATA_CLASSIFICATIONS.join(", ")}`,
     );
   }
-  if (args.tags && DATA_CLASSIFICATION_TAG in args.tags) {
-    c.report(
-      `tags["${DATA_CLASSIFICATION_TAG}"]`,
-      args.tags[DATA_CLASSIFICATION_TAG],
-      "is reserved",
-      "set dataClassification instead",
-    );
+  const userTags = args.tags as unknown;
+  if (
+    userTags !== undefined &&
+    (userTags === null || typeof userTags !== "object" || Array.isArray(userTags))
+  ) {
+    c.report("tags", userTags, "is not a map of strings", 'pass an object such as { team: "records" }');
+  } else {
+    for (const key of Object.keys(args.tags ?? {}).filter((k) => k.startsWith(RESERVED_TAG_PREFIX))) {
+      c.report(
+        `tags["${key}"]`,
+        args.tags![key],
+        "is reserved",
+        key === DATA_CLASSIFICATION_TAG
+          ? "set dataClassification instead"
+          : `remove it: ${RESERVED_TAG_PREFIX}* tags are set by the components`,
+      );
+    }
   }
+  // Every component gets the channel tag; the classification is reserved, so components' own
+  // classification (e.g. "audit-log" on log buckets) still wins where it applies.
+  const tags = { ...(c.hasProblemAt("tags") ? {} : args.tags), [CHANNEL_TAG]: name };
 
+  // The allowlist: the channel derives its security group's rules from it, and listens on tcp/443.
   const allowedIngress = args.allowedIngress ?? [...DEFAULT_ALLOWED_INGRESS];
   const allowlist = c.section(() => {
     if (!Array.isArray(allowedIngress) || allowedIngress.length === 0) {
-      fail("allowedIngress", allowedIngress, "must be a non-empty list", 'use ["tcp/443"]');
+      fail("allowedIngress", allowedIngress, EMPTY_ALLOWLIST_REFUSAL.problem, EMPTY_ALLOWLIST_REFUSAL.fix);
     }
     let allowlist: AllowlistEntry[] = [];
     try {
       allowlist = parseAllowlist(allowedIngress);
     } catch (e) {
       if (!(e instanceof AllowlistSyntaxError)) throw e;
-      fail(
-        `allowedIngress[${allowedIngress.indexOf(e.entry)}]`,
-        e.entry,
-        "is not a valid allowlist entry",
-        e.message,
-      );
+      const refusal = allowlistEntryRefusal(e);
+      fail(`allowedIngress[${allowedIngress.indexOf(e.entry)}]`, e.entry, refusal.problem, refusal.fix);
     }
-    if (!checkGrant("tcp", 443, 443, allowlist).allowed) {
-      fail("allowedIngress", allowedIngress, "does not allow the listener port tcp/443", 'include "tcp/443"');
+    if (!checkGrant("tcp", LISTENER_PORT, LISTENER_PORT, allowlist).allowed) {
+      fail(
+        "allowedIngress",
+        allowedIngress,
+        `does not allow the listener port tcp/${LISTENER_PORT}`,
+        `include "tcp/${LISTENER_PORT}"`,
+      );
     }
     return allowlist;
   });
+  // A refused allowlist is reported once; the children are checked on the default one meanwhile.
+  const grantedIngress = allowlist ? allowedIngress : [...DEFAULT_ALLOWED_INGRESS];
+  const entries = allowlist ?? parseAllowlist(grantedIngress);
 
+  // The sources' form is the channel's; whether a CIDR is private is the security group's rule.
   const peers = c.section(() => {
     if (!Array.isArray(args.allowedSources) || args.allowedSources.length === 0) {
       fail(
@@ -345,126 +416,61 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
         'name the clients, e.g. ["10.20.0.0/16"]',
       );
     }
-    return args.allowedSources.map((source, i): RulePeer => {
-      const field = `allowedSources[${i}]`;
-      if (typeof source === "string") {
-        const c = classifyCidr(source);
-        if (c.kind === "invalid")
-          fail(field, source, "is not a valid CIDR block", 'write e.g. "10.20.0.0/16"');
-        if (c.kind !== "private") {
-          fail(field, source, "is a public address range", `use ${PRIVATE_RANGE_DESCRIPTION}`);
-        }
-        return c.kind !== "invalid" && c.family === "ipv6"
-          ? { ipv6CidrBlock: source }
-          : { cidrBlock: source };
-      }
-      if (source && typeof source === "object") {
-        const s = source as Record<string, unknown>;
-        const keys = Object.keys(s).filter((k) => s[k] !== undefined);
-        if (
-          keys.length === 1 &&
-          (keys[0] === "securityGroupId" || keys[0] === "prefixListId") &&
-          s[keys[0]] !== ""
-        ) {
-          return source as RulePeer;
-        }
-      }
-      return fail(
-        field,
-        source,
-        "is not a source",
-        "use a private CIDR string, { securityGroupId } or { prefixListId }",
-      );
-    });
+    return args.allowedSources.map((source, i) => sourcePeer(c, `allowedSources[${i}]`, source));
   });
 
-  const retentionDays = args.retentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
-  c.section(() => {
-    const minimum = args.minimumRetentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
-    if (!Number.isInteger(minimum) || minimum < 1) {
-      fail("minimumRetentionDays", minimum, "must be a positive whole number of days", "omit it (2190 days)");
-    }
-    if (!Number.isInteger(retentionDays) || retentionDays < minimum) {
-      fail(
-        "retentionDays",
-        retentionDays,
-        `must be a whole number of days >= ${minimum}`,
-        `use ${minimum} or more (HIPAA: 6 years = 2190)`,
-      );
-    }
-  });
-
-  const loadBalancerType = args.loadBalancerType ?? DEFAULT_LOAD_BALANCER_TYPE;
-  if (loadBalancerType !== "application" && loadBalancerType !== "network") {
-    c.report(
-      "loadBalancerType",
-      loadBalancerType,
-      "is not a load balancer type",
-      'use "application" or "network"',
-    );
-  }
   const mutualTls = args.mutualTls ?? DEFAULT_MUTUAL_TLS;
   if (typeof mutualTls !== "boolean")
     c.report("mutualTls", mutualTls, "must be a boolean", "use true or false");
-  else if (mutualTls && loadBalancerType === "network") {
-    c.report(
-      "mutualTls",
-      mutualTls,
-      "is not supported on network load balancers",
-      'use loadBalancerType "application" for mutual TLS',
-    );
-  }
-  const sslPolicy = args.sslPolicy ?? DEFAULT_ELB_SECURITY_POLICY;
-  if (!assessElbSecurityPolicy(sslPolicy, "1.2").strong) {
-    c.report(
-      "sslPolicy",
-      sslPolicy,
-      "is not a strong ELB security policy",
-      `use one of ${strongElbSecurityPolicies("1.2").join(", ")}`,
-    );
-  }
-  const targetPort = args.targetPort ?? DEFAULT_TARGET_PORT;
-  if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
-    c.report("targetPort", targetPort, PORT_RANGE_PROBLEM, "use 443");
-  }
-  if (args.deletionProtection !== undefined && typeof args.deletionProtection !== "boolean") {
-    c.report("deletionProtection", args.deletionProtection, "must be a boolean", "omit it (default true)");
-  }
 
-  // Network.
+  // Network: an existing one is described by its block (the load balancer's egress bound); a new one is
+  // the PrivateNetwork's to check.
   let existingNetwork: ExistingNetworkArgs | undefined;
+  let networkArgs: PrivateNetworkArgs | undefined;
+  const retentionDays = args.retentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
   let vpcCidr = DEFAULT_CHANNEL_CIDR;
-  c.section(() => {
-    const net = args.network as Record<string, unknown> | undefined;
-    if (net !== undefined && net !== null && "vpcId" in net) {
-      existingNetwork = args.network as ExistingNetworkArgs;
-      if (existingNetwork.subnetIds === undefined)
-        fail("network.subnetIds", undefined, "is required with vpcId", "pass the private subnet ids");
-      vpcCidr = existingNetwork.cidrBlock;
-    } else if (net !== undefined && net !== null && net.cidrBlock !== undefined) {
-      vpcCidr = net.cidrBlock as string;
-    }
-    const vpcClass = classifyCidr(vpcCidr);
-    if (vpcClass.kind !== "private" || vpcClass.family !== "ipv4") {
-      fail("network.cidrBlock", vpcCidr, "must be a private IPv4 CIDR", 'use e.g. "10.0.0.0/16"');
-    }
-  });
+  const net = args.network as unknown;
+  if (net !== undefined && net !== null && typeof net !== "object") {
+    c.report(
+      "network",
+      net,
+      "is not an object",
+      "pass { vpcId, subnetIds, cidrBlock } or settings for a new PrivateNetwork",
+    );
+  } else if (net && "vpcId" in net) {
+    existingNetwork = net as ExistingNetworkArgs;
+    vpcCidr = existingNetwork.cidrBlock;
+    const refusal =
+      vpcCidr === undefined
+        ? { problem: "is required with vpcId", fix: `pass the VPC's IPv4 block, e.g. "${DEFAULT_VPC_CIDR}"` }
+        : vpcCidrRefusal(vpcCidr);
+    if (refusal) c.report("network.cidrBlock", vpcCidr, refusal.problem, refusal.fix);
+  } else {
+    networkArgs = {
+      ...(net as PrivateNetworkArgs | null | undefined),
+      cidrBlock: (net as PrivateNetworkArgs | null | undefined)?.cidrBlock ?? DEFAULT_CHANNEL_CIDR,
+      flowLogRetentionDays: retentionDays,
+      minimumRetentionDays: args.minimumRetentionDays,
+      tags,
+    };
+    vpcCidr = networkArgs.cidrBlock!;
+  }
 
-  // Certificate.
-  let internalCertificate: ChannelPlan["internalCertificate"];
+  // Certificate: its form is the channel's; the ARN is the TlsLoadBalancer's to check, the internal
+  // certificate's settings the InternalCertificate's.
+  let certificateArgs: InternalCertificateArgs | undefined;
   let acmCertificateArn: string | undefined;
   c.section(() => {
-    const cert = args.certificate ?? { internal: { dnsNames: [`${name}.phi.internal`] } };
-    if ("acmCertificateArn" in cert && !("internal" in cert)) {
-      if (typeof cert.acmCertificateArn !== "string" || !isAcmCertificateArn(cert.acmCertificateArn)) {
-        fail(
-          "certificate.acmCertificateArn",
-          cert.acmCertificateArn,
-          "is not an ACM certificate ARN",
-          "pass arn:aws:acm:<region>:<account>:certificate/<id>",
-        );
+    const cert = (args.certificate ?? { internal: { dnsNames: [`${name}.phi.internal`] } }) as Record<
+      string,
+      unknown
+    >;
+    if (cert !== null && typeof cert === "object" && "acmCertificateArn" in cert && !("internal" in cert)) {
+      if (typeof cert.acmCertificateArn !== "string") {
+        const { problem, fix } = ACM_CERTIFICATE_ARN_REFUSAL;
+        fail("certificate.acmCertificateArn", cert.acmCertificateArn, problem, fix);
       }
-      if (mutualTls) {
+      if (mutualTls === true) {
         fail(
           "mutualTls",
           mutualTls,
@@ -472,44 +478,17 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
           "use an internal certificate, or build a TlsLoadBalancer with mutualTls.caCertificatePem",
         );
       }
-      acmCertificateArn = cert.acmCertificateArn;
+      acmCertificateArn = cert.acmCertificateArn as string;
     } else if (
+      cert !== null &&
+      typeof cert === "object" &&
       "internal" in cert &&
       !("acmCertificateArn" in cert) &&
-      cert.internal &&
+      cert.internal !== null &&
       typeof cert.internal === "object"
     ) {
-      const { dnsNames, keyAlgorithm, ecdsaCurve, rsaBits } = cert.internal;
-      if (
-        !Array.isArray(dnsNames) ||
-        dnsNames.length === 0 ||
-        dnsNames.some((d) => typeof d !== "string" || d === "")
-      ) {
-        fail(
-          "certificate.internal.dnsNames",
-          dnsNames,
-          "must list at least one DNS name",
-          `use e.g. ["${name}.phi.internal"]`,
-        );
-      }
-      dnsNames.forEach((d, j) => {
-        const problem = dnsNameProblem(d);
-        if (problem)
-          fail(`certificate.internal.dnsNames[${j}]`, d, problem, `use e.g. "${name}.phi.internal"`);
-      });
-      const verdict = checkKeyAlgorithm(
-        keyAlgorithm ?? "ECDSA",
-        rsaBits,
-        ecdsaCurve ?? (keyAlgorithm === "RSA" ? undefined : "P256"),
-      );
-      if (!verdict.ok)
-        fail(
-          "certificate.internal.keyAlgorithm",
-          { keyAlgorithm, ecdsaCurve, rsaBits },
-          `is refused: ${verdict.reason}`,
-          verdict.fix,
-        );
-      internalCertificate = { dnsNames, keyAlgorithm, ecdsaCurve, rsaBits };
+      const { dnsNames, keyAlgorithm, ecdsaCurve, rsaBits } = cert.internal as InternalCertificateArgs;
+      certificateArgs = { dnsNames, keyAlgorithm, ecdsaCurve, rsaBits, tags };
     } else {
       fail(
         "certificate",
@@ -520,20 +499,25 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
     }
   });
 
-  // Security group: each source on each allowlisted entry; egress only to targets inside the VPC.
+  // The security group: each source on each allowlisted entry; egress only to targets inside the VPC.
+  const targetPort = args.targetPort ?? DEFAULT_TARGET_PORT;
   const ingress: IngressRuleArgs[] = [];
+  const ingressOrigin: { source: number; entry: number }[] = [];
   (peers ?? []).forEach((peer, i) => {
-    for (const entry of allowlist ?? []) {
-      const all = entry.range.from === 0 && entry.range.to === 65535;
+    if (peer === undefined) return;
+    entries.forEach((entry, j) => {
+      const all = entry.range.from === ALL_PORTS.from && entry.range.to === ALL_PORTS.to;
       ingress.push({
         protocol: String(entry.protocol),
         ...(all ? {} : { fromPort: entry.range.from, toPort: entry.range.to }),
         source: peer,
         description: `${name}: allowedSources[${i}] on ${entry.text}`,
       });
-    }
+      ingressOrigin.push({ source: i, entry: j });
+    });
   });
-  const securityGroup: Omit<AllowlistedSecurityGroupArgs, "vpcId"> = {
+  const securityGroupArgs = (vpcId: pulumi.Input<string>): AllowlistedSecurityGroupArgs => ({
+    vpcId,
     ingress,
     egress: [
       {
@@ -543,27 +527,233 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
         description: `${name}: load balancer to targets in the channel VPC`,
       },
     ],
-    allowedIngress,
+    allowedIngress: grantedIngress,
     description: `phi-channels ${name} load balancer`,
-  };
-  // The group is created after this component registers; validate it now so nothing is half-made. Its
-  // rules derive from the channel's arguments, so only once those are valid: one refusal per mistake.
-  if (c.problems.length === 0) {
-    c.addAll(validateAllowlistedSecurityGroupArgs(`${name}-lb`, { ...securityGroup, vpcId: "(pending)" }));
+    dataClassification,
+    tags,
+  });
+  const sslPolicy = args.sslPolicy ?? DEFAULT_ELB_SECURITY_POLICY;
+  const loadBalancerArgs = (
+    vpcId: pulumi.Input<string>,
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>,
+    securityGroupId: pulumi.Input<string>,
+    certificate: TlsCertificateSource,
+  ): TlsLoadBalancerArgs => ({
+    type: args.loadBalancerType ?? DEFAULT_LOAD_BALANCER_TYPE,
+    vpcId,
+    subnetIds,
+    securityGroupIds: [securityGroupId],
+    allowedIngress: grantedIngress,
+    listenerPort: LISTENER_PORT,
+    sslPolicy,
+    certificate,
+    targetPort,
+    deletionProtection: args.deletionProtection,
+    accessLogRetentionDays: retentionDays,
+    minimumRetentionDays: args.minimumRetentionDays,
+    mutualTls: mutualTls === true ? { mode: "verify" } : undefined,
+    dataClassification,
+    tags,
+  });
+
+  // The children's own checks, on the arguments they will get, under the channel's field names.
+  if (networkArgs) {
+    c.include(validatePrivateNetworkArgs(`${name}-network`, networkArgs), networkField);
   }
+  // The default certificate's DNS name is the channel name: a refused name is reported once, as the name.
+  if (certificateArgs && !(args.certificate === undefined && c.hasProblemAt("name"))) {
+    c.include(validateInternalCertificateArgs(`${name}-cert`, certificateArgs), certificateField);
+  }
+  const listenerCertificate: TlsCertificateSource =
+    acmCertificateArn !== undefined
+      ? { certificateArn: acmCertificateArn }
+      : { internal: pendingCertificate() };
+  c.include(
+    validateTlsLoadBalancerArgs(
+      name,
+      loadBalancerArgs(
+        existingNetwork ? existingNetwork.vpcId : PENDING,
+        existingNetwork ? existingNetwork.subnetIds : PENDING_SUBNETS,
+        PENDING,
+        listenerCertificate,
+      ),
+    ),
+    (p) => loadBalancerField(p, args, grantedIngress),
+  );
+  c.include(
+    validateAllowlistedSecurityGroupArgs(
+      `${name}-lb`,
+      securityGroupArgs(existingNetwork ? existingNetwork.vpcId : PENDING),
+    ),
+    (p) => securityGroupField(p, args, ingressOrigin, targetPort, vpcCidr),
+  );
+  let databaseArgs: ChannelPlan["databaseArgs"];
+  const database = args.database as unknown;
+  if (
+    database !== undefined &&
+    (database === null || typeof database !== "object" || Array.isArray(database))
+  ) {
+    c.report(
+      "database",
+      database,
+      "is not an object",
+      'omit it, or pass PrivateDatabase settings such as { engine: "postgres" }',
+    );
+  } else if (database !== undefined) {
+    const own = database as ChannelDatabaseArgs;
+    databaseArgs = (vpcId, subnetIds) => ({
+      ...own,
+      vpcId,
+      subnetIds,
+      allowedSources: own.allowedSources ?? [vpcCidr],
+      tags,
+    });
+    c.include(validatePrivateDatabaseArgs(`${name}-db`, databaseArgs(PENDING, PENDING_SUBNETS)), (p) =>
+      p.field === "tags" || p.field.startsWith("tags.") ? undefined : `database.${p.field}`,
+    );
+  }
+  sortByField(c.problems);
 
   return {
+    databaseArgs,
     dataClassification,
-    allowedIngress,
+    allowedIngress: grantedIngress,
     retentionDays,
-    loadBalancerType,
-    mutualTls,
     sslPolicy,
-    targetPort,
-    vpcCidr,
     existingNetwork,
-    internalCertificate,
+    networkArgs,
+    certificateArgs,
     acmCertificateArn,
-    securityGroup,
+    securityGroupArgs,
+    loadBalancerArgs,
   };
+}
+
+/** One allowed source as a security-group peer, or undefined (reported) when it is no source. */
+function sourcePeer(c: ConfigChecks, field: string, source: unknown): RulePeer | undefined {
+  if (typeof source === "string") {
+    const cls = classifyCidr(source);
+    if (cls.kind === "invalid") {
+      c.report(field, source, INVALID_CIDR_PROBLEM, 'write e.g. "10.20.0.0/16"');
+      return undefined;
+    }
+    return cls.family === "ipv6" ? { ipv6CidrBlock: source } : { cidrBlock: source };
+  }
+  if (source && typeof source === "object") {
+    const s = source as Record<string, unknown>;
+    const keys = Object.keys(s).filter((k) => s[k] !== undefined);
+    if (
+      keys.length === 1 &&
+      (keys[0] === "securityGroupId" || keys[0] === "prefixListId") &&
+      s[keys[0]] !== ""
+    ) {
+      return source as RulePeer;
+    }
+  }
+  c.report(
+    field,
+    source,
+    "is not a source",
+    "use a private CIDR string, { securityGroupId } or { prefixListId }",
+  );
+  return undefined;
+}
+
+/** `field` of a child's `tags` argument (the channel's tags), or undefined. */
+function tagsField(field: string): string | undefined {
+  return field === "tags" || field.startsWith("tags.") || field.startsWith("tags[") ? field : undefined;
+}
+
+/** The PrivateNetwork's fields are the channel's `network.*`, but for the flow-log retention and tags. */
+function networkField(p: ConfigProblem): string | undefined {
+  if (p.component !== "PrivateNetwork") return undefined;
+  if (p.field === "flowLogRetentionDays") return "retentionDays";
+  if (p.field === "minimumRetentionDays") return p.field;
+  if (p.field === "args") return "network";
+  return tagsField(p.field) ?? `network.${p.field}`;
+}
+
+/** The InternalCertificate's fields are the channel's `certificate.internal.*`, but for its tags. */
+function certificateField(p: ConfigProblem): string | undefined {
+  if (p.component !== "InternalCertificate") return undefined;
+  if (p.field === "args") return "certificate.internal";
+  return tagsField(p.field) ?? `certificate.internal.${p.field}`;
+}
+
+/** Where the TlsLoadBalancer's (and its access-log bucket's) fields come from among the channel's. */
+function loadBalancerField(
+  p: ConfigProblem,
+  args: PhiChannelArgs,
+  allowedIngress: readonly string[],
+): string | ParentField | undefined {
+  const f = p.field;
+  if (p.component === "ImmutableLogBucket") {
+    return f === "retentionDays" || f === "minimumRetentionDays" ? f : tagsField(f);
+  }
+  if (p.component !== "TlsLoadBalancer") return undefined;
+  const same = [
+    "sslPolicy",
+    "targetPort",
+    "deletionProtection",
+    "dataClassification",
+    "minimumRetentionDays",
+  ];
+  if (same.includes(f)) return f;
+  if (f === "type") return "loadBalancerType";
+  if (f === "accessLogRetentionDays") return "retentionDays";
+  if (f === "vpcId" || f === "subnetIds") return `network.${f}`;
+  if (f === "listenerPort") return { field: "allowedIngress", value: allowedIngress };
+  if (f === "allowedIngress" || f.startsWith("allowedIngress[")) return f;
+  if (f === "certificate.certificateArn") return "certificate.acmCertificateArn";
+  if (f === "certificate") return f;
+  if (f === "mutualTls" || f.startsWith("mutualTls.")) return { field: "mutualTls", value: args.mutualTls };
+  return tagsField(f);
+}
+
+/**
+ * Where the security group's fields come from: each ingress rule is one source on one allowlist entry,
+ * its single egress rule the target port into the VPC block. The group's fix for a public range names
+ * its exception list, which the channel does not offer.
+ */
+function securityGroupField(
+  p: ConfigProblem,
+  args: PhiChannelArgs,
+  ingressOrigin: readonly { source: number; entry: number }[],
+  targetPort: unknown,
+  vpcCidr: unknown,
+): string | ParentField | undefined {
+  if (p.component !== "AllowlistedSecurityGroup") return undefined;
+  const channelFix = p.fix.replace(PUBLIC_CIDR_EXCEPTION_HINT, "");
+  const rule = /^(ingress|egress)\[(\d+)\]\.?(.*)$/.exec(p.field);
+  if (rule?.[1] === "ingress") {
+    const origin = ingressOrigin[Number(rule[2])];
+    if (origin === undefined) return undefined;
+    if (rule[3].startsWith("source")) {
+      const field = `allowedSources[${origin.source}]`;
+      return { field, value: args.allowedSources[origin.source], fix: channelFix };
+    }
+    return { field: `allowedIngress[${origin.entry}]`, value: p.value };
+  }
+  if (rule?.[1] === "egress") {
+    return rule[3].startsWith("destination")
+      ? { field: "network.cidrBlock", value: vpcCidr, fix: channelFix }
+      : { field: "targetPort", value: targetPort };
+  }
+  if (p.field === "vpcId") return "network.vpcId";
+  if (p.field === "allowedIngress" || p.field.startsWith("allowedIngress[")) return p.field;
+  return tagsField(p.field);
+}
+
+/**
+ * Orders problems by {@link FIELD_ORDER}, then by field (`allowedSources[2]` before `allowedSources[10]`);
+ * the sort is stable, so one field's problems keep their order.
+ */
+function sortByField(problems: ConfigProblem[]): void {
+  const rank = (p: ConfigProblem) => {
+    if (p.component !== COMPONENT) return FIELD_ORDER.length;
+    const i = FIELD_ORDER.indexOf(p.field.split(/[.[]/)[0]);
+    return i < 0 ? FIELD_ORDER.length : i;
+  };
+  const own = (p: ConfigProblem) => (p.component === COMPONENT ? p.field : "");
+  problems.sort((a, b) => rank(a) - rank(b) || own(a).localeCompare(own(b), "en", { numeric: true }));
 }

@@ -1,18 +1,31 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import ipaddr from "ipaddr.js";
-import { classifyCidr, PRIVATE_RANGE_LIST } from "../policies/src/rules";
+import { classifyCidr, PRIVATE_IPV4_RANGE_LIST, type Refusal } from "../policies/src/rules";
 import { checkedOrThrow, PhiConfigError, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
-import { ImmutableLogBucket, validateImmutableLogBucketArgs } from "./ImmutableLogBucket";
+import {
+  DEFAULT_RETENTION_DAYS,
+  ImmutableLogBucket,
+  validateImmutableLogBucketArgs,
+} from "./ImmutableLogBucket";
 import { mergeTags } from "./tags";
 
 const COMPONENT = "PrivateNetwork";
 
-/** Default VPC block: RFC 1918, 65,536 addresses. */
+/**
+ * The defaults of {@link PrivateNetworkArgs}; docs/components-storage-network-tls.md states them
+ * (test/docs-components.test.ts). The VPC block: RFC 1918, 65,536 addresses.
+ */
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
-export const DEFAULT_AVAILABILITY_ZONE_COUNT = 2;
+/** Fewer Availability Zones than this and one AZ outage takes the channel down. */
+export const MINIMUM_AVAILABILITY_ZONE_COUNT = 2;
+export const DEFAULT_AVAILABILITY_ZONE_COUNT = MINIMUM_AVAILABILITY_ZONE_COUNT;
 /** Bits added to the VPC prefix for each subnet when `subnetPrefixLength` is unset (a /16 gives /20s). */
 export const DEFAULT_SUBNET_EXTRA_BITS = 4;
+export const DEFAULT_ENABLE_NAT_GATEWAY = false;
+export const DEFAULT_INTERFACE_ENDPOINTS: readonly string[] = Object.freeze([]);
+/** The flow-log bucket's: {@link DEFAULT_RETENTION_DAYS}. */
+export const DEFAULT_FLOW_LOG_RETENTION_DAYS = DEFAULT_RETENTION_DAYS;
 /** AWS limits: VPC and subnet blocks are between /16 and /28. */
 const MIN_PREFIX = 16;
 const MAX_PREFIX = 28;
@@ -21,13 +34,13 @@ const ENDPOINT_PORT = 443;
 
 export interface PrivateNetworkArgs {
   /**
-   * IPv4 block of the VPC. Default "10.0.0.0/16". Must lie entirely inside a private range (RFC 1918 or
+   * IPv4 block of the VPC. Default: `"10.0.0.0/16"`. Must lie entirely inside a private range (RFC 1918 or
    * RFC 6598, per the shared `classifyCidr` rule), be a network address and have a prefix from /16 to /28.
    */
   cidrBlock?: string;
   /**
-   * Number of Availability Zones, one private subnet each. Default 2, minimum 2, so one AZ outage does
-   * not take the channel down (HIPAA 164.308(a)(7) contingency plan).
+   * Number of Availability Zones, one private subnet each. Default: 2 (also the minimum), so one AZ outage
+   * does not take the channel down (HIPAA 164.308(a)(7) contingency plan).
    */
   availabilityZoneCount?: number;
   /**
@@ -36,22 +49,20 @@ export interface PrivateNetworkArgs {
    */
   subnetPrefixLength?: number;
   /**
-   * Default false, and true is refused. A NAT gateway needs a public subnet with a route to an internet
+   * Default: `false`, and true is refused. A NAT gateway needs a public subnet with a route to an internet
    * gateway, which the `phi-subnet-private` policy flags; reach AWS services through `interfaceEndpoints`
    * (and the S3 gateway endpoint that is always created) instead.
    */
   enableNatGateway?: boolean;
   /**
    * AWS services to reach through interface endpoints, by short name ("logs", "sts", "kms", "ecr.api",
-   * "ecr.dkr", "secretsmanager", ...). Default [] (only the S3 gateway endpoint). Each endpoint has private
+   * "ecr.dkr", "secretsmanager", ...). Default: `[]` (only the S3 gateway endpoint). Each endpoint has private
    * DNS enabled and a security group admitting tcp/443 from the VPC block only.
    */
   interfaceEndpoints?: string[];
-  /**
-   * Object Lock retention (days) of the flow-log bucket. Default 2190 (6 years), COMPLIANCE mode.
-   */
+  /** Object Lock retention (days) of the flow-log bucket, COMPLIANCE mode. Default: 2190 (6 years). */
   flowLogRetentionDays?: number;
-  /** Floor for `flowLogRetentionDays`. Default 2190, the policy pack's floor. */
+  /** Floor for `flowLogRetentionDays`. Default: 2190 (the policy pack's floor). */
   minimumRetentionDays?: number;
   /**
    * Extra tags for every resource. `phi-channels:data-classification` is always `phi` on the network and
@@ -301,31 +312,8 @@ function checkNetworkArgs(c: ConfigChecks, name: string, args: PrivateNetworkArg
   // The address layout: block, zone count and subnet size depend on each other, so checked as one.
   const layout = c.section(() => {
     const cidrBlock = args.cidrBlock ?? DEFAULT_VPC_CIDR;
-    const cls = classifyCidr(cidrBlock);
-    if (cls.kind === "invalid") {
-      fail(
-        "cidrBlock",
-        args.cidrBlock,
-        `is not a valid CIDR block (${cls.reason})`,
-        `use an IPv4 block such as "${DEFAULT_VPC_CIDR}"`,
-      );
-    }
-    if (cls.kind !== "private") {
-      fail(
-        "cidrBlock",
-        cidrBlock,
-        "is not inside a private range, so hosts would hold publicly routable addresses",
-        `use a block inside ${PRIVATE_RANGE_LIST.filter((r) => !r.includes(":")).join(", ")} such as "${DEFAULT_VPC_CIDR}"`,
-      );
-    }
-    if (cls.kind === "private" && cls.family !== "ipv4") {
-      fail(
-        "cidrBlock",
-        cidrBlock,
-        "is IPv6; a VPC's primary block must be IPv4",
-        `use an IPv4 block such as "${DEFAULT_VPC_CIDR}"`,
-      );
-    }
+    const refusal = vpcCidrRefusal(cidrBlock);
+    if (refusal) fail("cidrBlock", args.cidrBlock, refusal.problem, refusal.fix);
     const [addr, vpcPrefix] = ipaddr.parseCIDR(cidrBlock) as [ipaddr.IPv4, number];
     if (vpcPrefix < MIN_PREFIX || vpcPrefix > MAX_PREFIX) {
       fail(
@@ -349,13 +337,13 @@ function checkNetworkArgs(c: ConfigChecks, name: string, args: PrivateNetworkArg
     if (
       typeof azCount !== "number" ||
       !Number.isInteger(azCount) ||
-      azCount < DEFAULT_AVAILABILITY_ZONE_COUNT
+      azCount < MINIMUM_AVAILABILITY_ZONE_COUNT
     ) {
       fail(
         "availabilityZoneCount",
         args.availabilityZoneCount,
-        "must be a whole number of at least 2, so the channel survives the loss of one Availability Zone",
-        "omit it (default 2) or set 2 or more",
+        `must be a whole number of at least ${MINIMUM_AVAILABILITY_ZONE_COUNT}, so the channel survives the loss of one Availability Zone`,
+        `omit it (default ${DEFAULT_AVAILABILITY_ZONE_COUNT}) or set ${MINIMUM_AVAILABILITY_ZONE_COUNT} or more`,
       );
     }
 
@@ -375,15 +363,11 @@ function checkNetworkArgs(c: ConfigChecks, name: string, args: PrivateNetworkArg
         `set subnetPrefixLength between ${vpcPrefix + bitsForAzs} and ${MAX_PREFIX}, or use a larger cidrBlock`,
       );
     }
-    const size = 2 ** (32 - subnetPrefix);
-    const subnetCidrs = Array.from(
-      { length: azCount },
-      (_, i) => `${offsetAddress(addr, i * size)}/${subnetPrefix}`,
-    );
+    const subnetCidrs = Array.from({ length: azCount }, (_, i) => nthSubnet(cidrBlock, subnetPrefix, i));
     return { cidrBlock, availabilityZoneCount: azCount, subnetCidrs };
   });
 
-  if (args.enableNatGateway !== undefined && args.enableNatGateway !== false) {
+  if ((args.enableNatGateway ?? DEFAULT_ENABLE_NAT_GATEWAY) !== false) {
     c.report(
       "enableNatGateway",
       args.enableNatGateway,
@@ -402,7 +386,7 @@ function checkNetworkArgs(c: ConfigChecks, name: string, args: PrivateNetworkArg
       minimumRetentionDays: args.minimumRetentionDays,
       tags: args.tags,
     }),
-    (field) => (field === "retentionDays" ? "flowLogRetentionDays" : field),
+    (p) => (p.field === "retentionDays" ? "flowLogRetentionDays" : p.field),
   );
 
   return { ...layout!, interfaceEndpoints: endpoints! };
@@ -412,7 +396,7 @@ function checkEndpoints(
   fail: (field: string, value: unknown, problem: string, fix: string) => never,
   args: PrivateNetworkArgs,
 ): string[] {
-  const endpoints = args.interfaceEndpoints ?? [];
+  const endpoints = args.interfaceEndpoints ?? [...DEFAULT_INTERFACE_ENDPOINTS];
   if (!Array.isArray(endpoints)) {
     fail(
       "interfaceEndpoints",
@@ -447,13 +431,40 @@ function checkEndpoints(
   return endpoints;
 }
 
-/** `addr` plus `offset` addresses (an offset that stays inside the VPC block), as ipaddr.js writes it. */
-function offsetAddress(addr: ipaddr.IPv4, offset: number): string {
-  const octets = addr.toByteArray();
-  for (let i = octets.length - 1, carry = offset; i >= 0 && carry > 0; i--) {
-    const sum = octets[i] + carry;
-    octets[i] = sum % 256;
-    carry = Math.floor(sum / 256);
+/**
+ * The `index`-th block of `prefix` bits inside `vpcCidr` (already checked: IPv4, a network address, and
+ * `index` fits). ipaddr.js reads the 32-bit address back from its decimal (long) form.
+ */
+function nthSubnet(vpcCidr: string, prefix: number, index: number): string {
+  const first = ipaddr.IPv4.networkAddressFromCIDR(vpcCidr)
+    .toByteArray()
+    .reduce((value, octet) => value * 256 + octet, 0);
+  return `${ipaddr.IPv4.parse(String(first + index * 2 ** (32 - prefix))).toString()}/${prefix}`;
+}
+
+/**
+ * Why `cidr` cannot be a VPC's primary block (it must parse, lie inside a private IPv4 range), or undefined.
+ * PhiChannel judges an existing VPC's block with it too.
+ */
+export function vpcCidrRefusal(cidr: unknown): Refusal | undefined {
+  const cls = classifyCidr(cidr);
+  if (cls.kind === "invalid") {
+    return {
+      problem: `is not a valid CIDR block (${cls.reason})`,
+      fix: `use an IPv4 block such as "${DEFAULT_VPC_CIDR}"`,
+    };
   }
-  return new ipaddr.IPv4(octets).toString();
+  if (cls.kind !== "private") {
+    return {
+      problem: "is not inside a private range, so hosts would hold publicly routable addresses",
+      fix: `use a block inside ${PRIVATE_IPV4_RANGE_LIST.join(", ")} such as "${DEFAULT_VPC_CIDR}"`,
+    };
+  }
+  if (cls.family !== "ipv4") {
+    return {
+      problem: "is IPv6; a VPC's primary block must be IPv4",
+      fix: `use an IPv4 block such as "${DEFAULT_VPC_CIDR}"`,
+    };
+  }
+  return undefined;
 }

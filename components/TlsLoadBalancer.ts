@@ -1,14 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-  assessElbSecurityPolicy,
+  ACM_CERTIFICATE_ARN_REFUSAL,
+  AllowlistSyntaxError,
+  allowlistEntryRefusal,
   checkGrant,
   DEFAULT_ALLOWED_INGRESS,
   DEFAULT_ELB_SECURITY_POLICY,
-  parseAllowlist,
-  strongElbSecurityPolicies,
-  type AllowlistEntry,
+  elbSecurityPolicyRefusal,
   isAcmCertificateArn,
+  isListenerPort,
+  isTlsVersion,
+  parseAllowlist,
+  PORT_RANGE_PROBLEM,
+  tlsVersionRank,
+  type AllowlistEntry,
+  type TlsVersion,
 } from "../policies/src/rules";
 import {
   AllowlistedSecurityGroup,
@@ -16,16 +23,10 @@ import {
   type EgressRuleArgs,
   type IngressRuleArgs,
 } from "./AllowlistedSecurityGroup";
-import {
-  checkedOrThrow,
-  PORT_RANGE_PROBLEM,
-  runChecks,
-  type ConfigChecks,
-  type ConfigProblem,
-} from "./errors";
+import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
 import { ImmutableLogBucket, validateImmutableLogBucketArgs } from "./ImmutableLogBucket";
 import { InternalCertificate } from "./InternalCertificate";
-import { mergeTags, type DataClassification } from "./tags";
+import { DEFAULT_DATA_CLASSIFICATION, mergeTags, type DataClassification } from "./tags";
 
 const COMPONENT = "TlsLoadBalancer";
 
@@ -34,7 +35,7 @@ export const DEFAULT_LOAD_BALANCER_TYPE = "application";
 export const DEFAULT_LISTENER_PORT = 443;
 export const DEFAULT_TARGET_PORT = 443;
 export const DEFAULT_TARGET_TYPE = "ip";
-export const DEFAULT_MINIMUM_TLS_VERSION = "1.2";
+export const DEFAULT_MINIMUM_TLS_VERSION: TlsVersion = "1.2";
 export const DEFAULT_HEALTH_CHECK_PATH = "/health";
 export const DEFAULT_DELETION_PROTECTION = true;
 
@@ -135,7 +136,7 @@ export class TlsLoadBalancer extends pulumi.ComponentResource {
     super("phi:loadbalancer:TlsLoadBalancer", name, {}, opts);
 
     const isAlb = plan.type === "application";
-    const tags = mergeTags(args.dataClassification ?? "phi", args.tags, COMPONENT);
+    const tags = mergeTags(args.dataClassification ?? DEFAULT_DATA_CLASSIFICATION, args.tags, COMPONENT);
     this.sslPolicy = plan.sslPolicy;
     this.listenerPort = plan.listenerPort;
     this.targetPort = plan.targetPort;
@@ -422,17 +423,12 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
     try {
       allowlist = parseAllowlist(allowedText);
     } catch (e) {
-      return fail(
-        "allowedIngress",
-        allowedText,
-        `is invalid: ${(e as Error).message}`,
-        'write e.g. ["tcp/443"]',
-      );
+      if (!(e instanceof AllowlistSyntaxError)) throw e;
+      const refusal = allowlistEntryRefusal(e);
+      return fail(`allowedIngress[${allowedText.indexOf(e.entry)}]`, e.entry, refusal.problem, refusal.fix);
     }
     const port = args.listenerPort ?? DEFAULT_LISTENER_PORT;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      fail("listenerPort", port, PORT_RANGE_PROBLEM, "use 443");
-    }
+    if (!isListenerPort(port)) fail("listenerPort", port, PORT_RANGE_PROBLEM, "use 443");
     const grant = checkGrant("tcp", port, port, allowlist);
     if (!grant.allowed) {
       fail(
@@ -445,7 +441,7 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
     return port;
   });
   const targetPort = args.targetPort ?? DEFAULT_TARGET_PORT;
-  if (!Number.isInteger(targetPort) || targetPort < 1 || targetPort > 65535) {
+  if (!isListenerPort(targetPort)) {
     c.report(
       "targetPort",
       targetPort,
@@ -461,21 +457,13 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
   // TLS policy, judged by the shared table.
   const sslPolicy = args.sslPolicy ?? DEFAULT_ELB_SECURITY_POLICY;
   c.section(() => {
-    const minimumTlsVersion = args.minimumTlsVersion ?? DEFAULT_MINIMUM_TLS_VERSION;
-    if (minimumTlsVersion !== "1.2" && minimumTlsVersion !== "1.3") {
-      fail("minimumTlsVersion", minimumTlsVersion, "is below the floor", 'use "1.2" or "1.3"');
-    }
-    const assessment = assessElbSecurityPolicy(sslPolicy, minimumTlsVersion);
-    if (!assessment.strong) {
-      fail(
-        "sslPolicy",
-        sslPolicy,
-        assessment.known
-          ? `is too weak: ${assessment.problems.join(" ")}`
-          : "is not a known ELB security policy (unknown policies are refused)",
-        `use one of ${strongElbSecurityPolicies(minimumTlsVersion).join(", ")}`,
-      );
-    }
+    const requested: unknown = args.minimumTlsVersion ?? DEFAULT_MINIMUM_TLS_VERSION;
+    const minimumTlsVersion =
+      isTlsVersion(requested) && tlsVersionRank(requested) >= tlsVersionRank(DEFAULT_MINIMUM_TLS_VERSION)
+        ? requested
+        : fail("minimumTlsVersion", requested, "is below the floor", 'use "1.2" or "1.3"');
+    const refusal = elbSecurityPolicyRefusal(sslPolicy, minimumTlsVersion);
+    if (refusal) fail("sslPolicy", sslPolicy, refusal.problem, refusal.fix);
   });
 
   // Certificate: exactly one form.
@@ -494,12 +482,8 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
       );
     }
     if (typeof cert!.certificateArn === "string" && !isAcmCertificateArn(cert!.certificateArn)) {
-      fail(
-        "certificate.certificateArn",
-        cert!.certificateArn,
-        "is not an ACM certificate ARN",
-        "pass arn:aws:acm:<region>:<account>:certificate/<id>",
-      );
+      const { problem, fix } = ACM_CERTIFICATE_ARN_REFUSAL;
+      fail("certificate.certificateArn", cert!.certificateArn, problem, fix);
     }
     if (cert!.internal !== undefined && !(cert!.internal instanceof InternalCertificate)) {
       fail(
@@ -521,7 +505,7 @@ function planLoadBalancer(c: ConfigChecks, name: string, args: TlsLoadBalancerAr
           "mutualTls",
           mutualTls.mode,
           "is not supported on network load balancers (NLB TLS listeners cannot verify client certificates)",
-          'use type "application" for mutual TLS, or terminate mTLS at the targets',
+          "use an application load balancer for mutual TLS, or terminate mTLS at the targets",
         );
       }
       if (mutualTls.mode !== "verify") {

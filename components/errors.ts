@@ -25,15 +25,6 @@ export class PhiConfigError extends Error {
   }
 }
 
-/**
- * The one wording for a listener or target port out of range, shared by the components and the stack
- * config (stacks/config.ts), so every message states the same range. Security-group rule ports differ on
- * purpose: 0 is a valid rule bound there (AllowlistedSecurityGroup says 0 and 65535).
- */
-export const PORT_MIN = 1;
-export const PORT_MAX = 65535;
-export const PORT_RANGE_PROBLEM = `must be a whole number between ${PORT_MIN} and ${PORT_MAX}`;
-
 /** How error messages show a (non-secret) value: JSON where possible, `(unset)` for undefined. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return "(unset)";
@@ -105,20 +96,54 @@ export class ConfigChecks {
   }
 
   /**
-   * Adds a child component's problems as this component's own, with the child's field names rewritten by
-   * `field` (e.g. `retentionDays` -> `flowLogRetentionDays`) and any mention of them in the fix likewise.
+   * Adds a child component's problems as this component's own. `parentField` names, for each, the field of
+   * this component it comes from (e.g. `retentionDays` -> `flowLogRetentionDays`), optionally with the
+   * value as this component's caller wrote it and the fix in this component's terms; by default the fix
+   * is the child's with the child's field name replaced. A problem it returns undefined for is no field of
+   * this component's and is added as it is, under the child's name. A field this component already
+   * reported (or a part of it, or a field it is part of) is not reported again: one refusal per mistake.
    */
-  include(problems: readonly ConfigProblem[], field: (childField: string) => string = (f) => f): void {
+  include(
+    problems: readonly ConfigProblem[],
+    parentField: (p: ConfigProblem) => string | ParentField | undefined = (p) => p.field,
+  ): void {
     for (const p of problems) {
-      const renamed = field(p.field);
+      const mapped = parentField(p);
+      if (mapped === undefined) {
+        this.problems.push(p);
+        continue;
+      }
+      const to: ParentField = typeof mapped === "string" ? { field: mapped } : mapped;
+      if (this.hasProblemAt(to.field)) continue;
       this.report(
-        renamed,
-        p.value,
+        to.field,
+        "value" in to ? to.value : p.value,
         p.problem,
-        renamed === p.field ? p.fix : p.fix.split(p.field).join(renamed),
+        to.fix ?? (to.field === p.field ? p.fix : p.fix.split(p.field).join(to.field)),
       );
     }
   }
+
+  /** True when this component reported a problem at `field`, inside it, or at a field containing it. */
+  hasProblemAt(field: string): boolean {
+    const within = (inner: string, outer: string) =>
+      inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+    return this.problems.some(
+      (p) =>
+        p.component === this.component &&
+        p.resourceName === this.resourceName &&
+        (within(p.field, field) || within(field, p.field)),
+    );
+  }
+}
+
+/** Where {@link ConfigChecks.include} puts a child's problem: the parent's field, value and fix. */
+export interface ParentField {
+  readonly field: string;
+  /** The value as the parent's caller wrote it. Default: the child's value. */
+  readonly value?: unknown;
+  /** The fix in the parent's terms. Default: the child's, with the child's field name replaced. */
+  readonly fix?: string;
 }
 
 /** Runs `checks` and returns its result (when it ran to the end) and every problem it found. */

@@ -6,17 +6,43 @@
  */
 export { PhiConfigError, describeProblem, throwIfProblems, type ConfigProblem } from "./errors";
 export {
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_RETENTION_MODE,
   ImmutableLogBucket,
   validateImmutableLogBucketArgs,
   type ImmutableLogBucketArgs,
 } from "./ImmutableLogBucket";
-export { PrivateNetwork, validatePrivateNetworkArgs, type PrivateNetworkArgs } from "./PrivateNetwork";
 export {
+  DEFAULT_AVAILABILITY_ZONE_COUNT,
+  DEFAULT_ENABLE_NAT_GATEWAY,
+  DEFAULT_FLOW_LOG_RETENTION_DAYS,
+  DEFAULT_INTERFACE_ENDPOINTS,
+  DEFAULT_SUBNET_EXTRA_BITS,
+  DEFAULT_VPC_CIDR,
+  MINIMUM_AVAILABILITY_ZONE_COUNT,
+  PrivateNetwork,
+  validatePrivateNetworkArgs,
+  type PrivateNetworkArgs,
+} from "./PrivateNetwork";
+export {
+  DEFAULT_CA_ECDSA_CURVE,
+  DEFAULT_CA_KEY_ALGORITHM,
+  DEFAULT_CA_RSA_BITS,
+  DEFAULT_CA_VALIDITY_HOURS,
+  DEFAULT_EARLY_RENEWAL_HOURS,
+  DEFAULT_ECDSA_CURVE,
+  DEFAULT_KEY_ALGORITHM,
+  DEFAULT_RSA_BITS,
+  DEFAULT_SUBJECT_ORGANIZATION,
+  DEFAULT_VALIDITY_HOURS,
   InternalCertificate,
   validateInternalCertificateArgs,
   type InternalCertificateArgs,
 } from "./InternalCertificate";
 export {
+  DEFAULT_ALLOWED_PUBLIC_CIDRS,
+  DEFAULT_EGRESS,
+  DEFAULT_SECURITY_GROUP_DESCRIPTION,
   AllowlistedSecurityGroup,
   validateAllowlistedSecurityGroupArgs,
   type AllowlistedSecurityGroupArgs,
@@ -51,4 +77,28 @@ export {
   type PhiChannelArgs,
   type PhiChannelManifest,
 } from "./PhiChannel";
-export * from "./tags";
+export {
+  AUDIT_LOG_TAGS,
+  COMPONENT_TAG,
+  DATA_CLASSIFICATION_TAG,
+  DATA_CLASSIFICATIONS,
+  DEFAULT_DATA_CLASSIFICATION,
+  mergeTags,
+  PHI_TAGS,
+  RESERVED_TAG_KEYS,
+  RESERVED_TAG_PREFIX,
+  type DataClassification,
+} from "./tags";
+export {
+  DATABASE_ENGINES,
+  DATABASE_PARAMETERS,
+  DEFAULT_DATABASE_ALLOWED_INGRESS,
+  DEFAULT_DATABASE_ENGINE,
+  DEFAULT_DATABASE_ENGINE_VERSION,
+  DEFAULT_DATABASE_PORT,
+  PrivateDatabase,
+  validatePrivateDatabaseArgs,
+  type DatabaseEngine,
+  type DatabaseSource,
+  type PrivateDatabaseArgs,
+} from "./PrivateDatabase";

@@ -1,41 +1,60 @@
 /**
- * Validation of the stack configuration (`phi-channels:channels`, `phi-channels:network`). Structure and
- * spelling are checked here, with error messages that name the config key path the operator edits; the
- * security rules come from the shared rules module, so a stack file is refused for the same reasons the
- * policy pack would block the deployment.
+ * Validation of the stack configuration (`phi-channels:channels`, `phi-channels:network`). Its shape is a
+ * JSON Schema (config.schema.json: types, and no unknown keys); what the values may be is PhiChannel's
+ * to decide, so every channel is handed to validatePhiChannelArgs and its problems are reported under
+ * the config key path the operator edits. A stack file is refused for the same reasons, in the same
+ * words, as the component and the policy pack would refuse the deployment.
  */
-import {
-  AllowlistSyntaxError,
-  assessElbSecurityPolicy,
-  checkKeyAlgorithm,
-  classifyCidr,
-  DEFAULT_MINIMUM_RETENTION_DAYS,
-  parseAllowlistEntry,
-  strongElbSecurityPolicies,
-  isAcmCertificateArn,
-  PRIVATE_RANGE_DESCRIPTION,
-} from "../policies/src/rules";
-import type { ChannelSource, PhiChannelArgs } from "../components/PhiChannel";
-import { formatValue, PORT_MAX, PORT_MIN } from "../components/errors";
+import Ajv, { type ErrorObject } from "ajv";
+import { validatePhiChannelArgs, type PhiChannelArgs } from "../components/PhiChannel";
+import { formatValue, type ConfigProblem } from "../components/errors";
+import schema from "./config.schema.json";
 
 /** The config namespace (Pulumi project name). */
 export const CONFIG_NAMESPACE = "phi-channels";
 
-/** Raised for a bad stack configuration value; names the key path, the value (unless secret) and the fix. */
+/** One refusal of one config value; the value itself is not kept, as it may be secret. */
+export interface StackConfigProblem {
+  readonly key: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** A problem as found, with the value its message shows (or redacts). */
+type Found = StackConfigProblem & { readonly value: unknown };
+
+/**
+ * Raised for a bad stack configuration: one line per problem, each naming the key path, the value
+ * (`[secret]` when the key is secret) and the fix. `key`, `problem` and `fix` are the first problem's.
+ */
 export class StackConfigError extends Error {
+  readonly problems: readonly StackConfigProblem[];
+
   constructor(
     readonly key: string,
     value: unknown,
     readonly problem: string,
     readonly fix: string,
     secret = false,
+    further: readonly Found[] = [],
   ) {
-    // A missing value is "(unset)", not "[secret]": there is nothing to hide.
-    super(
-      `${key} = ${secret && value !== undefined ? "[secret]" : formatValue(value)} ${problem}. Fix: ${fix}`,
-    );
+    const found: Found[] = [{ key, value, problem, fix }, ...further];
+    super(found.map((p) => describe(p, secret)).join("\n"));
     this.name = "StackConfigError";
+    this.problems = found.map((p) => ({ key: p.key, problem: p.problem, fix: p.fix }));
   }
+
+  /** One error for every problem found. */
+  static of(found: readonly Found[], secret: boolean): StackConfigError {
+    const [first, ...further] = found;
+    return new StackConfigError(first.key, first.value, first.problem, first.fix, secret, further);
+  }
+}
+
+function describe(p: Found, secret: boolean): string {
+  // A missing value is "(unset)", not "[secret]": there is nothing to hide.
+  const shown = secret && p.value !== undefined ? "[secret]" : formatValue(p.value);
+  return `${p.key} = ${shown} ${p.problem}. Fix: ${p.fix}`;
 }
 
 /** One validated channel: its name and the PhiChannel arguments. */
@@ -54,403 +73,183 @@ export interface StackConfig {
   network?: NetworkConfig;
 }
 
-const CHANNEL_KEYS = [
-  "name",
-  "allowedIngress",
-  "allowedSources",
-  "certificate",
-  "retentionDays",
-  "minimumRetentionDays",
-  "loadBalancerType",
-  "mutualTls",
-  "network",
-  "sslPolicy",
-  "targetPort",
-  "deletionProtection",
-  "dataClassification",
-  "tags",
-] as const;
-const EXISTING_NETWORK_KEYS = ["vpcId", "subnetIds", "cidrBlock"];
-const NEW_NETWORK_KEYS = ["cidrBlock", "availabilityZoneCount", "interfaceEndpoints"];
-const NAME_PATTERN = /^[a-z][a-z0-9-]{0,23}$/;
+/** A channel as the stack file writes it: its name and PhiChannel's arguments. */
+type ChannelEntry = PhiChannelArgs & { name: string };
 
-type Obj = Record<string, unknown>;
+const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
+// The schema's own annotation: the fix its error messages give.
+ajv.addKeyword({ keyword: "fix", schemaType: "string" });
+const validateShape = ajv.compile<{ channels: ChannelEntry[]; network?: NetworkConfig }>(schema);
 
-class Checker {
-  constructor(private readonly secret: boolean) {}
-
-  fail(key: string, value: unknown, problem: string, fix: string): never {
-    throw new StackConfigError(key, value, problem, fix, this.secret);
+/**
+ * Validates the raw `channels` and `network` config values: their shape, then each channel as PhiChannel
+ * does. Throws one {@link StackConfigError} listing every problem. `secret` redacts values in the
+ * message (set when either key is stored as a secret).
+ */
+export function parseStackConfig(channelsRaw: unknown, networkRaw: unknown, secret = false): StackConfig {
+  const config = { channels: channelsRaw, ...(networkRaw === undefined ? {} : { network: networkRaw }) };
+  if (!validateShape(config)) {
+    throw StackConfigError.of(shapeProblems(validateShape.errors ?? [], config), secret);
   }
 
-  object(key: string, value: unknown, allowed: readonly string[]): Obj {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      this.fail(key, value, "must be an object", `write a mapping with keys ${allowed.join(", ")}`);
+  const found: Found[] = [];
+  const firstIndex = new Map<string, number>();
+  config.channels.forEach(({ name }, i) => {
+    const first = firstIndex.get(name);
+    if (first === undefined) firstIndex.set(name, i);
+    else {
+      found.push({
+        key: `${CONFIG_NAMESPACE}:channels[${i}].name`,
+        value: name,
+        problem: `duplicates ${CONFIG_NAMESPACE}:channels[${first}].name`,
+        fix: "give every channel a unique name",
+      });
     }
-    const obj = value as Obj;
-    for (const k of Object.keys(obj)) {
-      if (!allowed.includes(k)) {
-        this.fail(
-          `${key}.${k}`,
-          obj[k],
-          "is not a known setting",
-          `remove it or use one of ${allowed.join(", ")}`,
-        );
-      }
+  });
+
+  const channels = config.channels.map(({ name, ...own }, i): ChannelConfig => {
+    const args: PhiChannelArgs = { ...own };
+    if (own.network === undefined && config.network !== undefined) args.network = config.network;
+    for (const p of validatePhiChannelArgs(name, args)) {
+      const key = configKey(p, i, name, own.network !== undefined);
+      // The stack-wide network is one key, however many channels it is refused for.
+      if (!found.some((f) => f.key === key)) found.push({ ...p, key });
     }
-    return obj;
-  }
-
-  string(key: string, value: unknown, fix: string): string {
-    if (typeof value !== "string" || value.trim() === "")
-      this.fail(key, value, "must be a non-empty string", fix);
-    return value as string;
-  }
-
-  integer(key: string, value: unknown, min: number, max: number, fix: string): number {
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-      this.fail(key, value, `must be a whole number between ${min} and ${max}`, fix);
-    }
-    return value as number;
-  }
-
-  boolean(key: string, value: unknown): boolean {
-    if (typeof value !== "boolean")
-      this.fail(key, value, "must be true or false", "write true or false (no quotes)");
-    return value as boolean;
-  }
-
-  array(key: string, value: unknown, fix: string, nonEmpty = true): unknown[] {
-    if (!Array.isArray(value) || (nonEmpty && value.length === 0)) {
-      this.fail(key, value, nonEmpty ? "must be a non-empty list" : "must be a list", fix);
-    }
-    return value as unknown[];
-  }
+    return { name, args };
+  });
+  if (found.length > 0) throw StackConfigError.of(found, secret);
+  return { channels, network: config.network };
 }
 
 /**
- * Validates the raw `channels` and `network` config values. `secret` redacts values in errors (set when
- * either key is stored as a secret).
+ * The config key a PhiChannel problem is about: `phi-channels:channels[i].<field>`, or
+ * `phi-channels:network.<...>` for the stack-wide network a channel without its own uses.
  */
-export function parseStackConfig(channelsRaw: unknown, networkRaw: unknown, secret = false): StackConfig {
-  const c = new Checker(secret);
-  const ns = CONFIG_NAMESPACE;
-  const network = networkRaw === undefined ? undefined : parseNetwork(c, `${ns}:network`, networkRaw);
-
-  const list = c.array(
-    `${ns}:channels`,
-    channelsRaw,
-    `list the channels, e.g. channels: [{ name: claims-api, allowedSources: ["10.20.0.0/16"] }]`,
-  );
-  const seen = new Map<string, number>();
-  const channels = list.map((raw, i) => {
-    const key = `${ns}:channels[${i}]`;
-    const ch = c.object(key, raw, CHANNEL_KEYS);
-    const name = c.string(`${key}.name`, ch.name, "give the channel a name, e.g. claims-api");
-    if (!NAME_PATTERN.test(name)) {
-      c.fail(
-        `${key}.name`,
-        name,
-        "is not a valid channel name",
-        "use 1-24 lowercase letters, digits or '-', starting with a letter",
-      );
-    }
-    if (seen.has(name)) {
-      c.fail(
-        `${key}.name`,
-        name,
-        `duplicates ${ns}:channels[${seen.get(name)}].name`,
-        "give every channel a unique name",
-      );
-    }
-    seen.set(name, i);
-    return { name, args: parseChannel(c, key, name, ch, network) };
-  });
-  return { channels, network };
+function configKey(p: ConfigProblem, index: number, name: string, ownNetwork: boolean): string {
+  const channel = `${CONFIG_NAMESPACE}:channels[${index}]`;
+  if (p.component !== "PhiChannel" || p.resourceName !== name) {
+    return `${channel}.${p.component} "${p.resourceName}" ${p.field}`;
+  }
+  if (p.field === "args") return channel;
+  if (!ownNetwork && /^network(\.|\[|$)/.test(p.field)) return `${CONFIG_NAMESPACE}:${p.field}`;
+  return `${channel}.${p.field}`;
 }
 
-function parseNetwork(c: Checker, key: string, raw: unknown): NetworkConfig {
-  if (raw !== null && typeof raw === "object" && "vpcId" in raw) {
-    const n = c.object(key, raw, EXISTING_NETWORK_KEYS);
-    const vpcId = c.string(`${key}.vpcId`, n.vpcId, "write the VPC id, e.g. vpc-0abc...");
-    if (!/^vpc-[0-9a-f]{8,17}$/.test(vpcId))
-      c.fail(`${key}.vpcId`, vpcId, "is not a VPC id", "write vpc- followed by hex digits");
-    const subnets = c.array(
-      `${key}.subnetIds`,
-      n.subnetIds,
-      "list the private subnet ids (two or more availability zones)",
-    );
-    subnets.forEach((s, i) => {
-      if (typeof s !== "string" || !/^subnet-[0-9a-f]{8,17}$/.test(s)) {
-        c.fail(`${key}.subnetIds[${i}]`, s, "is not a subnet id", "write subnet- followed by hex digits");
-      }
-    });
-    const cidrBlock = privateVpcCidr(c, `${key}.cidrBlock`, n.cidrBlock);
-    return { vpcId, subnetIds: subnets as string[], cidrBlock };
-  }
-  const n = c.object(key, raw, NEW_NETWORK_KEYS);
-  const out: { cidrBlock?: string; availabilityZoneCount?: number; interfaceEndpoints?: string[] } = {};
-  if (n.cidrBlock !== undefined) out.cidrBlock = privateVpcCidr(c, `${key}.cidrBlock`, n.cidrBlock);
-  if (n.availabilityZoneCount !== undefined) {
-    out.availabilityZoneCount = c.integer(
-      `${key}.availabilityZoneCount`,
-      n.availabilityZoneCount,
-      2,
-      6,
-      "use 2 or 3",
-    );
-  }
-  if (n.interfaceEndpoints !== undefined) {
-    out.interfaceEndpoints = c
-      .array(
-        `${key}.interfaceEndpoints`,
-        n.interfaceEndpoints,
-        'list service names, e.g. ["ecr.api", "logs"]',
-        false,
-      )
-      .map((e, i) => c.string(`${key}.interfaceEndpoints[${i}]`, e, 'write a service name, e.g. "logs"'));
-  }
-  return out;
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: "text",
+  number: "a number",
+  integer: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+};
+
+const TYPE_FIXES: Readonly<Record<string, string>> = {
+  string: "quote the value",
+  number: "write a number without quotes",
+  integer: "write a whole number without quotes",
+  boolean: "write true or false (no quotes)",
+  array: "write a list",
+  object: "write a mapping of settings",
+};
+
+interface AnnotatedSchema {
+  fix?: string;
+  title?: string;
+  properties?: Record<string, AnnotatedSchema>;
 }
 
-function privateVpcCidr(c: Checker, key: string, value: unknown): string {
-  const cidr = c.string(key, value, 'write a private IPv4 CIDR, e.g. "10.0.0.0/16"');
-  const cls = classifyCidr(cidr);
-  if (cls.kind !== "private" || cls.family !== "ipv4") {
-    c.fail(
-      key,
-      cidr,
-      "must be a private IPv4 CIDR",
-      'use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. "10.0.0.0/16"',
-    );
+/** The schema's errors as config problems, one per key (the first error found there). */
+function shapeProblems(errors: readonly ErrorObject[], config: unknown): Found[] {
+  const found = new Map<string, Found>();
+  for (const e of errors) {
+    const p = shapeProblem(e, config);
+    if (p && !found.has(p.key)) found.set(p.key, p);
   }
-  return cidr;
+  return [...found.values()];
 }
 
-function parseChannel(
-  c: Checker,
-  key: string,
-  name: string,
-  ch: Obj,
-  network: NetworkConfig | undefined,
-): PhiChannelArgs {
-  const args: PhiChannelArgs = { allowedSources: [] };
-
-  if (ch.allowedIngress !== undefined) {
-    const entries = c.array(
-      `${key}.allowedIngress`,
-      ch.allowedIngress,
-      'list allowlist entries, e.g. ["tcp/443"]',
-    );
-    args.allowedIngress = entries.map((e, i) => {
-      const k = `${key}.allowedIngress[${i}]`;
-      const text = c.string(k, e, 'write e.g. "tcp/443"');
-      try {
-        parseAllowlistEntry(text);
-      } catch (err) {
-        if (!(err instanceof AllowlistSyntaxError)) throw err;
-        c.fail(k, text, "is not a valid allowlist entry", 'write "<protocol>/<port>", e.g. "tcp/443"');
-      }
-      return text;
-    });
-  }
-
-  const sources = c.array(
-    `${key}.allowedSources`,
-    ch.allowedSources,
-    "list the clients: private CIDRs, { securityGroupId: sg-... } or { prefixListId: pl-... }",
-  );
-  args.allowedSources = sources.map((s, i): ChannelSource => {
-    const k = `${key}.allowedSources[${i}]`;
-    if (typeof s === "string") {
-      const cls = classifyCidr(s);
-      if (cls.kind === "invalid") c.fail(k, s, "is not a valid CIDR block", 'write e.g. "10.20.0.0/16"');
-      if (cls.kind !== "private") {
-        c.fail(k, s, "is a public address range", `use ${PRIVATE_RANGE_DESCRIPTION}`);
-      }
-      return s;
-    }
-    if (s !== null && typeof s === "object" && "securityGroupId" in s) {
-      const o = c.object(k, s, ["securityGroupId"]);
-      const id = c.string(`${k}.securityGroupId`, o.securityGroupId, "write sg- followed by hex digits");
-      if (!/^sg-[0-9a-f]{8,17}$/.test(id))
-        c.fail(`${k}.securityGroupId`, id, "is not a security group id", "write sg- followed by hex digits");
-      return { securityGroupId: id };
-    }
-    if (s !== null && typeof s === "object" && "prefixListId" in s) {
-      const o = c.object(k, s, ["prefixListId"]);
-      const id = c.string(`${k}.prefixListId`, o.prefixListId, "write pl- followed by hex digits");
-      if (!/^pl-[0-9a-f]{8,17}$/.test(id))
-        c.fail(`${k}.prefixListId`, id, "is not a prefix list id", "write pl- followed by hex digits");
-      return { prefixListId: id };
-    }
-    return c.fail(
-      k,
-      s,
-      "is not a source",
-      'use a private CIDR string, { securityGroupId: "sg-..." } or { prefixListId: "pl-..." }',
-    );
-  });
-
-  if (ch.certificate !== undefined) {
-    const k = `${key}.certificate`;
-    const cert = c.object(k, ch.certificate, ["acmCertificateArn", "internal"]);
-    const forms = Object.keys(cert);
-    if (forms.length !== 1) {
-      c.fail(k, forms, "must set exactly one of acmCertificateArn and internal", "keep one of the two");
-    }
-    if (cert.acmCertificateArn !== undefined) {
-      const arn = c.string(
-        `${k}.acmCertificateArn`,
-        cert.acmCertificateArn,
-        "write arn:aws:acm:<region>:<account>:certificate/<id>",
-      );
-      if (!isAcmCertificateArn(arn)) {
-        c.fail(
-          `${k}.acmCertificateArn`,
-          arn,
-          "is not an ACM certificate ARN",
-          "write arn:aws:acm:<region>:<account>:certificate/<id>",
-        );
-      }
-      args.certificate = { acmCertificateArn: arn };
-    } else {
-      const ik = `${k}.internal`;
-      const internal = c.object(ik, cert.internal, ["dnsNames", "keyAlgorithm", "ecdsaCurve", "rsaBits"]);
-      const dnsNames = c
-        .array(`${ik}.dnsNames`, internal.dnsNames, `list DNS names, e.g. ["${name}.phi.internal"]`)
-        .map((d, i) => {
-          const dn = c.string(`${ik}.dnsNames[${i}]`, d, `write e.g. "${name}.phi.internal"`);
-          if (!/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(dn)) {
-            c.fail(`${ik}.dnsNames[${i}]`, dn, "is not a DNS name", `write e.g. "${name}.phi.internal"`);
-          }
-          return dn;
-        });
-      const alg = internal.keyAlgorithm ?? "ECDSA";
-      if (alg !== "ECDSA" && alg !== "RSA")
-        c.fail(`${ik}.keyAlgorithm`, alg, "is not supported", 'use "ECDSA" or "RSA"');
-      const verdict = checkKeyAlgorithm(
-        alg,
-        internal.rsaBits,
-        internal.ecdsaCurve ?? (alg === "ECDSA" ? "P256" : undefined),
-      );
-      if (!verdict.ok) {
-        const field = alg === "RSA" ? "rsaBits" : "ecdsaCurve";
-        c.fail(`${ik}.${field}`, internal[field], `is refused: ${verdict.reason}`, verdict.fix);
-      }
-      args.certificate = {
-        internal: {
-          dnsNames,
-          ...(internal.keyAlgorithm !== undefined ? { keyAlgorithm: alg as "ECDSA" | "RSA" } : {}),
-          ...(internal.ecdsaCurve !== undefined
-            ? { ecdsaCurve: internal.ecdsaCurve as "P256" | "P384" }
-            : {}),
-          ...(internal.rsaBits !== undefined ? { rsaBits: internal.rsaBits as number } : {}),
-        },
+function shapeProblem(e: ErrorObject, config: unknown): Found | undefined {
+  const at = pointer(e.instancePath);
+  const schemaAt = (e.parentSchema ?? {}) as AnnotatedSchema;
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "if":
+      return undefined; // the then/else branch's own errors say what is wrong
+    case "additionalProperties": {
+      const extra = String(params.additionalProperty);
+      const known = Object.keys(schemaAt.properties ?? {});
+      return {
+        key: keyOf([...at, extra]),
+        value: valueAt(config, [...at, extra]),
+        problem: "is not a known setting",
+        fix: `remove it or use one of ${known.join(", ")}`,
       };
     }
+    case "required": {
+      const missing = String(params.missingProperty);
+      return {
+        key: keyOf([...at, missing]),
+        value: undefined,
+        problem: "is required",
+        fix: schemaAt.properties?.[missing]?.fix ?? `add ${missing}`,
+      };
+    }
+    case "type": {
+      const types = String(params.type).split(",");
+      return {
+        key: keyOf(at),
+        value: e.data,
+        problem: `must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(" or ")}`,
+        fix: schemaAt.fix ?? TYPE_FIXES[types[0]] ?? `write ${types.join(" or ")}`,
+      };
+    }
+    case "minItems":
+      return {
+        key: keyOf(at),
+        value: e.data,
+        problem: "must be a non-empty list",
+        fix: schemaAt.fix ?? "list at least one entry",
+      };
+    case "pattern":
+      return {
+        key: keyOf(at),
+        value: e.data,
+        problem: `is not ${schemaAt.title ?? "in the expected form"}`,
+        fix: schemaAt.fix ?? `write a value matching ${String(params.pattern)}`,
+      };
+    default:
+      return {
+        key: keyOf(at),
+        value: e.data,
+        problem: `is not valid (${e.message ?? e.keyword})`,
+        fix: schemaAt.fix ?? "see the config keys in docs/components-channel.md",
+      };
   }
+}
 
-  const minimum =
-    ch.minimumRetentionDays === undefined
-      ? DEFAULT_MINIMUM_RETENTION_DAYS
-      : c.integer(
-          `${key}.minimumRetentionDays`,
-          ch.minimumRetentionDays,
-          1,
-          36500,
-          "use 2190 (6 years) in production",
-        );
-  if (ch.minimumRetentionDays !== undefined) args.minimumRetentionDays = minimum;
-  if (ch.retentionDays !== undefined) {
-    args.retentionDays = c.integer(`${key}.retentionDays`, ch.retentionDays, 1, 36500, "use 2190 (6 years)");
-  }
-  const retention = args.retentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS;
-  if (retention < minimum) {
-    c.fail(
-      `${key}.retentionDays`,
-      retention,
-      `is below the minimum of ${minimum} days`,
-      `set retentionDays to ${minimum} or more (HIPAA documentation retention: 2190 days)`,
-    );
-  }
+/** A JSON pointer's segments (`/channels/0/name` -> ["channels", "0", "name"]). */
+function pointer(instancePath: string): string[] {
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
 
-  if (ch.loadBalancerType !== undefined) {
-    if (ch.loadBalancerType !== "application" && ch.loadBalancerType !== "network") {
-      c.fail(
-        `${key}.loadBalancerType`,
-        ch.loadBalancerType,
-        "is not a load balancer type",
-        'use "application" or "network"',
-      );
-    }
-    args.loadBalancerType = ch.loadBalancerType;
-  }
-  if (ch.mutualTls !== undefined) {
-    args.mutualTls = c.boolean(`${key}.mutualTls`, ch.mutualTls);
-    if (args.mutualTls && args.loadBalancerType === "network") {
-      c.fail(
-        `${key}.mutualTls`,
-        true,
-        "is not supported on network load balancers",
-        'use loadBalancerType "application" for mutual TLS',
-      );
-    }
-    if (args.mutualTls && args.certificate && "acmCertificateArn" in args.certificate) {
-      c.fail(
-        `${key}.mutualTls`,
-        true,
-        "needs the channel's internal CA to verify clients",
-        "use an internal certificate for mTLS channels",
-      );
-    }
-  }
-  if (ch.sslPolicy !== undefined) {
-    const policy = c.string(`${key}.sslPolicy`, ch.sslPolicy, "omit it for the TLS 1.3 default");
-    const assessment = assessElbSecurityPolicy(policy, "1.2");
-    if (!assessment.strong) {
-      c.fail(
-        `${key}.sslPolicy`,
-        policy,
-        assessment.known
-          ? `is too weak: ${assessment.problems.join(" ")}`
-          : "is not a known ELB security policy",
-        `use one of ${strongElbSecurityPolicies("1.2").join(", ")}`,
-      );
-    }
-    args.sslPolicy = policy;
-  }
-  if (ch.targetPort !== undefined)
-    args.targetPort = c.integer(`${key}.targetPort`, ch.targetPort, PORT_MIN, PORT_MAX, "use 443");
-  if (ch.deletionProtection !== undefined)
-    args.deletionProtection = c.boolean(`${key}.deletionProtection`, ch.deletionProtection);
-  if (ch.dataClassification !== undefined) {
-    if (!["phi", "audit-log", "internal"].includes(ch.dataClassification as string)) {
-      c.fail(
-        `${key}.dataClassification`,
-        ch.dataClassification,
-        "is not a classification",
-        'use "phi" (default), "audit-log" or "internal"',
-      );
-    }
-    args.dataClassification = ch.dataClassification as PhiChannelArgs["dataClassification"];
-  }
-  if (ch.tags !== undefined) {
-    const tags = c.object(`${key}.tags`, ch.tags, Object.keys(ch.tags as Obj));
-    for (const [k, v] of Object.entries(tags)) {
-      if (typeof v !== "string") c.fail(`${key}.tags.${k}`, v, "must be a string", "quote the value");
-      if (k.startsWith("phi-channels:"))
-        c.fail(
-          `${key}.tags.${k}`,
-          v,
-          "uses a reserved tag key",
-          "phi-channels:* tags are set by the components; remove it",
-        );
-    }
-    args.tags = tags as Record<string, string>;
-  }
+/** `phi-channels:channels[0].allowedSources[1]` for ["channels", "0", "allowedSources", "1"]. */
+function keyOf(segments: readonly string[]): string {
+  const [top, ...rest] = segments;
+  return rest.reduce(
+    (key, s) => (/^\d+$/.test(s) ? `${key}[${s}]` : `${key}.${s}`),
+    top === undefined ? CONFIG_NAMESPACE : `${CONFIG_NAMESPACE}:${top}`,
+  );
+}
 
-  const net = ch.network !== undefined ? parseNetwork(c, `${key}.network`, ch.network) : network;
-  if (net !== undefined) args.network = net;
-  return args;
+function valueAt(root: unknown, segments: readonly string[]): unknown {
+  let at = root;
+  for (const s of segments) {
+    if (at === null || typeof at !== "object") return undefined;
+    at = (at as Record<string, unknown>)[s];
+  }
+  return at;
 }

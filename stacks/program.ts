@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PhiConfigError } from "../components/errors";
 import { PhiChannel } from "../components/PhiChannel";
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfigError } from "./config";
 
@@ -32,26 +31,8 @@ export function definePhiStack(): Record<string, pulumi.Output<unknown>> {
       true,
     );
   }
-  const parsed = parseStackConfig(channelsRaw, networkRaw, secret);
-
-  const manifests = parsed.channels.map(({ name, args }, i) => {
-    try {
-      return new PhiChannel(name, args).manifest;
-    } catch (e) {
-      // Map component errors back to the config key the operator edits.
-      if (e instanceof PhiConfigError) {
-        const field =
-          e.component === "PhiChannel" ? e.field : `${e.component} "${e.resourceName}" ${e.field}`;
-        throw new StackConfigError(
-          `${CONFIG_NAMESPACE}:channels[${i}].${field}`,
-          e.value,
-          e.problem,
-          e.fix,
-          secret,
-        );
-      }
-      throw e;
-    }
-  });
+  // Every channel is validated (shape, then as PhiChannel does) before the first one is created.
+  const { channels } = parseStackConfig(channelsRaw, networkRaw, secret);
+  const manifests = channels.map(({ name, args }) => new PhiChannel(name, args).manifest);
   return { channels: pulumi.output(manifests) };
 }

@@ -45,6 +45,9 @@ function check(args: string[], viaNpm = false): Promise<Run> {
     const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } });
     let stdout = "";
     let stderr = "";
+    // Decode as a stream: a chunk boundary can split a multi-byte character (the "§" of the evidence).
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 170_000);

@@ -32,6 +32,9 @@ function check(args: string[], opts: { cwd?: string } = {}): Promise<Run> {
     });
     let stdout = "";
     let stderr = "";
+    // Decode as a stream: a chunk boundary can split a multi-byte character.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
@@ -143,7 +146,7 @@ describe("programs written like the public examples", () => {
     expect(r.stdout).toMatch(/^FAIL dev: 2 mandatory violation/m);
   });
 
-  test("an internet-facing ALB in front of an ECS service: public LB, HTTP listener, no access logs", () => {
+  test("an internet-facing ALB in front of an ECS service: public LB, HTTP listener, no access logs, tasks with public IPs", () => {
     const r = runs["alb-ecs"];
     expect(r.code).toBe(1);
     const e = readEvidence(out("alb-ecs"));
@@ -152,12 +155,16 @@ describe("programs written like the public examples", () => {
       'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-egress-restricted advisory',
       'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-ingress-allowlisted-ports mandatory',
       'aws:ec2/securityGroup:SecurityGroup "web-lb" phi-ingress-private-sources mandatory',
+      'aws:ecs/service:Service "app" phi-no-public-endpoints mandatory',
       'aws:lb/listener:Listener "web" phi-tls-listeners-only mandatory',
       'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-access-logs mandatory',
       'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-deletion-protection advisory',
       'aws:lb/loadBalancer:LoadBalancer "web" phi-lb-internal mandatory',
       'aws:lb/targetGroup:TargetGroup "web" phi-tls-listeners-only mandatory',
     ]);
+    expect(result(e, "app", "phi-no-public-endpoints")?.message).toContain(
+      "networkConfiguration.assignPublicIp is true, so the ECS service or task set has an endpoint reachable from the internet",
+    );
     for (const t of [
       "aws:ecs/service:Service",
       "aws:ecs/taskDefinition:TaskDefinition",

@@ -180,7 +180,13 @@ describe("with the real pack", () => {
   test("stack policies report on each resource they judge: the bucket's facts, the flow log's rejection", async () => {
     const TLS_DENY = JSON.stringify({
       Statement: [
-        { Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+        {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: "*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
       ],
     });
     const run = await analyzeCaptured(
@@ -229,7 +235,7 @@ describe("with the real pack", () => {
       status: "passed",
       detail:
         "bucket audit-logs-1; Object Lock enabled (COMPLIANCE, 2200 days); versioning Enabled; public access block " +
-        'with all four flags true; TLS-only bucket policy (denies aws:SecureTransport = "false"); no forceDestroy; ' +
+        'with all four flags true; TLS-only bucket policy (denies aws:SecureTransport = "false"); default encryption SSE-S3; no forceDestroy; ' +
         "log sources: none in this stack (tagged audit-log)",
     });
     expect(result("main-flow", "phi-vpc-flow-logs")).toMatchObject({

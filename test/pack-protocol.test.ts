@@ -209,6 +209,18 @@ describe("Analyze with engine-encoded properties", () => {
     expect(good.diagnostics).toEqual([]);
   });
 
+  test("an API stage without an access-log format is mandatory phi-access-logging-enabled, its unknown ARN advisory", async () => {
+    const r = await pack.analyze({
+      type: "aws:apigatewayv2/stage:Stage",
+      name: "claims-default",
+      properties: { apiId: UNKNOWN, name: "$default", accessLogSettings: { destinationArn: UNKNOWN } },
+    });
+    expect(levelOf(r, "phi-access-logging-enabled").sort()).toEqual(["advisory", "mandatory"]);
+    expect(r.diagnostics.find((d) => d.enforcementLevel === "mandatory")!.message).toContain(
+      "accessLogSettings.format is not set",
+    );
+  });
+
   test("an unencrypted RDS PostgreSQL 14 instance on its default parameter group is blocked by both data policies", async () => {
     const r = await pack.analyze({
       type: "aws:rds/instance:Instance",
@@ -260,6 +272,22 @@ describe("Configure takes effect", () => {
     ).toContain("mandatory");
     await configure();
     expect(levelOf(await pack.analyze(rule), "phi-ingress-allowlisted-ports")).toContain("mandatory");
+  });
+
+  test("tlsProfile nist-800-52r2 accepts an FTPS server's TransferSecurityPolicy-2024-01; strict blocks it", async () => {
+    const ftps: AnalyzerResourceInput = {
+      type: "aws:transfer/server:Server",
+      name: "partner-ftps",
+      properties: {
+        protocols: ["FTPS"],
+        securityPolicyName: "TransferSecurityPolicy-2024-01",
+        certificate: CERT_ARN,
+      },
+    };
+    expect(levelOf(await pack.analyze(ftps), "phi-tls-strong-policy")).toEqual(["mandatory"]);
+    await configure({ "phi-tls-strong-policy": { tlsProfile: "nist-800-52r2" } });
+    expect(levelOf(await pack.analyze(ftps), "phi-tls-strong-policy")).toEqual([]);
+    await configure();
   });
 
   test("enforcementLevel advisory downgrades and disabled silences the policy", async () => {
@@ -333,5 +361,44 @@ describe("AnalyzeStack", () => {
     expect(found.map((d) => d.enforcementLevel)).toContain("mandatory");
     // The violation names the bucket (by URN or in the message).
     expect(found.some((d) => d.urn === bucketUrn || d.message.includes("audit-logs"))).toBe(true);
+  });
+
+  test("a public RDS instance (Analyze) and a queue whose policy, wired by dependency, denies only SendMessage without TLS (AnalyzeStack) are mandatory", async () => {
+    const rds = await pack.analyze({
+      type: "aws:rds/instance:Instance",
+      name: "claims-db",
+      properties: { engine: "postgres", publiclyAccessible: true, dbSubnetGroupName: UNKNOWN },
+    });
+    expect(levelOf(rds, "phi-no-public-endpoints")).toEqual(["mandatory"]);
+
+    const urn = (type: string, name: string) => `urn:pulumi:test::phi-channels::${type}::${name}`;
+    const queueUrn = urn("aws:sqs/queue:Queue", "claims");
+    const r = await pack.analyzeStack([
+      { type: "aws:sqs/queue:Queue", name: "claims", urn: queueUrn, properties: { name: "claims" } },
+      {
+        type: "aws:sqs/queuePolicy:QueuePolicy",
+        name: "claims-policy",
+        urn: urn("aws:sqs/queuePolicy:QueuePolicy", "claims-policy"),
+        properties: {
+          queueUrl: UNKNOWN,
+          policy: JSON.stringify({
+            Statement: [
+              {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:SendMessage",
+                Resource: "*",
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+              },
+            ],
+          }),
+        },
+        dependencies: [queueUrn],
+        propertyDependencies: { queueUrl: [queueUrn] },
+      },
+    ]);
+    const found = r.diagnostics.filter((d) => d.policyName === "phi-resource-policies-require-tls");
+    expect(found.map((d) => [d.urn, d.enforcementLevel])).toEqual([[queueUrn, "mandatory"]]);
+    expect(found[0].message).toContain("claims-policy.policy does not deny every request");
   });
 });

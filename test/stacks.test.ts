@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { setupPulumiMocks, promiseOf } from "./support/pulumi-mocks";
 import { definePhiStack } from "../stacks/program";
-import { StackConfigError } from "../stacks/config";
+import { parseStackConfig, StackConfigError } from "../stacks/config";
 import type { PhiChannelManifest } from "../components/PhiChannel";
 
 const mocks = setupPulumiMocks({ stack: "test" });
@@ -173,7 +173,7 @@ describe("bad stack config", () => {
   test("a target port out of range states the same range as the components", () => {
     const err = refuse([{ ...good, targetPort: 0 }], "phi-channels:channels[0].targetPort");
     expect(err.message).toBe(
-      "phi-channels:channels[0].targetPort = 0 must be a whole number between 1 and 65535. Fix: use 443",
+      "phi-channels:channels[0].targetPort = 0 must be a whole number between 1 and 65535. Fix: use the port your targets serve TLS on, e.g. 443",
     );
   });
 
@@ -185,6 +185,89 @@ describe("bad stack config", () => {
     );
   });
 
+  test("a reserved tag key and a misspelt nested key", () => {
+    refuse(
+      [{ ...good, tags: { "phi-channels:owner": "me" } }],
+      'phi-channels:channels[0].tags["phi-channels:owner"]',
+    );
+    const err = refuse(
+      [{ ...good, certificate: { internal: { dnsName: ["x.phi.internal"] } } }],
+      "phi-channels:channels[0].certificate.internal.dnsName",
+    );
+    expect(err.message).toBe(
+      'phi-channels:channels[0].certificate.internal.dnsName = ["x.phi.internal"] is not a known setting. Fix: remove it or use one of dnsNames, keyAlgorithm, ecdsaCurve, rsaBits',
+    );
+  });
+
+  test("a value of the wrong type names the type and the fix", () => {
+    const err = refuse([{ ...good, targetPort: "443" }], "phi-channels:channels[0].targetPort");
+    expect(err.message).toBe(
+      'phi-channels:channels[0].targetPort = "443" must be a number. Fix: write a number without quotes',
+    );
+  });
+
+  test("every problem at once, one line each, in the order of the fields", () => {
+    const err = refuse(
+      [
+        { ...good, name: "a", sslPolicy: "ELBSecurityPolicy-Made-Up", retentionDays: 30 },
+        { ...good, name: "b", allowedSources: ["8.8.8.8/32"] },
+      ],
+      "phi-channels:channels[0].retentionDays",
+    );
+    expect(err.problems.map((p) => p.key)).toEqual([
+      "phi-channels:channels[0].retentionDays",
+      "phi-channels:channels[0].sslPolicy",
+      "phi-channels:channels[1].allowedSources[0]",
+    ]);
+    expect(err.message.split("\n")).toEqual([
+      "phi-channels:channels[0].retentionDays = 30 is refused: the default retention is 30 days, below the minimum of 2190 days. Fix: set retentionDays to at least 2190",
+      `phi-channels:channels[0].sslPolicy = "ELBSecurityPolicy-Made-Up" is not a known ELB security policy (unknown policies are refused). Fix: ${err.problems[1].fix}`,
+      'phi-channels:channels[1].allowedSources[0] = "8.8.8.8/32" is a public address range. Fix: use private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7)',
+    ]);
+    expect(err.problems[1].fix).toMatch(/^use one of ELBSecurityPolicy-TLS13-1-3-2021-06, /);
+  });
+
+  test("the stack-wide network is named as phi-channels:network, once for all its channels", () => {
+    const two = [
+      { name: "a", allowedSources: ["10.0.0.0/8"] },
+      { name: "b", allowedSources: ["10.0.0.0/8"] },
+    ];
+    let error: unknown;
+    try {
+      parseStackConfig(two, { cidrBlock: "8.8.0.0/16" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StackConfigError);
+    expect((error as StackConfigError).problems.map((p) => p.key)).toEqual([
+      "phi-channels:network.cidrBlock",
+    ]);
+    // A channel's own network is the channel's key.
+    expect(() => parseStackConfig([{ ...two[0], network: { cidrBlock: "8.8.0.0/16" } }], undefined)).toThrow(
+      /^phi-channels:channels\[0\]\.network\.cidrBlock = "8\.8\.0\.0\/16" is not inside a private range/,
+    );
+    // An unknown key in it is refused before anything else.
+    expect(() => parseStackConfig(two, { cidrBlock: "10.0.0.0/16", natGateway: true })).toThrow(
+      /^phi-channels:network\.natGateway = true is not a known setting\. Fix: remove it or use one of cidrBlock, availabilityZoneCount, interfaceEndpoints$/,
+    );
+  });
+
+  test("a valid stack-wide existing network reaches every channel", () => {
+    const network = {
+      vpcId: "vpc-0123456789abcdef0",
+      subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+      cidrBlock: "10.40.0.0/16",
+    };
+    const parsed = parseStackConfig(
+      [
+        { name: "a", allowedSources: ["10.0.0.0/8"] },
+        { name: "b", allowedSources: ["10.0.0.0/8"], network: { cidrBlock: "10.60.0.0/16" } },
+      ],
+      network,
+    );
+    expect(parsed.channels.map((c) => c.args.network)).toEqual([network, { cidrBlock: "10.60.0.0/16" }]);
+  });
+
   test("values of secret config keys are never echoed", () => {
     const err = refuse(
       [{ name: "claims", allowedSources: ["203.0.113.77/32"] }],
@@ -193,5 +276,22 @@ describe("bad stack config", () => {
     );
     expect(err.message).not.toContain("203.0.113.77");
     expect(err.message).toContain("[secret]");
+    // Neither in a schema error, nor on any line of a longer message, nor kept on the error.
+    const many = refuse(
+      [{ name: "claims", allowedSources: ["203.0.113.77/32"], tags: { owner: 203 } }],
+      "phi-channels:channels[0].tags.owner",
+      ["phi-channels:channels"],
+    );
+    expect(many.message).toBe(
+      "phi-channels:channels[0].tags.owner = [secret] must be text. Fix: quote the value",
+    );
+    const lines = refuse(
+      [{ name: "claims", allowedSources: ["203.0.113.77/32", "198.51.100.7/32"] }],
+      "phi-channels:channels[0].allowedSources[0]",
+      ["phi-channels:channels"],
+    );
+    expect(lines.message.split("\n")).toHaveLength(2);
+    expect(lines.message).not.toMatch(/203\.0\.113\.77|198\.51\.100\.7/);
+    expect(JSON.stringify(lines.problems)).not.toMatch(/203\.0\.113\.77|198\.51\.100\.7/);
   });
 });

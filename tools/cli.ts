@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `phi-channels` command: one bin for the subcommands, each of which keeps its own `--help`, options
- * and exit codes. `npm run check` / `npm run evidence` in this repository run this same file, compiled.
+ * and exit codes. `npm run check` / `npm run evidence` / `npm run review` in this repository run this same
+ * file, compiled.
  */
 import { buildCli as buildCheckCli, runCheck } from "./check";
 import { main as runEvidence } from "./evidence";
 import { parseOrExitCode } from "./lib/cli";
 import { packageVersion } from "./lib/package-root";
+import { main as runReview } from "./review";
 
 interface Subcommand {
   summary: string;
@@ -23,9 +25,17 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     },
   },
   evidence: {
-    summary: "turn a `pulumi preview|up --event-log` file into evidence (JSON, Markdown, SARIF, checksums)",
+    summary:
+      "turn a `pulumi preview|up --event-log` file or `pulumi policy analyze --json` output into evidence (JSON, Markdown, SARIF, checksums)",
     async run(argv) {
       return runEvidence(argv);
+    },
+  },
+  review: {
+    summary:
+      "review a deployed stack's `pulumi stack export` against the pack (actual state, drift) and write evidence",
+    async run(argv) {
+      return runReview(argv);
     },
   },
 };

@@ -12,6 +12,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import {
   assessAuditBucket,
   BUCKET_TYPES,
+  bucketEncryption,
   BucketIndex,
   bucketNameOf,
   flowLogReference,
@@ -127,6 +128,7 @@ export function describeAuditBucket(
     versioningFacts(bucket, index),
     publicAccessFacts(bucket, index),
     tlsFacts(assessment),
+    encryptionFacts(bucket, index),
     isTrue(forceDestroy)
       ? "forceDestroy true"
       : forceDestroy === UNKNOWN
@@ -136,6 +138,14 @@ export function describeAuditBucket(
       ? `log sources: ${sources.join(", ")}`
       : "log sources: none in this stack (tagged audit-log)",
   ].join("; ");
+}
+
+/** `default encryption SSE-S3` (S3's own default when no rule is set), or the kinds each rule may be. */
+function encryptionFacts(bucket: PolicyResource, index: BucketIndex): string {
+  const kinds = bucketEncryption(bucket, index).map((d) =>
+    d.kinds === "unrecognised" ? "an undocumented sseAlgorithm" : d.kinds.length > 1 ? AT_UP : d.kinds[0],
+  );
+  return `default encryption ${[...new Set(kinds)].join(", ")}`;
 }
 
 const SERVICES: Record<string, string> = {

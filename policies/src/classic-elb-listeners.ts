@@ -8,6 +8,7 @@ import {
   listStrongAlternatives,
   parsePortNumber,
   TLS_SERVICES,
+  type TlsProfileName,
   type TlsVersion,
 } from "./rules";
 import {
@@ -79,11 +80,13 @@ export function validateClassicListenerPolicies(
   reportViolation: ReportViolation,
   floor: () => TlsVersion,
   description: string,
+  profile: () => TlsProfileName = () => "strict",
 ): void {
   const stack = new StackIndex(args.resources);
   const elbs = stack.ofTypes([CLASSIC_ELB]);
   if (elbs.length === 0) args.notApplicable("no classic ELB in this stack");
   const minimumTlsVersion = floor();
+  const tlsProfile = profile();
 
   const elbByRef = new Map<string, PolicyResource>();
   for (const e of elbs) {
@@ -164,7 +167,7 @@ export function validateClassicListenerPolicies(
   }
 
   // From the table: today no predefined classic ELB policy is strong (all keep CBC ciphers).
-  const predefined = assessClassicElbSslAttributes(undefined, minimumTlsVersion);
+  const predefined = assessClassicElbSslAttributes(undefined, minimumTlsVersion, tlsProfile);
   const noPredefined = predefined.alternatives.length
     ? `or Reference-Security-Policy one of: ${listStrongAlternatives(predefined)}`
     : "no predefined classic ELB policy meets the floor";

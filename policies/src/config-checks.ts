@@ -4,8 +4,8 @@
  * a bad config blocks with a clear message instead of crashing a policy; the offline check runs the same
  * functions when it validates a config file, so the error comes before anything is analysed.
  */
-import { AllowlistSyntaxError, parseAllowlistEntry } from "./rules/allowlist";
-import { parseCidrStrict } from "./rules/cidr";
+import { AllowlistSyntaxError, allowlistEntryRefusal, parseAllowlistEntry } from "./rules/allowlist";
+import { INVALID_CIDR_PROBLEM, parseCidrStrict } from "./rules/cidr";
 
 export interface ConfigProblem {
   /** Option path, e.g. `allowedIngress[1]`. */
@@ -23,10 +23,7 @@ const allowlistEntry: ItemCheck = (item) => {
     return undefined;
   } catch (e) {
     if (!(e instanceof AllowlistSyntaxError)) throw e;
-    return {
-      problem: `is not a valid allowlist entry (${e.reason})`,
-      fix: `write "<protocol>/<port>", "<protocol>/<from>-<to>" with from <= to, or "<protocol>/*" for protocols without ports, e.g. "tcp/443"`,
-    };
+    return allowlistEntryRefusal(e);
   }
 };
 
@@ -34,7 +31,7 @@ const cidrBlock: ItemCheck = (item) =>
   typeof item === "string" && parseCidrStrict(item)
     ? undefined
     : {
-        problem: "is not a valid CIDR block",
+        problem: INVALID_CIDR_PROBLEM,
         fix: `write an IPv4 block in dotted decimal without leading zeros and a prefix of 0-32 (e.g. "203.0.113.0/24"), or an IPv6 block with a prefix of 0-128`,
       };
 

@@ -1,7 +1,16 @@
 import Ajv from "ajv";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { configSchemas, policies } from "./policies";
-import { matcherOf, matches, nameFromUrn, setExemptionClockForTesting, withExemptions } from "./exemptions";
+import {
+  exemptionFor,
+  exemptionsSchema,
+  matcherOf,
+  matches,
+  nameFromUrn,
+  readExemptions,
+  setExemptionClockForTesting,
+  withExemptions,
+} from "./exemptions";
 import { type Exemption, formatExempted, isCalendarDate, parseExemptionNote } from "./exemptions-format";
 import { runResource, runStack, urnOf, type StackResourceSpec } from "./testing/harness";
 import { ALL_POLICY_NAMES } from "../../test/support/policy-names";
@@ -356,5 +365,82 @@ describe("config schema", () => {
       }),
     ).toBe(true);
     expect(validate("phi-lb-internal", { exemptions: [{ ...exemption(), policy: "all" }] })).toBe(false);
+  });
+});
+
+describe("the pack's reader validates with the schema the pack serves", () => {
+  const problemsOf = (entry: unknown) =>
+    readExemptions({ exemptions: [entry] }, TODAY).exemptions[0].problems;
+  const { ticket: _t, ...noTicket } = exemption();
+
+  it("reads the very object every policy serves as its exemptions option", () => {
+    for (const p of policies) expect(configSchemas[p.name].properties.exemptions).toBe(exemptionsSchema);
+    expect(problemsOf(exemption())).toEqual([]);
+  });
+
+  it.each<[string, unknown, string[]]>([
+    [
+      "a missing ticket",
+      noTicket,
+      ["ticket is missing; write tracking ticket: a key such as SEC-123, or an https URL"],
+    ],
+    [
+      "a short reason",
+      exemption({ reason: "because" }),
+      ['reason "because" is shorter than 10 characters; write why the violation is accepted (one line)'],
+    ],
+    [
+      "a ticket that is neither a key nor an https URL",
+      exemption({ ticket: "see slack" }),
+      [
+        'ticket "see slack" does not match ^(?:[A-Z][A-Z0-9]+-[0-9]+|https://[^\\s(),]+)$; write tracking ticket: a key such as SEC-123, or an https URL',
+      ],
+    ],
+    [
+      "a one-character approver (minLength 2)",
+      exemption({ approvedBy: "J" }),
+      [
+        'approvedBy "J" is shorter than 2 characters; write who approved it (name or e-mail; no parentheses or commas)',
+      ],
+    ],
+    [
+      "a ticket URL over 300 characters (maxLength)",
+      exemption({ ticket: `https://tracker.example.com/${"a".repeat(300)}` }),
+      [
+        `ticket "https://tracker.example.com/${"a".repeat(48)}... is longer than 300 characters; write tracking ticket: a key such as SEC-123, or an https URL`,
+      ],
+    ],
+    [
+      "a resource that is not a string",
+      { ...exemption(), resource: 42 },
+      [
+        'resource 42 is not a string; write resource name, or URN pattern "urn:pulumi:<stack>::<project>::<type>::<name>" with * wildcards',
+      ],
+    ],
+    [
+      "an entry that is not an object",
+      "legacy-sftp",
+      ['the entry "legacy-sftp" is not an object; write { resource, reason, ticket, expires, approvedBy }'],
+    ],
+    ["an unknown field", { ...exemption(), policy: "all" }, ["policy is not an exemption field; remove it"]],
+  ])("names the field, the value and the fix for %s", (_l, entry, expected) => {
+    expect(problemsOf(entry)).toEqual(expected);
+  });
+
+  it("a list that is not a list is a config problem", () => {
+    expect(readExemptions({ exemptions: { resource: "legacy-sftp" } }, TODAY).problems).toEqual([
+      "exemptions is not a list; write exemptions: [{ resource, reason, ticket, expires, approvedBy }]",
+    ]);
+  });
+
+  it("an exemption only the schema's lengths reject exempts nothing (config that reached the pack unvalidated)", () => {
+    const urn = urnOf(SG, "legacy-sftp");
+    const valid = readExemptions({ exemptions: [exemption()] }, TODAY).exemptions;
+    expect(exemptionFor(valid, urn, "legacy-sftp", TODAY)).toEqual({
+      exemption: exemption(),
+      status: "active",
+    });
+    const short = readExemptions({ exemptions: [exemption({ approvedBy: "J" })] }, TODAY).exemptions;
+    expect(exemptionFor(short, urn, "legacy-sftp", TODAY)).toBeUndefined();
   });
 });

@@ -125,6 +125,16 @@ export class Findings {
     return this.violations.length + this.undecidable.length;
   }
 
+  /** Violations only (decided from known values). */
+  get violationCount(): number {
+    return this.violations.length;
+  }
+
+  /** Adds this collector's undecidable checks to `other` (its violations stay here). */
+  copyUnknownsTo(other: Findings): void {
+    other.undecidable.push(...this.undecidable);
+  }
+
   /** Reports violations first, then undecidable checks. `urn` is for stack policies. */
   report(reportViolation: ReportViolation, description: string, urn?: string): void {
     for (const m of this.violations) reportViolation(m, urn);

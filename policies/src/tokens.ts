@@ -14,8 +14,15 @@ export const CLASSIC_SSL_NEGOTIATION_POLICY = "aws:elb/sslNegotiationPolicy:SslN
 export const CLASSIC_LOAD_BALANCER_POLICY = "aws:elb/loadBalancerPolicy:LoadBalancerPolicy";
 export const CLASSIC_LISTENER_POLICY = "aws:elb/listenerPolicy:ListenerPolicy";
 export const CLOUDFRONT_DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+export const CLOUDFRONT_MULTITENANT_DISTRIBUTION =
+  "aws:cloudfront/multitenantDistribution:MultitenantDistribution";
+export const CLOUDFRONT_VPC_ORIGIN = "aws:cloudfront/vpcOrigin:VpcOrigin";
+export const APIGATEWAY_REST_API = "aws:apigateway/restApi:RestApi";
 export const APIGATEWAY_DOMAIN_NAME = "aws:apigateway/domainName:DomainName";
+export const APIGATEWAY_STAGE = "aws:apigateway/stage:Stage";
+export const APIGATEWAYV2_API = "aws:apigatewayv2/api:Api";
 export const APIGATEWAYV2_DOMAIN_NAME = "aws:apigatewayv2/domainName:DomainName";
+export const APIGATEWAYV2_STAGE = "aws:apigatewayv2/stage:Stage";
 export const OPENSEARCH_DOMAIN = "aws:opensearch/domain:Domain";
 export const ELASTICSEARCH_DOMAIN = "aws:elasticsearch/domain:Domain";
 export const TRANSFER_SERVER = "aws:transfer/server:Server";
@@ -52,8 +59,47 @@ export const KMS_KEY = "aws:kms/key:Key";
 export const ACM_CERTIFICATE = "aws:acm/certificate:Certificate";
 export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
 
-/** Data services (phi-data-in-transit-encrypted, phi-data-at-rest-encrypted); @pulumi/aws 7.x has no aliases for them. */
+export function isOneOf(type: string, tokens: readonly string[]): boolean {
+  return tokens.includes(type);
+}
+
+// Resources that can have an endpoint reachable from the internet (phi-no-public-endpoints). None has an
+// alias or a deprecated spelling in @pulumi/aws 7.48; `elasticsearch/domain` is the legacy OpenSearch one.
 export const RDS_INSTANCE = "aws:rds/instance:Instance";
+export const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+export const RDS_SHARD_GROUP = "aws:rds/shardGroup:ShardGroup";
+export const NEPTUNE_CLUSTER_INSTANCE = "aws:neptune/clusterInstance:ClusterInstance";
+export const REDSHIFT_CLUSTER = "aws:redshift/cluster:Cluster";
+export const REDSHIFT_SERVERLESS_WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup";
+export const MQ_BROKER = "aws:mq/broker:Broker";
+export const MSK_CLUSTER = "aws:msk/cluster:Cluster";
+export const DMS_REPLICATION_INSTANCE = "aws:dms/replicationInstance:ReplicationInstance";
+export const DMS_INSTANCE_PROFILE = "aws:dms/instanceProfile:InstanceProfile";
+export const OPENSEARCH_SERVERLESS_SECURITY_POLICY =
+  "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy";
+export const EC2_INSTANCE = "aws:ec2/instance:Instance";
+export const EC2_SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
+export const EC2_SPOT_FLEET_REQUEST = "aws:ec2/spotFleetRequest:SpotFleetRequest";
+export const EC2_LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const EC2_LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
+export const EIP = "aws:ec2/eip:Eip";
+export const EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation";
+export const ECS_SERVICE = "aws:ecs/service:Service";
+export const ECS_TASK_SET = "aws:ecs/taskSet:TaskSet";
+export const EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+export const SCHEDULER_SCHEDULE = "aws:scheduler/schedule:Schedule";
+export const PIPE = "aws:pipes/pipe:Pipe";
+export const EKS_CLUSTER = "aws:eks/cluster:Cluster";
+export const APPRUNNER_SERVICE = "aws:apprunner/service:Service";
+export const LAMBDA_FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl";
+
+// Queues and topics with their separate policy resources (phi-resource-policies-require-tls).
+export const SQS_QUEUE = "aws:sqs/queue:Queue";
+export const SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
+export const SNS_TOPIC = "aws:sns/topic:Topic";
+export const SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+
+/** Data services (phi-data-in-transit-encrypted, phi-data-at-rest-encrypted); @pulumi/aws 7.x has no aliases for them. */
 export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
 export const RDS_GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster";
 export const RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
@@ -61,17 +107,13 @@ export const RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:Cluste
 export const RDS_OPTION_GROUP = "aws:rds/optionGroup:OptionGroup";
 export const DOCDB_CLUSTER = "aws:docdb/cluster:Cluster";
 export const DOCDB_CLUSTER_PARAMETER_GROUP = "aws:docdb/clusterParameterGroup:ClusterParameterGroup";
-export const REDSHIFT_CLUSTER = "aws:redshift/cluster:Cluster";
 export const REDSHIFT_PARAMETER_GROUP = "aws:redshift/parameterGroup:ParameterGroup";
 export const ELASTICACHE_CLUSTER = "aws:elasticache/cluster:Cluster";
 export const ELASTICACHE_REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 export const MEMORYDB_CLUSTER = "aws:memorydb/cluster:Cluster";
 export const MEMORYDB_MULTI_REGION_CLUSTER = "aws:memorydb/multiRegionCluster:MultiRegionCluster";
 export const DAX_CLUSTER = "aws:dax/cluster:Cluster";
-export const MSK_CLUSTER = "aws:msk/cluster:Cluster";
 export const DMS_ENDPOINT = "aws:dms/endpoint:Endpoint";
-export const SQS_QUEUE = "aws:sqs/queue:Queue";
-export const SNS_TOPIC = "aws:sns/topic:Topic";
 
 /** Every data-service token, for the test that checks data/data-services.json against this file. */
 export const DATA_SERVICE_TOKENS: readonly string[] = [
@@ -97,7 +139,3 @@ export const DATA_SERVICE_TOKENS: readonly string[] = [
   SQS_QUEUE,
   SNS_TOPIC,
 ];
-
-export function isOneOf(type: string, tokens: readonly string[]): boolean {
-  return tokens.includes(type);
-}

@@ -188,7 +188,7 @@ describe("PhiChannel refuses", () => {
   test("a target port out of range states the same range as the stack config", () => {
     for (const port of [0, 65536]) {
       expect(refuse(channelArgs({ targetPort: port }), "targetPort").message).toBe(
-        `PhiChannel "bad": targetPort = ${port} must be a whole number between 1 and 65535. Fix: use 443`,
+        `PhiChannel "bad": targetPort = ${port} must be a whole number between 1 and 65535. Fix: use the port your targets serve TLS on, e.g. 443`,
       );
     }
   });
@@ -217,7 +217,8 @@ describe("PhiChannel refuses", () => {
       channelArgs({
         certificate: { internal: { dnsNames: ["x.phi.internal"], keyAlgorithm: "RSA", rsaBits: 1024 } },
       }),
-      "certificate.internal.keyAlgorithm",
+      // The InternalCertificate's own check names the field at fault.
+      "certificate.internal.rsaBits",
     );
     refuse(
       channelArgs({ certificate: { internal: { dnsNames: ["bad name"] } } }),
@@ -236,5 +237,66 @@ describe("PhiChannel refuses", () => {
       `tags["${DATA_CLASSIFICATION_TAG}"]`,
     );
     refuse(channelArgs(), "name", "Bad_Name");
+  });
+});
+
+describe("PhiChannel with a database end", () => {
+  test("builds a PrivateDatabase in the channel's subnets, reachable on tcp/5432 from the channel VPC only", async () => {
+    const channel = new PhiChannel("records", channelArgs({ database: { engine: "aurora-postgresql" } }));
+    await mocks.settle();
+
+    const db = mocks.one("phi:data:PrivateDatabase");
+    expect(db.name).toBe("records-db");
+    expect(db.parent).toBe(mocks.one("phi:channel:PhiChannel").urn);
+    expect(mocks.one("aws:rds/cluster:Cluster").inputs).toMatchObject({
+      engine: "aurora-postgresql",
+      storageEncrypted: true,
+      iamDatabaseAuthenticationEnabled: true,
+    });
+    expect(mocks.one("aws:rds/clusterParameterGroup:ClusterParameterGroup").inputs.parameters).toContainEqual(
+      {
+        name: "rds.force_ssl",
+        value: "1",
+        applyMethod: "immediate",
+      },
+    );
+    // The database group's only rule: tcp/5432 from the channel VPC's block (the default network, 10.0.0.0/16).
+    const dbRules = mocks.byType(IN).filter((r) => r.name.startsWith("records-db-sg"));
+    expect(dbRules.map((r) => r.inputs)).toEqual([
+      expect.objectContaining({ ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "10.0.0.0/16" }),
+    ]);
+    // The load balancer's group still opens only the listener port.
+    const lbRules = mocks.byType(IN).filter((r) => r.name.startsWith("records-lb"));
+    expect(new Set(lbRules.map((r) => r.inputs.fromPort))).toEqual(new Set([443]));
+    const subnets = await promiseOf(channel.network!.subnetIds);
+    expect(mocks.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds).toEqual(subnets);
+    const manifest = await promiseOf(channel.manifest);
+    expect(manifest.databaseEndpoint).toEqual(await promiseOf(channel.database!.endpoint));
+  });
+
+  test("without a database the manifest says so", async () => {
+    const channel = new PhiChannel("claims-api", channelArgs());
+    await mocks.settle();
+    expect(mocks.byType("phi:data:PrivateDatabase")).toHaveLength(0);
+    expect((await promiseOf(channel.manifest)).databaseEndpoint).toBeNull();
+  });
+
+  test("the database's refusals read as the channel's, under database.*, before anything is created", () => {
+    let error: unknown;
+    try {
+      new PhiChannel(
+        "records",
+        channelArgs({ database: { backupRetentionDays: 0, allowedSources: ["0.0.0.0/0"] } }),
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PhiConfigError);
+    const fields = (error as PhiConfigError).problems.map((p) => `${p.component}:${p.field}`);
+    expect(fields).toEqual([
+      "PhiChannel:database.allowedSources[0]",
+      "PhiChannel:database.backupRetentionDays",
+    ]);
+    expect(mocks.resources).toHaveLength(0);
   });
 });

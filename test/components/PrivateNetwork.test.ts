@@ -66,6 +66,15 @@ describe("PrivateNetwork resources", () => {
     ]);
   });
 
+  test("subnets past an octet boundary, above 128.0.0.0", async () => {
+    await build("net23", { cidrBlock: "192.168.248.0/21", availabilityZoneCount: 3, subnetPrefixLength: 23 });
+    expect(mocks.byType(T.subnet).map((s) => s.inputs.cidrBlock)).toEqual([
+      "192.168.248.0/23",
+      "192.168.250.0/23",
+      "192.168.252.0/23",
+    ]);
+  });
+
   test("one route table per subnet, associated, with no routes and no internet or NAT gateway", async () => {
     const net = await build("net");
     const tables = mocks.byType(T.routeTable);

@@ -13,6 +13,7 @@ import {
   validatePrivateNetworkArgs,
   validateTlsLoadBalancerArgs,
   type ConfigProblem,
+  type PhiChannelArgs,
 } from "../../components";
 
 // Every component's validate<Name>Args returns ALL problems, and its constructor throws them together.
@@ -256,5 +257,176 @@ describe("shared wording from the rules module", () => {
         certificate: { acmCertificateArn: "arn:aws:acm:us-east-1:12345:certificate/abc" },
       }).map((p) => p.field),
     ).toEqual(["certificate.acmCertificateArn"]);
+  });
+});
+
+describe("PhiChannel: its children's checks, under its own field names", () => {
+  const sources = { allowedSources: ["10.20.0.0/16"] };
+  const existing = { vpcId: "vpc-0abc", subnetIds: ["subnet-1", "subnet-2"], cidrBlock: "10.40.0.0/16" };
+  const only = (args: Partial<PhiChannelArgs>) => validatePhiChannelArgs("claims", { ...sources, ...args });
+
+  test("the new network's (PrivateNetwork): network.<field>", () => {
+    expect(only({ network: { availabilityZoneCount: 1 } })).toEqual([
+      {
+        component: "PhiChannel",
+        resourceName: "claims",
+        field: "network.availabilityZoneCount",
+        value: 1,
+        problem:
+          "must be a whole number of at least 2, so the channel survives the loss of one Availability Zone",
+        fix: "omit it (default 2) or set 2 or more",
+      },
+    ]);
+  });
+
+  test("the certificate's (InternalCertificate): certificate.internal.<field>, the fix renamed too", () => {
+    expect(
+      only({
+        certificate: { internal: { dnsNames: ["x.phi.internal"], keyAlgorithm: "RSA", rsaBits: 1024 } },
+      }),
+    ).toEqual([
+      {
+        component: "PhiChannel",
+        resourceName: "claims",
+        field: "certificate.internal.rsaBits",
+        value: 1024,
+        problem: "is refused: RSA keys must be at least 2048 bits",
+        fix: "set certificate.internal.rsaBits to 2048, 3072 or 4096",
+      },
+    ]);
+    // A size checkKeyAlgorithm accepts but ACM cannot import: the InternalCertificate's own rule.
+    expect(
+      only({
+        certificate: { internal: { dnsNames: ["x.phi.internal"], keyAlgorithm: "RSA", rsaBits: 2049 } },
+      }).map((p) => p.field),
+    ).toEqual(["certificate.internal.rsaBits"]);
+  });
+
+  test("the load balancer's (TlsLoadBalancer): its type is loadBalancerType, mutualTls keeps the channel's value", () => {
+    expect(only({ loadBalancerType: "classic" as never })).toEqual([
+      {
+        component: "PhiChannel",
+        resourceName: "claims",
+        field: "loadBalancerType",
+        value: "classic",
+        problem: "is not a load balancer type",
+        fix: 'use "application" or "network"',
+      },
+    ]);
+    expect(only({ loadBalancerType: "network", mutualTls: true })).toEqual([
+      {
+        component: "PhiChannel",
+        resourceName: "claims",
+        field: "mutualTls",
+        value: true,
+        problem:
+          "is not supported on network load balancers (NLB TLS listeners cannot verify client certificates)",
+        fix: "use an application load balancer for mutual TLS, or terminate mTLS at the targets",
+      },
+    ]);
+    expect(only({ deletionProtection: "yes" as never }).map((p) => [p.field, p.problem])).toEqual([
+      ["deletionProtection", "must be a boolean"],
+    ]);
+  });
+
+  test("an existing network's ids are checked by the load balancer and the group that use them", () => {
+    expect(where(only({ network: { ...existing, subnetIds: ["subnet-1"] } }))).toEqual([
+      'PhiChannel "claims" network.subnetIds',
+    ]);
+    expect(where(only({ network: { ...existing, vpcId: "" } }))).toEqual([
+      'PhiChannel "claims" network.vpcId',
+    ]);
+    expect(only({ network: { ...existing, cidrBlock: "8.8.0.0/16" } })).toEqual([
+      {
+        component: "PhiChannel",
+        resourceName: "claims",
+        field: "network.cidrBlock",
+        value: "8.8.0.0/16",
+        problem: "is not inside a private range, so hosts would hold publicly routable addresses",
+        fix: 'use a block inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10 such as "10.0.0.0/16"',
+      },
+    ]);
+  });
+
+  test("one refusal per mistake, though several children check the same value", () => {
+    // Both log buckets (access and flow logs) refuse the retention; the load balancer and the group the port.
+    expect(where(only({ retentionDays: 30 }))).toEqual(['PhiChannel "claims" retentionDays']);
+    expect(where(only({ minimumRetentionDays: 0 }))).toEqual(['PhiChannel "claims" minimumRetentionDays']);
+    expect(where(only({ targetPort: 70000 }))).toEqual(['PhiChannel "claims" targetPort']);
+    expect(where(only({ tags: { team: 7 as never } }))).toEqual(['PhiChannel "claims" tags.team']);
+    expect(where(only({ network: { cidrBlock: "8.8.0.0/16" } }))).toEqual([
+      'PhiChannel "claims" network.cidrBlock',
+    ]);
+  });
+
+  test("sources are judged even when the allowlist is refused", () => {
+    expect(where(only({ allowedIngress: ["tcp/443", "tcpp/1"], allowedSources: ["8.8.8.8/32"] }))).toEqual([
+      'PhiChannel "claims" allowedIngress[1]',
+      'PhiChannel "claims" allowedSources[0]',
+    ]);
+  });
+
+  test("reserved tag keys: every phi-channels:* key, not only the classification", () => {
+    expect(only({ tags: { "phi-channels:owner": "me" } })).toEqual([
+      {
+        component: "PhiChannel",
+        resourceName: "claims",
+        field: 'tags["phi-channels:owner"]',
+        value: "me",
+        problem: "is reserved",
+        fix: "remove it: phi-channels:* tags are set by the components",
+      },
+    ]);
+  });
+
+  test("a refused name is reported once, not again as the default certificate's DNS name", () => {
+    expect(where(validatePhiChannelArgs("Bad_Name", sources))).toEqual(['PhiChannel "Bad_Name" name']);
+  });
+});
+
+describe("one wording per refusal, whichever component refuses", () => {
+  const lb = (args: Partial<Parameters<typeof validateTlsLoadBalancerArgs>[1]>) =>
+    validateTlsLoadBalancerArgs("lb", {
+      vpcId: "vpc-1",
+      subnetIds: ["subnet-a", "subnet-b"],
+      securityGroupIds: ["sg-1"],
+      certificate: { certificateArn: ACM_ARN },
+      ...args,
+    });
+  const channel = (args: Partial<PhiChannelArgs>) =>
+    validatePhiChannelArgs("claims", { allowedSources: ["10.20.0.0/16"], ...args });
+  const wording = (problems: ConfigProblem[]) => problems.map((p) => [p.field, p.problem, p.fix]);
+
+  test("an unknown ELB security policy", () => {
+    const problem = "is not a known ELB security policy (unknown policies are refused)";
+    expect(wording(lb({ sslPolicy: "made-up" }))[0].slice(0, 2)).toEqual(["sslPolicy", problem]);
+    expect(wording(channel({ sslPolicy: "made-up" }))[0].slice(0, 2)).toEqual(["sslPolicy", problem]);
+    expect(wording(channel({ sslPolicy: "made-up" }))).toEqual(wording(lb({ sslPolicy: "made-up" })));
+  });
+
+  test("a target port out of range", () => {
+    const expected = [
+      [
+        "targetPort",
+        "must be a whole number between 1 and 65535",
+        "use the port your targets serve TLS on, e.g. 443",
+      ],
+    ];
+    expect(wording(lb({ targetPort: 0 }))).toEqual(expected);
+    expect(wording(channel({ targetPort: 0 }))).toEqual(expected);
+  });
+
+  test("a malformed allowlist entry", () => {
+    const expected = [
+      "allowedIngress[1]",
+      'is not a valid allowlist entry (unknown protocol "tcpp")',
+      'write "<protocol>/<port>", "<protocol>/<from>-<to>" with from <= to, or "<protocol>/*" for protocols without ports, e.g. "tcp/443"',
+    ];
+    const allowedIngress = ["tcp/443", "tcpp/1"];
+    expect(wording(lb({ allowedIngress }))).toEqual([expected]);
+    expect(wording(channel({ allowedIngress }))).toEqual([expected]);
+    expect(
+      wording(validateAllowlistedSecurityGroupArgs("sg", { vpcId: "vpc-1", ingress: [], allowedIngress })),
+    ).toEqual([expected]);
   });
 });

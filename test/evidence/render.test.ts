@@ -74,6 +74,24 @@ describe("renderMarkdown", () => {
     expect(cell("")).toBe("—");
   });
 
+  it("names the TLS profile from the recorded config in the run table", () => {
+    expect(md).toContain("| TLS profile | not recorded (the pack's default is strict) |");
+    const nist = sampleRun({
+      policyConfig: {
+        "phi-channels-hipaa": {
+          "phi-tls-strong-policy": {
+            enforcementLevel: "mandatory",
+            minimumTlsVersion: "1.2",
+            tlsProfile: "nist-800-52r2",
+          },
+        },
+      },
+    });
+    expect(renderMarkdown(buildEvidence(nist))).toContain(
+      "| TLS profile | nist-800-52r2 (phi-tls-strong-policy tlsProfile) |",
+    );
+  });
+
   it("reports a clean run as PASS with no violations", () => {
     const run = sampleRun({ diagnostics: [] });
     run.outcomes = run.outcomes.map((o) => ({ ...o, passed: [...o.passed, ...o.failed], failed: [] }));

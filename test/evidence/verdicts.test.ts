@@ -268,6 +268,11 @@ describe("npm run evidence: verdict exit codes and refusals", () => {
       minimumRetentionDays: 2190,
       maxExemptionDays: 365,
     });
+    // The TLS profile the pack judged with is recorded, and shown in the Markdown run table.
+    expect(cfg["phi-tls-strong-policy"]).toMatchObject({ minimumTlsVersion: "1.2", tlsProfile: "strict" });
+    expect(readFileSync(join(out, "evidence.md"), "utf8")).toContain(
+      "| TLS profile | strict (phi-tls-strong-policy tlsProfile) |",
+    );
   });
 
   it("says a directory is a directory, and never echoes a binary log back", () => {

@@ -35,6 +35,12 @@ export const T = {
   subnet: "aws:ec2/subnet:Subnet",
   defaultSubnet: "aws:ec2/defaultSubnet:DefaultSubnet",
   cloudFront: "aws:cloudfront/distribution:Distribution",
+  cloudFrontMultitenant: "aws:cloudfront/multitenantDistribution:MultitenantDistribution",
+  cloudFrontVpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
+  restApi: "aws:apigateway/restApi:RestApi",
+  apiStage: "aws:apigateway/stage:Stage",
+  apiV2Stage: "aws:apigatewayv2/stage:Stage",
+  apiV2Api: "aws:apigatewayv2/api:Api",
   apiGatewayDomain: "aws:apigateway/domainName:DomainName",
   apiGatewayV2Domain: "aws:apigatewayv2/domainName:DomainName",
   openSearch: "aws:opensearch/domain:Domain",
@@ -52,6 +58,21 @@ export const T = {
   publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
   rdsInstance: "aws:rds/instance:Instance",
+  mskCluster: "aws:msk/cluster:Cluster",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  ecsService: "aws:ecs/service:Service",
+  eksCluster: "aws:eks/cluster:Cluster",
+  eip: "aws:ec2/eip:Eip",
+  serverlessSecurityPolicy: "aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy",
+  queue: "aws:sqs/queue:Queue",
+  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+  topic: "aws:sns/topic:Topic",
+  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+  bucketSse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+  firewallLogging: "aws:networkfirewall/loggingConfiguration:LoggingConfiguration",
+  wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+  logDeliveryDestination: "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
   rdsCluster: "aws:rds/cluster:Cluster",
   rdsGlobalCluster: "aws:rds/globalCluster:GlobalCluster",
   rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
@@ -66,10 +87,7 @@ export const T = {
   memorydbCluster: "aws:memorydb/cluster:Cluster",
   memorydbMultiRegionCluster: "aws:memorydb/multiRegionCluster:MultiRegionCluster",
   daxCluster: "aws:dax/cluster:Cluster",
-  mskCluster: "aws:msk/cluster:Cluster",
   dmsEndpoint: "aws:dms/endpoint:Endpoint",
-  sqsQueue: "aws:sqs/queue:Queue",
-  snsTopic: "aws:sns/topic:Topic",
 } as const;
 
 export const GRANT_TYPES: readonly string[] = [T.sg, T.defaultSg, T.sgRule, T.vpcIngress, T.vpcEgress];
@@ -684,6 +702,23 @@ function bucket(type: string): fc.Arbitrary<GenResource> {
         ),
         { freq: 3, nil: undefined },
       ),
+      serverSideEncryptionConfiguration: fc.option(
+        field(
+          fc.record({
+            rule: field(
+              fc.record({
+                applyServerSideEncryptionByDefault: field(
+                  fc.record({
+                    sseAlgorithm: field(fc.constantFrom<unknown>("AES256", "aws:kms", "aws:kms:dsse")),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        ),
+        { freq: 4, nil: undefined },
+      ),
+      logging: fc.option(field(fc.record({ targetBucket: field(bucketRef) })), { freq: 4, nil: undefined }),
       versioning: fc.option(
         field(
           fc.record({
@@ -804,31 +839,103 @@ function subnet(type: string): fc.Arbitrary<GenResource> {
   );
 }
 
+const viewerCertificate = opt(
+  field(
+    fc.record({
+      cloudfrontDefaultCertificate: opt(field(fc.constantFrom<unknown>(true, false, "true")), 4),
+      acmCertificateArn: opt(field(arn("acm"))),
+      minimumProtocolVersion: opt(
+        field(
+          fc.constantFrom<unknown>(
+            "TLSv1",
+            "TLSv1.2_2021",
+            "TLSv1.2_2018",
+            "TLSv1.3_2025",
+            "SSLv3",
+            "TLSv9",
+            "",
+          ),
+        ),
+        4,
+      ),
+      sslSupportMethod: opt(field(fc.constantFrom("sni-only", "vip"))),
+    }),
+  ),
+  8,
+);
+
+const viewerProtocolPolicy = field(
+  fc.constantFrom<unknown>("https-only", "redirect-to-https", "allow-all", "HTTPS-ONLY", "https", ""),
+);
+
+const cacheBehavior = fc.record({
+  pathPattern: field(fc.constantFrom("/api/*", "/docs/*")),
+  targetOriginId: field(fc.constantFrom("api", "docs")),
+  viewerProtocolPolicy,
+});
+
+const originSslProtocols = list(
+  field(fc.constantFrom<unknown>("TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3", "TLSv1.3", "tlsv1.2")),
+  2,
+);
+
+const customOriginConfig = fc.record({
+  httpPort: field(fc.constantFrom(80)),
+  httpsPort: field(fc.constantFrom(443, 8443)),
+  originProtocolPolicy: field(
+    fc.constantFrom<unknown>("https-only", "http-only", "match-viewer", "HTTPS-ONLY", "https"),
+  ),
+  originSslProtocols,
+});
+
+const cdnOrigin = fc.record({
+  originId: field(fc.constantFrom("api", "docs")),
+  domainName: field(fc.constantFrom("api.phi.example", "docs.s3.amazonaws.com")),
+  customOriginConfig: opt(field(customOriginConfig), 6),
+});
+
+const cloudFrontCommon = {
+  enabled: field(fc.boolean()),
+  viewerCertificate,
+  defaultCacheBehavior: opt(
+    field(fc.record({ targetOriginId: field(fc.constantFrom("api")), viewerProtocolPolicy })),
+    8,
+  ),
+  origins: opt(list(cdnOrigin, 2), 6),
+};
+
 export const cloudFrontDistribution: fc.Arbitrary<GenResource> = resource(
   T.cloudFront,
   "cdn",
   fc.record({
-    enabled: field(fc.boolean()),
-    viewerCertificate: opt(
+    ...cloudFrontCommon,
+    orderedCacheBehaviors: opt(list(cacheBehavior, 2)),
+    loggingConfig: opt(field(fc.record({ bucket: field(bucketRef.map((b) => `${b}.s3.amazonaws.com`)) }))),
+  }),
+);
+
+export const cloudFrontMultitenant: fc.Arbitrary<GenResource> = resource(
+  T.cloudFrontMultitenant,
+  "cdn-mt",
+  fc.record({ ...cloudFrontCommon, cacheBehaviors: opt(list(cacheBehavior, 2)) }),
+);
+
+export const cloudFrontVpcOrigin: fc.Arbitrary<GenResource> = resource(
+  T.cloudFrontVpcOrigin,
+  "vpc-origin",
+  fc.record({
+    vpcOriginEndpointConfig: opt(
       field(
         fc.record({
-          cloudfrontDefaultCertificate: opt(field(fc.constantFrom<unknown>(true, false, "true")), 4),
-          acmCertificateArn: opt(field(arn("acm"))),
-          minimumProtocolVersion: opt(
-            field(
-              fc.constantFrom<unknown>(
-                "TLSv1",
-                "TLSv1.2_2021",
-                "TLSv1.2_2018",
-                "TLSv1.3_2025",
-                "SSLv3",
-                "TLSv9",
-                "",
-              ),
-            ),
-            4,
+          name: field(fc.constantFrom("api")),
+          arn: field(arn("elasticloadbalancing")),
+          httpPort: field(fc.constantFrom(80)),
+          httpsPort: field(fc.constantFrom(443)),
+          originProtocolPolicy: customOriginConfig.map((c) => c.originProtocolPolicy),
+          originSslProtocols: opt(
+            field(fc.record({ items: originSslProtocols, quantity: field(fc.constantFrom(1)) })),
+            6,
           ),
-          sslSupportMethod: opt(field(fc.constantFrom("sni-only", "vip"))),
         }),
       ),
       8,
@@ -836,15 +943,79 @@ export const cloudFrontDistribution: fc.Arbitrary<GenResource> = resource(
   }),
 );
 
+const endpointTypes = opt(
+  field(
+    fc.record({
+      types: field(
+        fc.constantFrom<unknown>("EDGE", "REGIONAL", "PRIVATE", "regional", ["REGIONAL"], "GLOBAL"),
+      ),
+    }),
+  ),
+  4,
+);
+
 const apiGatewayPolicy = field(
   fc.constantFrom<unknown>(
     "TLS_1_0",
     "TLS_1_2",
     "SecurityPolicy_TLS13_1_3_2025_09",
+    "SecurityPolicy_TLS13_2025_EDGE",
+    "SecurityPolicy_TLS13_1_2_PQ_2025_09",
     "tls_1_2",
     "TLS_9_9",
     "",
   ),
+);
+
+export const restApi: fc.Arbitrary<GenResource> = resource(
+  T.restApi,
+  "rest-api",
+  fc.record({
+    name: field(fc.constantFrom("claims")),
+    securityPolicy: opt(apiGatewayPolicy, 6),
+    endpointAccessMode: opt(field(fc.constantFrom("BASIC", "STRICT"))),
+    endpointConfiguration: endpointTypes,
+    disableExecuteApiEndpoint: opt(field(fc.constantFrom<unknown>(true, false, "true")), 4),
+  }),
+);
+
+const accessLogSettings = opt(
+  field(
+    fc.record({
+      destinationArn: opt(field(arn("logs")), 8),
+      format: opt(field(fc.constantFrom('{"requestId":"$context.requestId"}', "")), 8),
+    }),
+  ),
+  6,
+);
+
+export const apiStage: fc.Arbitrary<GenResource> = resource(
+  T.apiStage,
+  "stage",
+  fc.record({
+    restApi: field(fc.constantFrom("api-1")),
+    stageName: field(fc.constantFrom("prod")),
+    accessLogSettings,
+  }),
+);
+
+export const apiV2Stage: fc.Arbitrary<GenResource> = resource(
+  T.apiV2Stage,
+  "stage-v2",
+  fc.record({
+    apiId: field(fc.constantFrom("api-2")),
+    name: field(fc.constantFrom("$default")),
+    accessLogSettings,
+  }),
+);
+
+export const apiV2Api: fc.Arbitrary<GenResource> = resource(
+  T.apiV2Api,
+  "http-api",
+  fc.record({
+    protocolType: field(fc.constantFrom("HTTP", "WEBSOCKET")),
+    target: opt(field(arn("lambda"))),
+  }),
 );
 
 export const apiGatewayDomain: fc.Arbitrary<GenResource> = resource(
@@ -854,6 +1025,7 @@ export const apiGatewayDomain: fc.Arbitrary<GenResource> = resource(
     domainName: field(fc.constantFrom("api.phi.example")),
     securityPolicy: opt(apiGatewayPolicy, 6),
     regionalCertificateArn: opt(field(arn("acm"))),
+    endpointConfiguration: endpointTypes,
   }),
 );
 
@@ -909,7 +1081,7 @@ export const transferServer: fc.Arbitrary<GenResource> = resource(
   T.transferServer,
   "sftp",
   fc.record({
-    protocols: opt(field(fc.constantFrom(["SFTP"], ["FTPS"]))),
+    protocols: opt(list(field(fc.constantFrom<unknown>("SFTP", "FTPS", "FTP", "AS2", "ftps")), 2)),
     securityPolicyName: opt(
       field(
         fc.constantFrom<unknown>(
@@ -979,6 +1151,132 @@ export const classicLoadBalancerPolicy: fc.Arbitrary<GenResource> = resource(
   }),
 );
 
+// Resources that may have a public endpoint (phi-no-public-endpoints): one per way the setting is written.
+
+const flag = field(fc.constantFrom<unknown>(true, false, "true", "false", "yes"));
+
+const rdsInstance = resource(
+  T.rdsInstance,
+  "db",
+  fc.record({
+    engine: field(fc.constantFrom("postgres", "mysql")),
+    instanceClass: field(fc.constantFrom("db.t3.micro")),
+    publiclyAccessible: opt(flag, 6),
+  }),
+);
+
+const mskCluster = resource(
+  T.mskCluster,
+  "kafka",
+  fc.record({
+    clusterName: field(fc.constantFrom("events")),
+    brokerNodeGroupInfo: field(
+      fc.record({
+        instanceType: field(fc.constantFrom("kafka.m5.large")),
+        connectivityInfo: opt(
+          field(
+            fc.record({
+              publicAccess: opt(
+                field(
+                  fc.record({
+                    type: opt(
+                      field(fc.constantFrom<unknown>("DISABLED", "SERVICE_PROVIDED_EIPS", "disabled")),
+                      6,
+                    ),
+                  }),
+                ),
+                6,
+              ),
+            }),
+          ),
+          6,
+        ),
+      }),
+    ),
+  }),
+);
+
+const launchTemplate = resource(
+  T.launchTemplate,
+  "lt",
+  fc.record({
+    imageId: field(fc.constantFrom("ami-0123")),
+    networkInterfaces: opt(
+      list(
+        fc.record({
+          deviceIndex: field(fc.constantFrom(0, 1)),
+          associatePublicIpAddress: opt(field(fc.constantFrom<unknown>("true", "false", true, "")), 6),
+        }),
+      ),
+      6,
+    ),
+  }),
+);
+
+const ecsService = resource(
+  T.ecsService,
+  "svc",
+  fc.record({
+    cluster: field(fc.constantFrom("phi")),
+    networkConfiguration: opt(
+      field(fc.record({ subnets: field(fc.constant(["subnet-1"])), assignPublicIp: opt(flag, 6) })),
+      6,
+    ),
+  }),
+);
+
+const eksCluster = resource(
+  T.eksCluster,
+  "eks",
+  fc.record({
+    roleArn: field(arn("iam")),
+    vpcConfig: field(
+      fc.record({
+        subnetIds: field(fc.constant(["subnet-1"])),
+        endpointPublicAccess: opt(flag, 6),
+        endpointPrivateAccess: opt(flag),
+      }),
+    ),
+  }),
+);
+
+const eip = resource(
+  T.eip,
+  "eip",
+  fc.record({
+    domain: opt(field(fc.constantFrom("vpc"))),
+    instance: opt(field(fc.constantFrom("i-0123456789abcdef0", ""))),
+    networkInterface: opt(field(fc.constantFrom("eni-0123456789abcdef0"))),
+  }),
+);
+
+const serverlessSecurityPolicy = resource(
+  T.serverlessSecurityPolicy,
+  "aoss-network",
+  fc.record({
+    name: field(fc.constantFrom("phi-network")),
+    type: field(fc.constantFrom<unknown>("network", "encryption", "NETWORK")),
+    policy: field(
+      fc.constantFrom<unknown>(
+        JSON.stringify([{ Rules: [], AllowFromPublic: false, SourceVPCEs: ["vpce-1"] }]),
+        JSON.stringify([{ Rules: [], AllowFromPublic: true }]),
+        JSON.stringify({ Rules: [], AWSOwnedKey: true }),
+        "{not json",
+      ),
+    ),
+  }),
+);
+
+export const publicEndpointResource: fc.Arbitrary<GenResource> = fc.oneof(
+  rdsInstance,
+  mskCluster,
+  launchTemplate,
+  ecsService,
+  eksCluster,
+  eip,
+  serverlessSecurityPolicy,
+);
+
 // ---------------------------------------------------------------------------------------------------
 // Data services: databases with their parameter and option groups, caches, streams, queues and topics.
 
@@ -1005,7 +1303,7 @@ const engineVersion = field(
   fc.constantFrom("14.10", "16.3", "8.0.36", "9.7.0", "10.4.34", "11.8.1", "5.0.0"),
 );
 
-const rdsInstance = resource(
+const dsRdsInstance = resource(
   T.rdsInstance,
   "db",
   fc.record({
@@ -1190,7 +1488,7 @@ const daxCluster = resource(
   }),
 );
 
-const mskCluster = resource(
+const dsMskCluster = resource(
   T.mskCluster,
   "kafka",
   fc.record({
@@ -1239,23 +1537,23 @@ const dmsEndpoint = resource(
   }),
 );
 
-const sqsQueue = resource(
-  T.sqsQueue,
+const dsQueue = resource(
+  T.queue,
   "queue",
   fc.record({
     sqsManagedSseEnabled: opt(bool, 4),
     kmsMasterKeyId: opt(field(fc.constantFrom("alias/aws/sqs", "alias/phi"))),
   }),
 );
-const snsTopic = resource(
-  T.snsTopic,
+const dsTopic = resource(
+  T.topic,
   "topic",
   fc.record({ kmsMasterKeyId: opt(field(fc.constantFrom("alias/aws/sns", "alias/phi", "")), 6) }),
 );
 
 /** Data services judged on their own fields. */
 export const dataServiceResource: fc.Arbitrary<GenResource> = fc.oneof(
-  rdsInstance,
+  dsRdsInstance,
   rdsCluster,
   rdsGlobalCluster,
   docdbCluster,
@@ -1269,15 +1567,15 @@ export const dataServiceResource: fc.Arbitrary<GenResource> = fc.oneof(
   memorydbCluster,
   memorydbMultiRegionCluster,
   daxCluster,
-  mskCluster,
+  dsMskCluster,
   dmsEndpoint,
-  sqsQueue,
-  snsTopic,
+  dsQueue,
+  dsTopic,
 );
 
 /** Databases and the groups they name, for stacks ({@link databaseStack}). */
 export const databaseStackResource: fc.Arbitrary<GenResource> = fc.oneof(
-  rdsInstance,
+  dsRdsInstance,
   rdsCluster,
   docdbCluster,
   redshiftCluster,
@@ -1296,6 +1594,12 @@ export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
   subnet(T.subnet),
   subnet(T.defaultSubnet),
   cloudFrontDistribution,
+  cloudFrontMultitenant,
+  cloudFrontVpcOrigin,
+  restApi,
+  apiStage,
+  apiV2Stage,
+  apiV2Api,
   apiGatewayDomain,
   apiGatewayV2Domain,
   searchDomain(T.openSearch),
@@ -1303,6 +1607,7 @@ export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
   transferServer,
   classicSslNegotiationPolicy,
   classicLoadBalancerPolicy,
+  publicEndpointResource,
   dataServiceResource,
 );
 
@@ -1394,6 +1699,160 @@ const bucketPolicy = resource(
   }),
 );
 
+// Queues and topics with their policy resources (phi-resource-policies-require-tls).
+
+const queueUrlValue = "https://sqs.us-east-1.amazonaws.com/123456789012/claims";
+const queueArnValue = "arn:aws:sqs:us-east-1:123456789012:claims";
+const topicArnValue = "arn:aws:sns:us-east-1:123456789012:alerts";
+const tlsDeny = (action: string, res: string) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Deny",
+        Principal: "*",
+        Action: action,
+        Resource: res,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+const queuePolicyText = field(
+  fc.constantFrom<unknown>(
+    tlsDeny("sqs:*", queueArnValue),
+    tlsDeny("sqs:SendMessage", queueArnValue),
+    tlsDeny("sqs:*", "*"),
+    "{}",
+    "{not json",
+  ),
+);
+const topicPolicyText = field(
+  fc.constantFrom<unknown>(tlsDeny("sns:*", topicArnValue), tlsDeny("sns:Publish", topicArnValue), "{}"),
+);
+
+const queue = resource(
+  T.queue,
+  "queue",
+  fc.record({
+    name: field(fc.constantFrom("claims")),
+    arn: opt(field(fc.constant(queueArnValue)), 6),
+    url: opt(field(fc.constant(queueUrlValue)), 6),
+    policy: opt(queuePolicyText),
+  }),
+);
+
+const queuePolicy = resource(
+  T.queuePolicy,
+  "queue-policy",
+  fc.record({
+    queueUrl: field(fc.constantFrom(queueUrlValue, "https://sqs.eu-west-1.amazonaws.com/210987654321/other")),
+    policy: queuePolicyText,
+  }),
+);
+
+const topic = resource(
+  T.topic,
+  "topic",
+  fc.record({
+    name: field(fc.constantFrom("alerts")),
+    arn: opt(field(fc.constant(topicArnValue)), 6),
+    policy: opt(topicPolicyText),
+  }),
+);
+
+const topicPolicy = resource(
+  T.topicPolicy,
+  "topic-policy",
+  fc.record({ arn: field(fc.constantFrom(topicArnValue)), policy: topicPolicyText }),
+);
+
+const bucketSse = resource(
+  T.bucketSse,
+  "bucket-sse",
+  fc.record({
+    bucket: field(bucketRef),
+    rules: list(
+      fc.record({
+        applyServerSideEncryptionByDefault: opt(
+          field(
+            fc.record({
+              sseAlgorithm: field(
+                fc.constantFrom<unknown>("AES256", "aws:kms", "aws:kms:dsse", "aes256", "KMS"),
+              ),
+              kmsMasterKeyId: opt(field(fc.oneof(fc.constant("alias/aws/s3"), arn("kms")))),
+            }),
+          ),
+          8,
+        ),
+      }),
+      2,
+    ),
+  }),
+);
+
+const bucketLogging = resource(
+  T.bucketLogging,
+  "bucket-logging",
+  fc.record({ bucket: field(fc.constantFrom("app-data")), targetBucket: field(bucketRef) }),
+);
+
+const firewallLogging = resource(
+  T.firewallLogging,
+  "fw-logging",
+  fc.record({
+    loggingConfiguration: field(
+      fc.record({
+        logDestinationConfigs: list(
+          fc.record({
+            logDestinationType: field(
+              fc.constantFrom<unknown>("S3", "CloudWatchLogs", "s3", "KinesisDataFirehose"),
+            ),
+            logType: field(fc.constantFrom("ALERT", "FLOW")),
+            logDestination: field(fc.record({ bucketName: field(bucketRef) })),
+          }),
+          2,
+        ),
+      }),
+    ),
+  }),
+);
+
+const wafLogging = resource(
+  T.wafLogging,
+  "waf-logging",
+  fc.record({
+    logDestinationConfigs: list(
+      field(
+        fc.oneof(
+          bucketRef.map((b) => (b.startsWith("arn:") ? b : `arn:aws:s3:::${b}`)),
+          fc.constant("arn:aws:firehose:us-east-1:123456789012:deliverystream/aws-waf-logs-phi"),
+        ),
+      ),
+      2,
+    ),
+  }),
+);
+
+const logDeliveryDestination = resource(
+  T.logDeliveryDestination,
+  "log-destination",
+  fc.record({
+    deliveryDestinationConfiguration: opt(
+      field(
+        fc.record({
+          destinationResourceArn: field(
+            fc.oneof(
+              bucketRef.map((b) => (b.startsWith("arn:") ? b : `arn:aws:s3:::${b}`)),
+              fc.constant("arn:aws:logs:us-east-1:123456789012:log-group:cdn"),
+            ),
+          ),
+        }),
+      ),
+      8,
+    ),
+  }),
+);
+
 export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
   vpc,
   flowLog,
@@ -1405,6 +1864,16 @@ export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
   bucketVersioning,
   publicAccessBlock,
   bucketPolicy,
+  queue,
+  queuePolicy,
+  topic,
+  topicPolicy,
+  bucketSse,
+  bucketLogging,
+  firewallLogging,
+  wafLogging,
+  logDeliveryDestination,
+  cloudFrontDistribution,
 );
 
 /**
@@ -1435,6 +1904,14 @@ const LINKS: Record<string, [prop: string, targets: readonly string[]][]> = {
   [T.bucketVersioning]: [["bucket", T.buckets]],
   [T.publicAccessBlock]: [["bucket", T.buckets]],
   [T.bucketPolicy]: [["bucket", T.buckets]],
+  [T.queuePolicy]: [["queueUrl", [T.queue]]],
+  [T.topicPolicy]: [["arn", [T.topic]]],
+  [T.bucketSse]: [["bucket", T.buckets]],
+  [T.bucketLogging]: [["targetBucket", T.buckets]],
+  [T.firewallLogging]: [["loggingConfiguration", T.buckets]],
+  [T.wafLogging]: [["logDestinationConfigs", T.buckets]],
+  [T.logDeliveryDestination]: [["deliveryDestinationConfiguration", T.buckets]],
+  [T.cloudFront]: [["loggingConfig", T.buckets]],
   [T.objectLocks[0]]: [["bucket", T.buckets]],
   [T.objectLocks[1]]: [["bucket", T.buckets]],
   ...Object.fromEntries(

@@ -26,6 +26,7 @@ afterAll(() => console.log(tally.report("in-process fail-closed suite", started)
 const fullConfig = fc.record({
   grant: grantConfig,
   minimumTlsVersion: fc.constantFrom(undefined, "1.2", "1.3"),
+  tlsProfile: fc.constantFrom(undefined, "strict", "nist-800-52r2"),
   allowHttpRedirect: fc.constantFrom(undefined, true, false),
 });
 type FullConfig = typeof fullConfig extends fc.Arbitrary<infer C> ? C : never;
@@ -36,6 +37,7 @@ function configFor(name: string, cfg: FullConfig): Record<string, unknown> {
   if (name === "phi-ingress-allowlisted-ports") c.allowedIngress = cfg.grant.allowedIngress;
   if (name === "phi-ingress-private-sources") c.allowedPublicCidrs = cfg.grant.allowedPublicCidrs;
   if (name === "phi-tls-strong-policy" && cfg.minimumTlsVersion) c.minimumTlsVersion = cfg.minimumTlsVersion;
+  if (name === "phi-tls-strong-policy" && cfg.tlsProfile) c.tlsProfile = cfg.tlsProfile;
   if (name === "phi-tls-listeners-only" && cfg.allowHttpRedirect !== undefined)
     c.allowHttpRedirect = cfg.allowHttpRedirect;
   return c;

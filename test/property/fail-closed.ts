@@ -234,6 +234,13 @@ export const IMPLICIT_DEPENDENCIES: {
   },
   {
     policy: /^phi-audit-log-bucket-immutable$/,
+    types: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+    message: /^audit-log bucket /m,
+    deciding: [["logging"], ["loggings"]],
+    why: "a bucket whose server access logs go to itself is an audit-log bucket through its own logging target",
+  },
+  {
+    policy: /^phi-audit-log-bucket-immutable$/,
     types: ["aws:ec2/flowLog:FlowLog"],
     message: /^logDestination names a bucket that is not in this stack/m,
     deciding: [["logDestinationType"]],
@@ -259,6 +266,20 @@ export const IMPLICIT_DEPENDENCIES: {
     message: /./,
     deciding: [["id"]],
     why: "in a stack a member's id links the others to it (flow log → VPC, route → route table)",
+  },
+  {
+    policy: /^phi-no-public-endpoints$/,
+    types: ["aws:opensearch/serverlessSecurityPolicy:ServerlessSecurityPolicy"],
+    message: /./,
+    deciding: [["type"]],
+    why: "only a network security policy can open a collection to the internet",
+  },
+  {
+    policy: /^phi-resource-policies-require-tls$/,
+    types: ["aws:sqs/queue:Queue", "aws:sns/topic:Topic"],
+    message: /./,
+    deciding: [["arn"], ["url"], ["id"]],
+    why: "the queue's or topic's ARN (or URL) is what the deny must cover and what links its policy resources to it",
   },
 ];
 

@@ -17,6 +17,9 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-certificate-key-strength",
   "phi-lb-deletion-protection",
   "phi-lb-mutual-tls",
+  "phi-no-public-endpoints",
+  "phi-resource-policies-require-tls",
+  "phi-access-logging-enabled",
   "phi-data-in-transit-encrypted",
   "phi-data-at-rest-encrypted",
 ];

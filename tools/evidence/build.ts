@@ -18,6 +18,7 @@ import { canonicalJson, compareStrings, sha256Hex, sortKeys } from "./canonical"
 import {
   type ControlId,
   type ControlSummary,
+  type DriftEvidence,
   EVIDENCE_SCHEMA_VERSION,
   EXPIRING_SOON_DAYS,
   type Evidence,
@@ -258,6 +259,10 @@ export function buildEvidence(run: PolicyRun): Evidence {
     addResource(urn);
     if (paths.length > 0) resources.get(urn)!.unknownInputs = [...new Set(paths)].sort(compareStrings);
   }
+  for (const [urn, paths] of Object.entries(run.encryptedValues ?? {})) {
+    addResource(urn);
+    if (paths.length > 0) resources.get(urn)!.encryptedValues = [...new Set(paths)].sort(compareStrings);
+  }
 
   const mappingOf = (pack: string, policy: string) =>
     pack === HIPAA_PACK
@@ -303,6 +308,24 @@ export function buildEvidence(run: PolicyRun): Evidence {
     const mapping = mappingOf(c.pack, c.policy);
     if (mapping) result.hipaa = mapping;
     resources.get(c.urn)!.results.push(result);
+  }
+
+  for (const d of run.drift ?? []) {
+    addResource(d.urn);
+    const r = resources.get(d.urn)!;
+    const entry: DriftEvidence = {
+      policyPack: d.policyPackName,
+      policy: d.policyName,
+      fields: [...new Set(d.fields)].sort(compareStrings),
+      declared: d.declared,
+      actual: d.actual,
+    };
+    const mapping = mappingOf(d.policyPackName, d.policyName);
+    if (mapping) entry.hipaa = mapping;
+    (r.drift ??= []).push(entry);
+  }
+  for (const r of resources.values()) {
+    r.drift?.sort((a, b) => compareStrings(a.policyPack, b.policyPack) || compareStrings(a.policy, b.policy));
   }
 
   const sortedResources = [...resources.values()].sort((a, b) => compareStrings(a.urn, b.urn));
@@ -398,6 +421,7 @@ export function buildEvidence(run: PolicyRun): Evidence {
     notAnalysed: resourcesNotAnalysed,
     resourcesChecked,
     answered: run.outcomes.length > 0 || run.diagnostics.length > 0,
+    cannotPass: run.cannotPass,
   });
 
   return {
@@ -425,6 +449,12 @@ export function buildEvidence(run: PolicyRun): Evidence {
       policyConfig,
       policyConfigSha256: sha256Hex(canonicalJson(policyConfig)),
       toolVersions: sortKeys(run.toolVersions),
+      ...(run.stateExport
+        ? {
+            stateExport: { ...run.stateExport, features: [...run.stateExport.features].sort(compareStrings) },
+          }
+        : {}),
+      ...(run.notCarried ? { notCarried: run.notCarried.map((n) => ({ field: n.field, why: n.why })) } : {}),
     },
     verdict,
     verdictReasons,
@@ -441,6 +471,9 @@ export function buildEvidence(run: PolicyRun): Evidence {
       mandatoryViolations,
       advisoryViolations: failed.filter((x) => x.enforcementLevel === "advisory").length,
       remediated: failed.filter((x) => x.enforcementLevel === "remediate").length,
+      ...(run.source === "state"
+        ? { resourcesDrifted: sortedResources.filter((r) => (r.drift ?? []).length > 0).length }
+        : {}),
     },
     controls,
     policies,
@@ -460,14 +493,18 @@ export function decideVerdict(c: {
   resourcesChecked: number;
   /** False when the packs reported nothing at all (no outcome, no finding). */
   answered: boolean;
+  /** Why the input cannot prove a pass (it records violations only); without a violation: incomplete. */
+  cannotPass?: string;
 }): { verdict: Verdict; verdictReasons: string[] } {
   const reasons: string[] = [];
   if (c.mandatoryViolations > 0) reasons.push(`${c.mandatoryViolations} mandatory violation(s)`);
   if (c.notAnalysed > 0)
     reasons.push(`${c.notAnalysed} resource(s) that should have been analysed were not (see "Not analysed")`);
-  if (!c.answered) reasons.push("the policy packs reported no result at all");
+  if (c.cannotPass) reasons.push(c.cannotPass);
+  else if (!c.answered) reasons.push("the policy packs reported no result at all");
   if (c.mandatoryViolations > 0) return { verdict: "fail", verdictReasons: reasons };
-  if (c.notAnalysed > 0 || !c.answered) return { verdict: "incomplete", verdictReasons: reasons };
+  if (c.notAnalysed > 0 || !c.answered || c.cannotPass)
+    return { verdict: "incomplete", verdictReasons: reasons };
   if (c.resourcesChecked === 0) {
     return {
       verdict: "not-applicable",

@@ -54,7 +54,9 @@ const LEVELS: Record<string, EnforcementLevel> = {
 };
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
+/** One line of an engine event stream: its number, its time (Unix seconds) and one event kind. */
+export type EngineEvent = Obj & { sequence: number; timestamp: number };
 
 function str(ev: Obj, kind: string, field: string, line: number, optional = false): string | undefined {
   const v = ev[field];
@@ -84,6 +86,97 @@ function names(ev: Obj, kind: string, field: string, line: number): string[] {
     if (isObj(x) && typeof x.policyName === "string") return x.policyName;
     throw new EventLogError(line, `${kind}.${field} holds ${JSON.stringify(x)}; expected policy names`);
   });
+}
+
+/**
+ * The engine events of an NDJSON file (`--event-log`, `pulumi policy analyze --json`), one per non-empty line,
+ * each checked to be an object with a sequence number and a timestamp. Never echoes a line back.
+ */
+export function engineEvents(text: string): Array<{ line: number; event: EngineEvent }> {
+  const out: Array<{ line: number; event: EngineEvent }> = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1;
+    const raw = lines[i].trim();
+    if (raw === "") continue;
+    let event: unknown;
+    try {
+      event = JSON.parse(raw);
+    } catch {
+      // The parser's message quotes the input; a binary or secret-bearing file must not be echoed back.
+      throw new EventLogError(
+        n,
+        `not valid JSON${looksBinary(raw) ? " (the file looks binary)" : ""}; every line must be one engine event from \`pulumi preview --event-log <file>\``,
+      );
+    }
+    if (!isObj(event)) {
+      throw new EventLogError(
+        n,
+        `expected a JSON object (an engine event), found ${Array.isArray(event) ? "an array" : event === null ? "null" : `a ${typeof event}`}`,
+      );
+    }
+    if (typeof event.sequence !== "number") {
+      throw new EventLogError(
+        n,
+        `"sequence" is ${JSON.stringify(event.sequence) ?? "missing"}; expected a number`,
+      );
+    }
+    if (typeof event.timestamp !== "number") {
+      throw new EventLogError(
+        n,
+        `"timestamp" is ${JSON.stringify(event.timestamp) ?? "missing"}; expected Unix seconds (a number)`,
+      );
+    }
+    out.push({ line: n, event: event as EngineEvent });
+  }
+  return out;
+}
+
+/** The diagnostic of one `policyEvent` (its pack and policy recorded through `seen`). */
+export function policyEventDiagnostic(
+  ev: Obj,
+  n: number,
+  seen: (
+    pack: string,
+    version: string | undefined,
+    versionTag: string | undefined,
+    policy: string,
+    severity?: string,
+  ) => string,
+): Diagnostic {
+  const k = "policyEvent";
+  const policyName = str(ev, k, "policyName", n)!;
+  const packName = str(ev, k, "policyPackName", n)!;
+  const level = str(ev, k, "enforcementLevel", n)!;
+  const enforcementLevel = LEVELS[level];
+  if (!enforcementLevel) {
+    throw new EventLogError(
+      n,
+      `policyEvent.enforcementLevel is "${level}"; expected "warning", "mandatory" or "remediate"`,
+    );
+  }
+  const urn = str(ev, k, "resourceUrn", n, true);
+  const severity = typeof ev.severity === "string" && ev.severity !== "" ? ev.severity : undefined;
+  const version = seen(
+    packName,
+    str(ev, k, "policyPackVersion", n, true),
+    str(ev, k, "policyPackVersionTag", n, true),
+    policyName,
+    severity,
+  );
+  const message = stripColour(str(ev, k, "message", n)!).trim();
+  return {
+    policyPackName: packName,
+    policyPackVersion: version,
+    policyName,
+    message,
+    enforcementLevel,
+    ...(severity ? { severity } : {}),
+    ...(urn ? { urn } : {}),
+    ...(enforcementLevel === "advisory" && isUndecidedAtPreviewMessage(message)
+      ? { undecidedAtPreview: true }
+      : {}),
+  };
 }
 
 export function parseEventLog(text: string, options: EventLogOptions = {}): PolicyRun {
@@ -132,39 +225,7 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
     if (typeof u === "string" && parseUrn(u)) urns.add(u);
   };
 
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const n = i + 1;
-    const raw = lines[i].trim();
-    if (raw === "") continue;
-    let event: unknown;
-    try {
-      event = JSON.parse(raw);
-    } catch {
-      // The parser's message quotes the input; a binary or secret-bearing file must not be echoed back.
-      throw new EventLogError(
-        n,
-        `not valid JSON${looksBinary(raw) ? " (the file looks binary)" : ""}; every line must be one engine event from \`pulumi preview --event-log <file>\``,
-      );
-    }
-    if (!isObj(event)) {
-      throw new EventLogError(
-        n,
-        `expected a JSON object (an engine event), found ${Array.isArray(event) ? "an array" : event === null ? "null" : `a ${typeof event}`}`,
-      );
-    }
-    if (typeof event.sequence !== "number") {
-      throw new EventLogError(
-        n,
-        `"sequence" is ${JSON.stringify(event.sequence) ?? "missing"}; expected a number`,
-      );
-    }
-    if (typeof event.timestamp !== "number") {
-      throw new EventLogError(
-        n,
-        `"timestamp" is ${JSON.stringify(event.timestamp) ?? "missing"}; expected Unix seconds (a number)`,
-      );
-    }
+  for (const { line: n, event } of engineEvents(text)) {
     events++;
     if (firstTimestamp === undefined || event.timestamp < firstTimestamp) firstTimestamp = event.timestamp;
 
@@ -197,36 +258,17 @@ export function parseEventLog(text: string, options: EventLogOptions = {}): Poli
     if (isObj(event.diagnosticEvent)) addUrn(event.diagnosticEvent.urn);
 
     if (isObj(event.policyEvent)) {
-      const ev = event.policyEvent;
-      const k = "policyEvent";
-      const policyName = str(ev, k, "policyName", n)!;
-      const packName = str(ev, k, "policyPackName", n)!;
-      const level = str(ev, k, "enforcementLevel", n)!;
-      const enforcementLevel = LEVELS[level];
-      if (!enforcementLevel) {
-        throw new EventLogError(
-          n,
-          `policyEvent.enforcementLevel is "${level}"; expected "warning", "mandatory" or "remediate"`,
-        );
-      }
-      const urn = str(ev, k, "resourceUrn", n, true);
-      if (urn) addUrn(urn);
-      pack(packName, str(ev, k, "policyPackVersion", n, true), str(ev, k, "policyPackVersionTag", n, true));
-      const severity = typeof ev.severity === "string" && ev.severity !== "" ? ev.severity : undefined;
-      seenPolicy(packName, policyName, severity ? { severity } : {});
-      const message = stripColour(str(ev, k, "message", n)!).trim();
-      diagnostics.push({
-        policyPackName: packName,
-        policyPackVersion: packs.get(packName)!.version,
-        policyName,
-        message,
-        enforcementLevel,
-        ...(severity ? { severity } : {}),
-        ...(urn ? { urn } : {}),
-        ...(enforcementLevel === "advisory" && isUndecidedAtPreviewMessage(message)
-          ? { undecidedAtPreview: true }
-          : {}),
-      });
+      const d = policyEventDiagnostic(
+        event.policyEvent,
+        n,
+        (packName, version, versionTag, policy, severity) => {
+          pack(packName, version, versionTag);
+          seenPolicy(packName, policy, severity ? { severity } : {});
+          return packs.get(packName)!.version;
+        },
+      );
+      if (d.urn) addUrn(d.urn);
+      diagnostics.push(d);
     }
     for (const k of [
       "policyAnalyzeSummaryEvent",

@@ -5,6 +5,7 @@
  */
 import { sha256Hex } from "./canonical";
 import { type Evidence, HIPAA_PACK } from "./model";
+import type { RunOperation, RunSource } from "./run";
 
 export const INTOTO_FILE = "evidence.intoto.json";
 export const INTOTO_STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
@@ -20,11 +21,13 @@ export interface EvidencePredicate {
   gitCommitMissing?: string;
   project: string;
   stack: string;
-  /** offline (mocks) or event-log (a real pulumi preview/up). */
-  source: "offline" | "event-log";
-  operation: "preview" | "update";
+  /** offline (mocks), event-log (a real pulumi preview/up), state (a stack export) or policy-analyze. */
+  source: RunSource;
+  operation: RunOperation;
   timestamp: string;
   verdict: Evidence["verdict"];
+  /** State reviews: resources whose actual state drifted from the declared one on a field a policy decides. */
+  resourcesDrifted?: number;
   evidenceSchemaVersion: number;
 }
 
@@ -63,6 +66,9 @@ export function buildIntoto(
       operation: m.operation,
       timestamp: m.timestamp,
       verdict: evidence.verdict,
+      ...(evidence.totals.resourcesDrifted !== undefined
+        ? { resourcesDrifted: evidence.totals.resourcesDrifted }
+        : {}),
       evidenceSchemaVersion: m.schemaVersion,
     },
   };

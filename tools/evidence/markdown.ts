@@ -4,6 +4,7 @@
  */
 import { compareStrings } from "./canonical";
 import {
+  DRIFT_STATUS_LABELS,
   type Evidence,
   EXPIRING_SOON_DAYS,
   HIPAA_PACK,
@@ -59,6 +60,42 @@ function daysRemainingCell(e: Evidence["exemptions"][number]): string {
   if (e.daysRemaining === undefined) return "—";
   if (e.daysRemaining < 0) return `expired ${-e.daysRemaining} day(s) ago`;
   return `${e.daysRemaining}${e.expiresSoon ? ` ⚠️ expires within ${EXPIRING_SOON_DAYS} days` : ""}`;
+}
+
+/**
+ * State reviews: policies whose findings on the actual state (outputs) differ from those on the declared
+ * state (inputs), with the fields that make the difference.
+ */
+function driftSection(evidence: Evidence): string[] {
+  const drifted = evidence.resources.flatMap((r) => (r.drift ?? []).map((d) => ({ resource: r, d })));
+  const out = ["## Drift", ""];
+  if (drifted.length === 0) {
+    out.push(
+      "None: on every resource, each policy finds the same in the declared state (inputs) as in the actual state " +
+        "(outputs, as the last refresh or update wrote them).",
+      "",
+    );
+    return out;
+  }
+  out.push(
+    "A policy finds differently in the declared state (the inputs the program gave) than in the actual state " +
+      "(the outputs the last refresh or update wrote): the resource was changed outside Pulumi, on these fields. " +
+      "The verdict judges the actual state.",
+    "",
+    ...table(
+      ["Resource", "Field", "Policy", "HIPAA", "Declared state", "Actual state"],
+      drifted.map(({ resource, d }) => [
+        resourceLabel(resource),
+        d.fields.map(code).join(", "),
+        code(d.policy),
+        d.hipaa?.reference ?? `not mapped (${d.policyPack})`,
+        DRIFT_STATUS_LABELS[d.declared],
+        DRIFT_STATUS_LABELS[d.actual],
+      ]),
+    ),
+    "",
+  );
+  return out;
 }
 
 export function renderMarkdown(evidence: Evidence): string {
@@ -125,9 +162,30 @@ export function renderMarkdown(evidence: Evidence): string {
       "",
     );
   }
+  if (m.source === "state") out.push(...driftSection(evidence));
+  if (m.notCarried && m.notCarried.length > 0) {
+    out.push(
+      "## Not carried by this input",
+      "",
+      "The input has no place for these fields, so their absence here is not a finding.",
+      "",
+      ...table(
+        ["Field", "Why"],
+        m.notCarried.map((n) => [n.field, n.why]),
+      ),
+      "",
+    );
+  }
   const undecided = rows(evidence, (r) => r.status === "undecided-at-preview");
   if (undecided.length > 0) {
-    out.push("## Not decidable at preview", "", "Re-checked by the pack at `pulumi up`.", "");
+    if (m.operation === "analyze") {
+      out.push(
+        "## Not decidable",
+        "",
+        "A value the policy needs is encrypted in the export or unknown in the state; no later run re-checks it.",
+        "",
+      );
+    } else out.push("## Not decidable at preview", "", "Re-checked by the pack at `pulumi up`.", "");
     out.push(
       ...table(
         ["HIPAA", "Policy", "Resource", "Why"],
@@ -273,6 +331,23 @@ export function renderMarkdown(evidence: Evidence): string {
     );
   }
 
+  const encrypted = evidence.resources.filter((r) => r.encryptedValues && r.encryptedValues.length > 0);
+  if (encrypted.length > 0) {
+    out.push(
+      "## Values encrypted in the export",
+      "",
+      "Secret values the stack export holds as ciphertext: they were sent to the pack as secrets of an unknown " +
+        "value, so a policy that reads one cannot decide (its result is listed as not decidable). The values are " +
+        "not in this report.",
+      "",
+      ...table(
+        ["Resource", "Properties"],
+        encrypted.map((r) => [resourceLabel(r), r.encryptedValues!.join(", ")]),
+      ),
+      "",
+    );
+  }
+
   const unknown = evidence.resources.filter((r) => r.unknownInputs && r.unknownInputs.length > 0);
   if (unknown.length > 0) {
     out.push(
@@ -301,9 +376,28 @@ export function renderMarkdown(evidence: Evidence): string {
         ["Operation", m.operation],
         ["Source", m.source],
         ["Git commit", m.gitCommit ?? m.gitCommitMissing ?? "not recorded"],
+        ...(m.stateExport
+          ? [
+              [
+                "Stack export",
+                `deployment version ${m.stateExport.deploymentVersion}` +
+                  (m.stateExport.features.length > 0
+                    ? ` (features: ${m.stateExport.features.join(", ")})`
+                    : "") +
+                  `, written ${m.stateExport.writtenAt ?? "at an unrecorded time"}` +
+                  (m.stateExport.writtenBy ? ` by ${m.stateExport.writtenBy}` : "") +
+                  `; secrets ${m.stateExport.secrets}` +
+                  (m.stateExport.secretsProvider
+                    ? ` (${m.stateExport.secretsProvider} secrets provider)`
+                    : "") +
+                  `; ${m.stateExport.resourcesPendingDeletion} resource(s) pending deletion, not analysed`,
+              ],
+            ]
+          : []),
         ["Timestamp (UTC)", m.timestamp],
         ["Policy packs", m.packs.map((p) => `${p.name}@${p.version}`).join(", ") || "none"],
         ["Policy config SHA-256", m.policyConfigSha256],
+        ["TLS profile", tlsProfileOf(m.policyConfig)],
         [
           "Tool versions",
           Object.entries(m.toolVersions)
@@ -321,4 +415,14 @@ export function renderMarkdown(evidence: Evidence): string {
     "",
   );
   return out.join("\n");
+}
+
+/** The TLS profile phi-tls-strong-policy judged with, from the recorded config (defaults applied when recorded). */
+function tlsProfileOf(policyConfig: Record<string, Record<string, unknown>>): string {
+  const entry = policyConfig[HIPAA_PACK]?.["phi-tls-strong-policy"];
+  const profile =
+    entry && typeof entry === "object" ? (entry as Record<string, unknown>).tlsProfile : undefined;
+  return typeof profile === "string"
+    ? `${profile} (phi-tls-strong-policy tlsProfile)`
+    : "not recorded (the pack's default is strict)";
 }

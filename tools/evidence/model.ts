@@ -3,7 +3,14 @@
  * Schema; a test keeps the two in step. Everything is sorted so the same run yields the same bytes; the
  * only time-dependent field is `metadata.timestamp`, taken from the run.
  */
-import type { EnforcementLevel } from "./run";
+import type {
+  DriftStatus,
+  EnforcementLevel,
+  NotCarriedField,
+  RunOperation,
+  RunSource,
+  StateExportInfo,
+} from "./run";
 
 export const EVIDENCE_SCHEMA_VERSION = 2;
 
@@ -126,7 +133,26 @@ export interface ResourceEvidence {
   status: ResultStatus;
   /** Input property paths a real preview would not know (offline runs). */
   unknownInputs?: string[];
+  /** State reviews: judged property paths whose value is encrypted in the export (a policy reading one cannot decide). */
+  encryptedValues?: string[];
+  /** State reviews: policies whose findings differ between the declared state (inputs) and the actual one (outputs). */
+  drift?: DriftEvidence[];
   results: PolicyResult[];
+}
+
+/**
+ * Drift on a field a policy decides: the policy's findings on the resource's actual state (the outputs the
+ * last `pulumi refresh` wrote) differ from its findings on the declared state (the inputs the program
+ * gave), and putting the actual value of `fields` in place of the declared one makes that difference.
+ */
+export interface DriftEvidence {
+  policyPack: string;
+  policy: string;
+  /** Top-level properties, sorted; several when no one of them alone makes the difference. */
+  fields: string[];
+  declared: DriftStatus;
+  actual: DriftStatus;
+  hipaa?: HipaaMapping;
 }
 
 export interface PolicyEvidence {
@@ -174,8 +200,13 @@ export interface EvidenceMetadata {
   gitCommitMissing?: string;
   /** ISO-8601 UTC. */
   timestamp: string;
-  source: "offline" | "event-log";
-  operation: "preview" | "update";
+  /**
+   * offline (check: the program under mocks), event-log (a real `pulumi preview|up`), state (review of a
+   * `pulumi stack export`) or policy-analyze (`pulumi policy analyze --json`).
+   */
+  source: RunSource;
+  /** preview or update of a program; analyze for a stack's existing state (state, policy-analyze). */
+  operation: RunOperation;
   /** The stack program file results are located at (SARIF), or "Pulumi.yaml" when unknown. */
   programFile: string;
   framework: { name: string; version: string; mappedPack: string };
@@ -185,12 +216,24 @@ export interface EvidenceMetadata {
   /** SHA-256 (hex) of the canonical JSON (sorted keys, no whitespace) of `policyConfig`. */
   policyConfigSha256: string;
   toolVersions: Record<string, string>;
+  /** State reviews: the export's format version, age, writer and how it holds secrets. */
+  stateExport?: StateExportInfo;
+  /** Evidence fields the input could not carry (policy-analyze), so their absence is not read as a finding. */
+  notCarried?: NotCarriedField[];
 }
 
 /** How a resource that was not analysed is labelled: offline, that is what could not be done without a cloud. */
 export function notAnalysedLabel(source: EvidenceMetadata["source"]): string {
   return source === "offline" ? "not analysed offline" : "not analysed";
 }
+
+/** How the report names the state a result was reached on. */
+export const DRIFT_STATUS_LABELS: Record<DriftStatus, string> = {
+  passed: "passes",
+  failed: "fails",
+  "not-applicable": "does not apply",
+  undecided: "cannot decide",
+};
 
 /** An active exemption ending within this many days is flagged in the evidence. */
 export const EXPIRING_SOON_DAYS = 30;
@@ -217,6 +260,8 @@ export interface Evidence {
     mandatoryViolations: number;
     advisoryViolations: number;
     remediated: number;
+    /** State reviews: resources with drift on a field a policy decides (see ResourceEvidence.drift). */
+    resourcesDrifted?: number;
   };
   controls: ControlSummary[];
   policies: PolicyEvidence[];

@@ -1,7 +1,8 @@
 /**
  * The normalised result of one policy run, whatever produced it: the offline check (analyzer gRPC
- * responses) or a real `pulumi preview/up --event-log`. Evidence (JSON, Markdown, SARIF) is built
- * from this and nothing else, so both sources yield the same documents.
+ * responses), a real `pulumi preview/up --event-log`, the review of a `pulumi stack export` (analyzer
+ * gRPC responses over the state) or `pulumi policy analyze --json`. Evidence (JSON, Markdown, SARIF) is
+ * built from this and nothing else, so every source yields the same documents.
  */
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 
@@ -54,9 +55,14 @@ export interface PolicyOutcome {
   notApplicable: Array<{ policyName: string; reason: string }>;
 }
 
+/** Where a run came from: see EvidenceMetadata.source. */
+export type RunSource = "offline" | "event-log" | "state" | "policy-analyze";
+/** preview / update of a program, or analyze: the policies run over a stack's existing state. */
+export type RunOperation = "preview" | "update" | "analyze";
+
 export interface PolicyRun {
-  source: "offline" | "event-log";
-  operation: "preview" | "update";
+  source: RunSource;
+  operation: RunOperation;
   project: string;
   stack: string;
   /** ISO-8601 UTC time the run was made. */
@@ -86,6 +92,55 @@ export interface PolicyRun {
    * retention). A detail on a resource the policy reported nothing on makes that result a pass there.
    */
   resultDetails?: Array<{ policyPackName: string; policyName: string; urn: string; detail: string }>;
+  /**
+   * State reviews: where a resource's actual state (outputs, as the last refresh wrote them) and its declared
+   * state (inputs) get different findings from a policy, and the fields that make the difference.
+   */
+  drift?: DriftFinding[];
+  /** State reviews: property paths of the judged values that are encrypted in the export, by URN. */
+  encryptedValues?: Record<string, string[]>;
+  /** State reviews: what the export itself says (format version, when and by which CLI it was written). */
+  stateExport?: StateExportInfo;
+  /** Evidence fields the input cannot carry, and why (e.g. `pulumi policy analyze --json` has no passes). */
+  notCarried?: NotCarriedField[];
+  /** Why this input cannot prove a pass even without a mandatory violation; the verdict is then incomplete. */
+  cannotPass?: string;
+}
+
+export interface DriftFinding {
+  urn: string;
+  policyPackName: string;
+  policyName: string;
+  /** Top-level properties whose actual value, put in place of the declared one, changes the findings. */
+  fields: string[];
+  /** The policy's result on the declared state (inputs) and on the actual state (outputs). */
+  declared: DriftStatus;
+  actual: DriftStatus;
+}
+
+export type DriftStatus = "passed" | "failed" | "not-applicable" | "undecided";
+
+export interface StateExportInfo {
+  /** The deployment format version of the export (`version`). */
+  deploymentVersion: number;
+  /** Features a version 4 export declares (`features`). */
+  features: string[];
+  /** `deployment.manifest.time`: when the CLI wrote this state. */
+  writtenAt?: string;
+  /** `deployment.manifest.version`: the CLI version that wrote it. */
+  writtenBy?: string;
+  /** `deployment.secrets_providers.type`. */
+  secretsProvider?: string;
+  /** How the export holds secret values: encrypted (the default), plaintext (`--show-secrets`) or none at all. */
+  secrets: "encrypted" | "plaintext" | "none";
+  /** Resources marked for deletion (`delete: true`), which are not analysed, as the engine skips them. */
+  resourcesPendingDeletion: number;
+}
+
+export interface NotCarriedField {
+  /** The evidence field (or fields) the input cannot fill. */
+  field: string;
+  why: string;
 }
 
 export interface NotAnalysedResource {

@@ -14,6 +14,7 @@
  */
 import { compareStrings, sha256Hex } from "./canonical";
 import {
+  DRIFT_STATUS_LABELS,
   type Evidence,
   notAnalysedLabel,
   type PolicyEvidence,
@@ -64,6 +65,23 @@ export const NOT_ANALYSED_RULE = {
   },
   defaultConfiguration: { level: "warning" },
   properties: { tags: ["compliance", "phi-channels"] },
+} as const;
+
+/** The rule for drift on a field a policy decides (state reviews): the actual state left the declared one. */
+export const DRIFT_RULE = {
+  id: `${SARIF_TOOL_NAME}/drift`,
+  name: "drift",
+  shortDescription: { text: "Drift on a field a policy decides" },
+  fullDescription: {
+    text: "A policy finds differently in the resource's actual state (the outputs the last refresh wrote) than in its declared state (the program's inputs): the resource was changed outside Pulumi.",
+  },
+  help: {
+    text: "Bring the resource back to its declared state (`pulumi up`), or declare the change in the program if it is intended and compliant.",
+    markdown:
+      "Bring the resource back to its declared state (`pulumi up`), or declare the change in the program if it is intended and compliant.",
+  },
+  defaultConfiguration: { level: "warning" },
+  properties: { tags: ["compliance", "drift", "phi-channels"] },
 } as const;
 
 export function findingFingerprint(pack: string, policy: string, urn: string): string {
@@ -120,7 +138,12 @@ export function renderSarif(evidence: Evidence): string {
       .filter((r) => r.status === "failed" || r.status === "undecided-at-preview")
       .map((r) => {
         const id = ruleId(r.policyPack, r.policy);
-        const prefix = r.status === "undecided-at-preview" ? "Not decidable at preview: " : "";
+        const prefix =
+          r.status !== "undecided-at-preview"
+            ? ""
+            : m.operation === "analyze"
+              ? "Not decidable: "
+              : "Not decidable at preview: ";
         const text = `${prefix}${resource.name} (${resource.type}): ${r.message ?? r.policy}`;
         return {
           ruleId: id,
@@ -185,6 +208,46 @@ export function renderSarif(evidence: Evidence): string {
           "policyFinding/v1": findingFingerprint(SARIF_TOOL_NAME, "not-analysed", n.urn),
         },
         properties: { status: "not-analysed", resourceUrn: n.urn, resourceType: n.type } as never,
+      } as (typeof results)[number]);
+    }
+  }
+  // Drift (state reviews): one warning per drifted policy on a resource, under a rule of this tool.
+  const drifted = evidence.resources.flatMap((resource) =>
+    (resource.drift ?? []).map((d) => ({ resource, d })),
+  );
+  if (drifted.length > 0) {
+    rules.push(DRIFT_RULE as unknown as ReturnType<typeof rule>);
+    const ruleIndex = rules.length - 1;
+    for (const { resource, d } of drifted) {
+      results.push({
+        ruleId: DRIFT_RULE.id,
+        ruleIndex,
+        level: "warning",
+        message: {
+          text:
+            `Drift: ${resource.name} (${resource.type}): field ${d.fields.join(", ")}: ${d.policy} ` +
+            `${DRIFT_STATUS_LABELS[d.declared]} on the declared state, ${DRIFT_STATUS_LABELS[d.actual]} on the actual state`,
+        },
+        locations: [
+          {
+            physicalLocation: { artifactLocation: { uri: m.programFile }, region: { startLine: 1 } },
+            logicalLocations: [{ fullyQualifiedName: resource.urn, name: resource.name, kind: "resource" }],
+          },
+        ],
+        partialFingerprints: {
+          "policyFinding/v1": findingFingerprint(
+            SARIF_TOOL_NAME,
+            `drift/${d.policyPack}/${d.policy}`,
+            resource.urn,
+          ),
+        },
+        properties: {
+          status: "drift",
+          resourceUrn: resource.urn,
+          resourceType: resource.type,
+          fields: d.fields,
+          policy: ruleId(d.policyPack, d.policy),
+        } as never,
       } as (typeof results)[number]);
     }
   }

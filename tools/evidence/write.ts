@@ -1,9 +1,10 @@
 /**
  * Evidence bundles. All files are rendered in memory and written through the safe-output helper
- * (tools/lib/out-dir.ts): a new sibling directory, then a rename, and only into a new or empty directory
- * or a previous bundle of ours, which is replaced whole. On any failure nothing at `outDir` changes.
+ * (tools/lib/out-dir.ts), with the tools' one atomic writer (tools/lib/atomic-write.ts): a new sibling
+ * directory, then a rename, and only into a new or empty directory or a previous bundle of ours, which is
+ * replaced whole. On any failure nothing at `outDir` changes.
  */
-import { BUNDLE_MARKER, type BundleLayout, writeBundleDir } from "../lib/out-dir";
+import { BUNDLE_MARKER, type BundleLayout, type WriteDirOptions, writeBundleDir } from "../lib/out-dir";
 import { sha256Hex } from "./canonical";
 import { INTOTO_FILE, renderIntoto } from "./intoto";
 import { renderMarkdown } from "./markdown";
@@ -41,10 +42,8 @@ export function renderBundle(evidence: Evidence): Array<[string, string]> {
   return contents;
 }
 
-export interface WriteOptions {
-  /** Test seam: replaces fs.writeFile for the files inside the temporary directory. */
-  writeFile?: (path: string, data: string) => Promise<void>;
-}
+/** Test seam `writeFile`: replaces fs.writeFile for the files inside the temporary directory. */
+export type WriteOptions = WriteDirOptions;
 
 /**
  * Writes evidence.json, evidence.md, evidence.sarif, evidence.intoto.json and SHA256SUMS into `outDir`;

@@ -7,7 +7,13 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isUndecidedAtPreviewMessage } from "../evidence/build";
-import type { Diagnostic, NotAnalysedResource, PolicyOutcome, PolicyRun } from "../evidence/run";
+import type {
+  Diagnostic,
+  EnforcementLevel,
+  NotAnalysedResource,
+  PolicyOutcome,
+  PolicyRun,
+} from "../evidence/run";
 import type { PolicyResource } from "@pulumi/policy";
 import { AUDIT_BUCKET_POLICY, auditTrailDetails, FLOW_LOGS_POLICY } from "../../policies/src/audit-report";
 import { DEFAULT_MINIMUM_RETENTION_DAYS } from "../../policies/src/rules";
@@ -15,6 +21,7 @@ import { rememberWire } from "../../policies/src/secret-paths";
 import { HIPAA_PACK } from "../evidence/model";
 import {
   decodeValue,
+  defaultUrn,
   encodeValue,
   SECRET_SIG,
   SPECIAL_SIG_KEY,
@@ -150,41 +157,53 @@ function withMockOutputs(input: AnalyzerResourceInput, r: CapturedResource): Ana
   return { ...input, properties: props };
 }
 
+/** The enforcement level the config gives a policy (mandatory when it names none). */
+export function levelsOf(config: Pick<LoadedPolicyConfig, "effective">): (name: string) => EnforcementLevel {
+  return (name) => config.effective[name]?.enforcementLevel ?? "mandatory";
+}
+
+/** What one pass through the pack returned, normalised: every message redacted of the known secrets. */
+export interface PackAnalysis {
+  /** Analyze's answer per resource, in the order given. */
+  results: AnalyzeResult[];
+  stackResult: AnalyzeResult;
+  diagnostics: Diagnostic[];
+  outcomes: PolicyOutcome[];
+}
+
 /**
- * Configure → Analyze every resource → AnalyzeStack for one captured stack, normalised into a PolicyRun
- * (messages redacted of every known secret value). Exported for the pack integration tests.
+ * Analyze for every resource (a few calls in flight), then AnalyzeStack, with the pack already configured;
+ * the answers normalised into diagnostics and per-resource outcomes as the evidence reads them.
  */
-export async function analyzeCaptured(
+export async function analyzeWithPack(
   pack: PolicyPackProcess,
   info: AnalyzerInfo,
-  captured: CapturedStack,
   config: Pick<LoadedPolicyConfig, "effective">,
-  progress: Progress = new Progress(false),
-): Promise<PolicyRun> {
-  const stack = captured.stack;
-  await pack.configure(config.effective);
-  const secrets = secretsOf(captured);
-  const level = (name: string) => config.effective[name]?.enforcementLevel ?? "mandatory";
+  inputs: AnalyzerResourceInput[],
+  stackInputs: AnalyzerResourceInput[],
+  secrets: string[],
+  progress: Progress,
+  label: string,
+): Promise<PackAnalysis> {
+  const level = levelsOf(config);
   const resourcePolicies = info.policies.filter((p) => p.kind !== "stack" && level(p.name) !== "disabled");
   const stackPolicies = info.policies.filter((p) => p.kind === "stack" && level(p.name) !== "disabled");
 
-  const inputs = captured.resources.map((r) => toAnalyzerInput(captured, r));
   const results: AnalyzeResult[] = new Array(inputs.length);
   let done = 0;
   let next = 0;
-  progress.count(`[${stack}] analyzing resources`, 0, inputs.length);
+  progress.count(`[${label}] analyzing resources`, 0, inputs.length);
   const worker = async () => {
     while (next < inputs.length) {
       const i = next++;
       results[i] = await pack.analyze(inputs[i]);
-      progress.count(`[${stack}] analyzing resources`, ++done, inputs.length);
+      progress.count(`[${label}] analyzing resources`, ++done, inputs.length);
     }
   };
   // A few calls in flight keep the pack busy while responses are decoded here.
   await Promise.all(Array.from({ length: Math.min(4, inputs.length) }, worker));
 
-  progress.line(`[${stack}] analyzing the stack (${inputs.length} resources)`);
-  const stackInputs = inputs.map((input, i) => withMockOutputs(input, captured.resources[i]));
+  progress.line(`[${label}] analyzing the stack (${stackInputs.length} resources)`);
   const stackResult = await pack.analyzeStack(stackInputs);
 
   const diagnostics: Diagnostic[] = [];
@@ -227,15 +246,16 @@ export async function analyzeCaptured(
     return o;
   };
 
-  captured.resources.forEach((r, i) => {
-    const diags = results[i].diagnostics.map((d) => toDiag(d, d.urn || r.urn));
+  inputs.forEach((r, i) => {
+    const urn = r.urn ?? defaultUrn(r.type, r.name);
+    const diags = results[i].diagnostics.map((d) => toDiag(d, d.urn || urn));
     diagnostics.push(...diags);
     outcomes.push(
       outcome(
-        r.urn,
+        urn,
         results[i],
         resourcePolicies,
-        diags.filter((d) => d.urn === r.urn),
+        diags.filter((d) => d.urn === urn),
       ),
     );
   });
@@ -250,6 +270,68 @@ export async function analyzeCaptured(
   stackOutcome.passed = stackOutcome.passed.filter((n) => !mentionedAnywhere.has(n));
   stackOutcome.notApplicable = stackOutcome.notApplicable.filter((n) => !mentionedAnywhere.has(n.policyName));
   outcomes.push(stackOutcome);
+  return { results, stackResult, diagnostics, outcomes };
+}
+
+/** The pack as the evidence records it: every policy with the level this run gave it. */
+export function packsOf(info: AnalyzerInfo, level: (name: string) => EnforcementLevel): PolicyRun["packs"] {
+  return [
+    {
+      name: info.name,
+      version: info.version,
+      policies: info.policies.map((p) => ({
+        name: p.name,
+        description: p.description,
+        enforcementLevel: level(p.name),
+        severity: p.severity,
+        remediationSteps: p.remediationSteps || undefined,
+        tags: p.tags,
+        framework: p.framework,
+        kind: p.kind === "unknown" ? undefined : p.kind,
+      })),
+    },
+  ];
+}
+
+/** Versions of the runtime and SDKs a run through the pack used. */
+export function toolVersionsOfRun(): Record<string, string> {
+  return {
+    node: process.version,
+    "phi-channels": phiChannelsVersion(),
+    "@pulumi/pulumi": packageVersion("@pulumi/pulumi"),
+    "@pulumi/policy": packageVersion("@pulumi/policy"),
+    "@pulumi/aws": packageVersion("@pulumi/aws"),
+  };
+}
+
+/**
+ * Configure → Analyze every resource → AnalyzeStack for one captured stack, normalised into a PolicyRun
+ * (messages redacted of every known secret value). Exported for the pack integration tests.
+ */
+export async function analyzeCaptured(
+  pack: PolicyPackProcess,
+  info: AnalyzerInfo,
+  captured: CapturedStack,
+  config: Pick<LoadedPolicyConfig, "effective">,
+  progress: Progress = new Progress(false),
+): Promise<PolicyRun> {
+  const stack = captured.stack;
+  await pack.configure(config.effective);
+  const secrets = secretsOf(captured);
+  const level = levelsOf(config);
+
+  const inputs = captured.resources.map((r) => toAnalyzerInput(captured, r));
+  const stackInputs = inputs.map((input, i) => withMockOutputs(input, captured.resources[i]));
+  const { results, diagnostics, outcomes } = await analyzeWithPack(
+    pack,
+    info,
+    config,
+    inputs,
+    stackInputs,
+    secrets,
+    progress,
+    stack,
+  );
 
   const unknownInputs: Record<string, string[]> = {};
   for (const r of captured.resources) {
@@ -264,35 +346,13 @@ export async function analyzeCaptured(
     stack,
     timestamp: new Date().toISOString(),
     gitCommit: gitCommit(),
-    packs: [
-      {
-        name: info.name,
-        version: info.version,
-        policies: info.policies.map((p) => ({
-          name: p.name,
-          description: p.description,
-          enforcementLevel: level(p.name),
-          severity: p.severity,
-          remediationSteps: p.remediationSteps || undefined,
-          tags: p.tags,
-          framework: p.framework,
-          kind: p.kind === "unknown" ? undefined : p.kind,
-        })),
-      },
-    ],
+    packs: packsOf(info, level),
     policyConfig: { [info.name]: flattenPolicyConfig(config.effective) },
     resources: captured.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name })),
     diagnostics,
     outcomes,
     unknownInputs,
-    toolVersions: {
-      node: process.version,
-      "phi-channels": phiChannelsVersion(),
-      "@pulumi/pulumi": packageVersion("@pulumi/pulumi"),
-      "@pulumi/policy": packageVersion("@pulumi/policy"),
-      "@pulumi/aws": packageVersion("@pulumi/aws"),
-      "phi-channels check": "offline (mock runtime, preview)",
-    },
+    toolVersions: { ...toolVersionsOfRun(), "phi-channels check": "offline (mock runtime, preview)" },
     programFile: path.relative(REPO_ROOT, captured.program).split(path.sep).join("/"),
     notAnalysed: notAnalysedOf(captured, results),
     resultDetails: auditDetailsOf(info, stackInputs, config, level).map((d) => ({
@@ -318,7 +378,7 @@ function unwrapSecrets(value: unknown): unknown {
  * with the pack's own rules over the resources AnalyzeStack received: the protocol cannot carry a pass
  * on a resource (policies/src/audit-report.ts).
  */
-function auditDetailsOf(
+export function auditDetailsOf(
   info: AnalyzerInfo,
   stackInputs: AnalyzerResourceInput[],
   config: Pick<LoadedPolicyConfig, "effective">,

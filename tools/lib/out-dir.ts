@@ -8,12 +8,13 @@
  * - a file target must not exist or be a previous report of ours (the caller recognises its content).
  *
  * Anything else is an OutPathError (exit 2) naming the path and the fix; nothing is changed. Writes go
- * into a fresh sibling (same filesystem), then a rename; a previous bundle is replaced only as a whole,
- * and removed file by file (known names only), never recursively.
+ * into a fresh sibling (same filesystem), then a rename (atomic-write.ts); a previous bundle is replaced
+ * only as a whole, and removed file by file (known names only), never recursively.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { type AtomicDirOptions, writeDirAtomically, writeFileAtomically } from "./atomic-write";
 
 /** The refusal of an `--out` path: a usage error (exit 2). */
 export class OutPathError extends Error {
@@ -181,16 +182,7 @@ export function checkOutDir(outDir: string, layout: BundleLayout, flag = "--out"
   );
 }
 
-export interface WriteDirOptions {
-  /** Test seam: replaces the write of each file inside the temporary directory. */
-  writeFile?: (file: string, data: string) => Promise<void>;
-}
-
-const tempName = (target: string) =>
-  path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`,
-  );
+export type WriteDirOptions = Pick<AtomicDirOptions, "writeFile">;
 
 /** Removes a previous bundle of ours by its known file names, then the directory; never anything else. */
 function removeBundle(dir: string, layout: BundleLayout): void {
@@ -202,8 +194,8 @@ function removeBundle(dir: string, layout: BundleLayout): void {
 
 /**
  * Writes `files` (name → content) as a bundle into `outDir`, with the marker. Checks the target first
- * (checkOutDir); builds the bundle in a new sibling directory (mode 0777 & ~umask, files 0666 & ~umask),
- * then renames it into place. A previous bundle is moved aside first and removed only after the rename.
+ * (checkOutDir); builds the bundle in a new sibling directory and renames it into place
+ * (writeDirAtomically). A previous bundle is moved aside first and removed only after the rename.
  */
 export async function writeBundleDir(
   outDir: string,
@@ -218,35 +210,28 @@ export async function writeBundleDir(
   for (const [name] of all) {
     if (!layout.files.includes(name)) throw new Error(`bundle file ${name} is not in the bundle layout`);
   }
-  const write =
-    options.writeFile ??
-    ((p: string, d: string) => fs.promises.writeFile(p, d, { encoding: "utf8", flag: "wx" }));
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = tempName(target);
-  fs.mkdirSync(tmp, { mode: 0o777 });
   let old: string | undefined;
-  try {
-    for (const [name, data] of all) await write(path.join(tmp, name), data);
-    if (state.existing !== "none") {
-      // Re-check just before replacing: only an empty directory or our own bundle is ever moved aside.
-      const again = checkOutDir(outDir, layout, flag);
-      if (again.existing === "none") old = undefined;
-      else {
-        old = `${tmp}.old`;
-        fs.renameSync(target, old);
+  await writeDirAtomically(target, all, {
+    writeFile: options.writeFile,
+    install: (tmp) => {
+      if (state.existing !== "none") {
+        // Re-check just before replacing: only an empty directory or our own bundle is ever moved aside.
+        const again = checkOutDir(outDir, layout, flag);
+        if (again.existing !== "none") {
+          old = `${tmp}.old`;
+          fs.renameSync(target, old);
+        }
       }
-    }
-    try {
-      fs.renameSync(tmp, target);
-    } catch (e) {
-      if (old) fs.renameSync(old, target);
-      old = undefined;
-      throw e;
-    }
-  } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
+      try {
+        fs.renameSync(tmp, target);
+      } catch (e) {
+        if (old) fs.renameSync(old, target);
+        old = undefined;
+        throw e;
+      }
+    },
+  });
   if (old) {
     try {
       removeBundle(old, layout);
@@ -306,14 +291,7 @@ export function writeReportFile(
   flag = "--out",
 ): string {
   const target = checkOutFile(outFile, isOurs, flag);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = tempName(target);
-  try {
-    fs.writeFileSync(tmp, text, { flag: "wx" });
-    fs.renameSync(tmp, target);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
+  writeFileAtomically(target, text);
   return target;
 }
 

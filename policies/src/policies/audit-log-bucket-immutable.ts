@@ -14,10 +14,12 @@ import {
 } from "../policy-kit";
 import {
   assessAuditBucket,
+  assessLogDeliveryEncryption,
   BUCKET_TYPES,
   BucketIndex,
   logReferences,
   MINIMUM_RETENTION_DAYS_SCHEMA,
+  type LogReference,
 } from "../audit-buckets";
 
 /** S3 bucket names as AWS allows them (3-63 chars, lowercase, digits, dots, hyphens). */
@@ -76,7 +78,7 @@ export function unknownClassificationPath(bucket: PolicyResource): string | unde
 }
 
 const DESCRIPTION =
-  "Buckets receiving audit logs (load-balancer access/connection logs, VPC flow logs, CloudTrail) must be immutable: object lock in COMPLIANCE mode for the retention period, versioning, no public access, TLS-only access, no forceDestroy.";
+  "Buckets receiving audit logs (load-balancer access/connection logs, VPC flow logs, CloudTrail, CloudFront standard logs, S3 server access logs, Network Firewall, WAF and CloudWatch Logs deliveries) must be immutable: object lock in COMPLIANCE mode for the retention period, versioning, no public access, TLS-only access, no forceDestroy; and encrypted with what every source delivering to them can write to.";
 
 export const auditLogBucketImmutable: StackValidationPolicy = {
   name: "phi-audit-log-bucket-immutable",
@@ -85,7 +87,7 @@ export const auditLogBucketImmutable: StackValidationPolicy = {
   framework: hipaaFramework("b"),
   tags: ["audit", "logging", "s3", "object-lock", "hipaa"],
   remediationSteps:
-    "Create the log bucket with objectLockEnabled: true; add a BucketObjectLockConfiguration with defaultRetention { mode: COMPLIANCE, days >= minimumRetentionDays }, BucketVersioning status Enabled, a BucketPublicAccessBlock with all four flags true and a BucketPolicy that denies s3:* when aws:SecureTransport is false; do not set forceDestroy. Buckets managed in another stack go into externalLogBuckets.",
+    "Create the log bucket with objectLockEnabled: true; add a BucketObjectLockConfiguration with defaultRetention { mode: COMPLIANCE, days >= minimumRetentionDays }, BucketVersioning status Enabled, a BucketPublicAccessBlock with all four flags true and a BucketPolicy that denies s3:* when aws:SecureTransport is false; do not set forceDestroy. Encryption: ALB and classic ELB logs and S3 server access logs can only be delivered to SSE-S3 (sseAlgorithm AES256) buckets; NLB access logs, flow logs, CloudTrail, CloudFront standard logs and CloudWatch Logs deliveries also to SSE-KMS with a customer managed key (whose key policy lets the service use it). Buckets managed in another stack go into externalLogBuckets.",
   configSchema: auditLogBucketImmutableConfigSchema,
   validateStack: (args, reportViolation) => {
     const config = configWithDefaults<AuditLogBucketImmutableConfig>(
@@ -105,8 +107,8 @@ export const auditLogBucketImmutable: StackValidationPolicy = {
     if (refs.length === 0 && tagged.length === 0 && maybeTagged.length === 0)
       args.notApplicable("no audit-log deliveries to S3 and no bucket tagged as audit-log in this stack");
     const buckets = new BucketIndex(stack);
-    const audited = new Map<string, { bucket: PolicyResource; sources: number }>();
-    for (const b of tagged) audited.set(b.urn, { bucket: b, sources: 0 });
+    const audited = new Map<string, { bucket: PolicyResource; refs: LogReference[] }>();
+    for (const b of tagged) audited.set(b.urn, { bucket: b, refs: [] });
     for (const ref of refs) {
       const r = buckets.resolve(ref, config.externalLogBuckets);
       const f = new Findings();
@@ -121,8 +123,8 @@ export const auditLogBucketImmutable: StackValidationPolicy = {
       else if (r.kind === "buckets")
         for (const b of r.buckets) {
           const entry = audited.get(b.urn);
-          if (entry) entry.sources++;
-          else audited.set(b.urn, { bucket: b, sources: 1 });
+          if (entry) entry.refs.push(ref);
+          else audited.set(b.urn, { bucket: b, refs: [ref] });
         }
       f.report(reportViolation, DESCRIPTION, ref.source.urn);
     }
@@ -147,11 +149,14 @@ export const auditLogBucketImmutable: StackValidationPolicy = {
       );
       f.report(reportViolation, DESCRIPTION, b.urn);
     }
-    for (const { bucket } of audited.values()) {
+    for (const { bucket, refs: delivering } of audited.values()) {
       const a = assessment(bucket);
+      const e = assessLogDeliveryEncryption(bucket, buckets, delivering);
       const f = new Findings();
-      for (const p of a.problems) f.violation(`audit-log bucket ${p}`);
+      for (const p of [...a.problems, ...e.problems]) f.violation(`audit-log bucket ${p}`);
       for (const u of a.unknown) f.unknown(u, "audit-log bucket requirement");
+      for (const u of e.unknown)
+        f.unknown(u, "whether every log source can deliver to this bucket's encryption");
       f.report(reportViolation, DESCRIPTION, bucket.urn);
     }
   },

@@ -17,6 +17,9 @@ import { kmsKeyRotation } from "./kms-key-rotation";
 import { certificateKeyStrength } from "./certificate-key-strength";
 import { lbDeletionProtection } from "./lb-deletion-protection";
 import { lbMutualTls } from "./lb-mutual-tls";
+import { noPublicEndpoints } from "./no-public-endpoints";
+import { resourcePoliciesRequireTls } from "./resource-policies-require-tls";
+import { accessLoggingEnabled } from "./access-logging-enabled";
 import { dataInTransitEncrypted } from "./data-in-transit-encrypted";
 import { dataAtRestEncrypted, dataAtRestEncryptedConfigSchema } from "./data-at-rest-encrypted";
 import { withExemptions } from "../exemptions";
@@ -39,6 +42,9 @@ export const policies: PackPolicy[] = [
   certificateKeyStrength,
   lbDeletionProtection,
   lbMutualTls,
+  noPublicEndpoints,
+  resourcePoliciesRequireTls,
+  accessLoggingEnabled,
   dataInTransitEncrypted,
   dataAtRestEncrypted,
 ].map((p) => withExemptions<PackPolicy>(p));

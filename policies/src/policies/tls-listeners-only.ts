@@ -5,12 +5,28 @@ import {
   field,
   Findings,
   listField,
+  objectField,
   path,
   rawProps,
   sameText,
   UNKNOWN,
 } from "../policy-kit";
-import { CLASSIC_ELB, isOneOf, LB_LISTENER, LB_TARGET_GROUP } from "../tokens";
+import {
+  CLOUDFRONT_ORIGIN_PROTOCOL_POLICIES,
+  CLOUDFRONT_ORIGIN_SSL_PROTOCOLS,
+  CLOUDFRONT_VIEWER_PROTOCOL_POLICIES,
+  type ProtocolChoices,
+} from "../rules";
+import {
+  CLASSIC_ELB,
+  CLOUDFRONT_DISTRIBUTION,
+  CLOUDFRONT_MULTITENANT_DISTRIBUTION,
+  CLOUDFRONT_VPC_ORIGIN,
+  isOneOf,
+  LB_LISTENER,
+  LB_TARGET_GROUP,
+  TRANSFER_SERVER,
+} from "../tokens";
 
 export const tlsListenersOnlyConfigSchema = {
   properties: {
@@ -54,17 +70,152 @@ function redirectsOnlyToHttps(props: Record<string, unknown>, findings: Findings
   return ok;
 }
 
+/** Where each CloudFront distribution type keeps its cache behaviours besides `defaultCacheBehavior`. */
+const CLOUDFRONT_BEHAVIOUR_LISTS: Readonly<Record<string, string>> = {
+  [CLOUDFRONT_DISTRIBUTION]: "orderedCacheBehaviors",
+  [CLOUDFRONT_MULTITENANT_DISTRIBUTION]: "cacheBehaviors",
+};
+
+/** Judges an enum-valued protocol setting: unknown → advisory, unset or unknown spelling or clear text → violation. */
+function checkChoice(
+  findings: Findings,
+  value: unknown,
+  at: string,
+  choices: ProtocolChoices,
+  clearText: string,
+): void {
+  if (value === UNKNOWN) return findings.unknown(at);
+  if (value === undefined || value === null || value === "")
+    return findings.violation(`${at} is not set; set ${choices.encrypted.join(" or ")}`);
+  const known = choices.known.find((k) => sameText(value, k));
+  if (!known)
+    return findings.violation(
+      `${at} is not one of ${choices.known.join(", ")} (unknown spellings fail closed); set ${choices.encrypted.join(" or ")}`,
+    );
+  if (!choices.encrypted.includes(known))
+    findings.violation(`${at} is ${known}, ${clearText}; set ${choices.encrypted.join(" or ")}`);
+}
+
+/** Origin SSL protocols: every item TLSv1.2; a known bad item is decidable even when others are unknown. */
+function checkOriginSslProtocols(
+  findings: Findings,
+  list: unknown[] | typeof UNKNOWN | "invalid",
+  at: string,
+): void {
+  const { known, allowed } = CLOUDFRONT_ORIGIN_SSL_PROTOCOLS;
+  if (list === UNKNOWN) return findings.unknown(at);
+  if (list === "invalid") return findings.violation(`${at} is not a list of protocols`);
+  if (list.length === 0)
+    return findings.violation(`${at} enables no protocol; set [${allowed.map((a) => `"${a}"`).join(", ")}]`);
+  const bad = list.filter((p) => p !== UNKNOWN && !allowed.some((a) => sameText(p, a)));
+  if (bad.length > 0) {
+    const named = bad.map((p) => known.find((k) => sameText(p, k)) ?? "an unknown spelling");
+    return findings.violation(
+      `${at} includes ${[...new Set(named)].join(", ")}, so CloudFront may reach the origin below TLS 1.2; set [${allowed.map((a) => `"${a}"`).join(", ")}]`,
+    );
+  }
+  if (list.some((p) => p === UNKNOWN)) findings.unknown(at);
+}
+
+/** CloudFront: every viewer leg HTTPS, every custom origin https-only with TLS 1.2. */
+function checkCloudFront(findings: Findings, props: Record<string, unknown>, type: string): void {
+  const viewerClear = "so viewers can send requests (URLs, cookies, PHI) to CloudFront over plain HTTP";
+  const dcb = objectField(props, "defaultCacheBehavior");
+  if (dcb === UNKNOWN) findings.unknown("defaultCacheBehavior");
+  else if (!dcb)
+    findings.violation("defaultCacheBehavior is not set; set its viewerProtocolPolicy to https-only");
+  else
+    checkChoice(
+      findings,
+      field(dcb, "viewerProtocolPolicy"),
+      "defaultCacheBehavior.viewerProtocolPolicy",
+      CLOUDFRONT_VIEWER_PROTOCOL_POLICIES,
+      viewerClear,
+    );
+  const listKey = CLOUDFRONT_BEHAVIOUR_LISTS[type];
+  const behaviours = listField(props, listKey);
+  if (behaviours === UNKNOWN) findings.unknown(listKey);
+  else if (behaviours === "invalid") findings.violation(`${listKey} is not a list of cache behaviours`);
+  else
+    behaviours.forEach((b, i) => {
+      if (b === UNKNOWN) return findings.unknown(path(listKey, i));
+      checkChoice(
+        findings,
+        field(b, "viewerProtocolPolicy"),
+        path(listKey, i, "viewerProtocolPolicy"),
+        CLOUDFRONT_VIEWER_PROTOCOL_POLICIES,
+        viewerClear,
+      );
+    });
+  const origins = listField(props, "origins");
+  if (origins === UNKNOWN) return findings.unknown("origins");
+  if (origins === "invalid") return findings.violation("origins is not a list of origins");
+  origins.forEach((o, i) => {
+    if (o === UNKNOWN) return findings.unknown(path("origins", i));
+    const custom = objectField(o, "customOriginConfig");
+    if (custom === UNKNOWN) return findings.unknown(path("origins", i, "customOriginConfig"));
+    if (!custom) return; // S3 and VPC origins: no protocol policy here (VPC origins are judged on aws.cloudfront.VpcOrigin)
+    checkChoice(
+      findings,
+      field(custom, "originProtocolPolicy"),
+      path("origins", i, "customOriginConfig", "originProtocolPolicy"),
+      CLOUDFRONT_ORIGIN_PROTOCOL_POLICIES,
+      "so CloudFront may forward requests to this origin over plain HTTP",
+    );
+    checkOriginSslProtocols(
+      findings,
+      listField(custom, "originSslProtocols"),
+      path("origins", i, "customOriginConfig", "originSslProtocols"),
+    );
+  });
+}
+
+/** aws.cloudfront.VpcOrigin: the same origin rules; its protocols are `{ items, quantity }`. */
+function checkVpcOrigin(findings: Findings, props: Record<string, unknown>): void {
+  const config = objectField(props, "vpcOriginEndpointConfig");
+  if (config === UNKNOWN) return findings.unknown("vpcOriginEndpointConfig");
+  if (!config)
+    return findings.violation("vpcOriginEndpointConfig is not set; set originProtocolPolicy https-only");
+  checkChoice(
+    findings,
+    field(config, "originProtocolPolicy"),
+    "vpcOriginEndpointConfig.originProtocolPolicy",
+    CLOUDFRONT_ORIGIN_PROTOCOL_POLICIES,
+    "so CloudFront may forward requests to this VPC origin over plain HTTP",
+  );
+  const protocols = objectField(config, "originSslProtocols");
+  if (protocols === UNKNOWN) return findings.unknown("vpcOriginEndpointConfig.originSslProtocols");
+  checkOriginSslProtocols(
+    findings,
+    protocols ? listField(protocols, "items") : "invalid",
+    "vpcOriginEndpointConfig.originSslProtocols.items",
+  );
+}
+
+/** Transfer Family: FTP carries files and credentials in clear text (AWS allows it on VPC endpoints only). */
+function checkTransferProtocols(findings: Findings, props: Record<string, unknown>): void {
+  const protocols = listField(props, "protocols");
+  if (protocols === UNKNOWN) return findings.unknown("protocols", "whether the server offers plain FTP");
+  if (protocols === "invalid") return findings.violation("protocols is not a list of protocols");
+  if (protocols.some((p) => sameText(p, "FTP")))
+    return findings.violation(
+      "protocols includes FTP, which carries files and credentials in clear text; offer SFTP or FTPS instead",
+    );
+  if (protocols.some((p) => p === UNKNOWN))
+    findings.unknown("protocols", "whether the server offers plain FTP");
+}
+
 const DESCRIPTION =
-  "Load-balancer listeners and target groups carrying PHI must encrypt in transit: HTTPS or TLS (classic ELB: https/ssl on both sides).";
+  "Channels carrying PHI must encrypt in transit: load-balancer listeners and target groups HTTPS or TLS (classic ELB: https/ssl on both sides), CloudFront viewers and custom origins HTTPS with TLS 1.2, no plain FTP on Transfer Family servers.";
 
 export const tlsListenersOnly: ResourceValidationPolicy = {
   name: "phi-tls-listeners-only",
   description: DESCRIPTION,
   severity: "critical",
   framework: hipaaFramework("e2ii"),
-  tags: ["tls", "load-balancer", "encryption-in-transit", "hipaa"],
+  tags: ["tls", "load-balancer", "cloudfront", "encryption-in-transit", "hipaa"],
   remediationSteps:
-    "Set protocol to HTTPS (ALB) or TLS (NLB) with a certificate, and target-group protocol to HTTPS or TLS so traffic stays encrypted to the targets. On classic ELBs use lbProtocol and instanceProtocol https or ssl. Remove HTTP redirect listeners, or set allowHttpRedirect if clear-text redirects are acceptable.",
+    'Set protocol to HTTPS (ALB) or TLS (NLB) with a certificate, and target-group protocol to HTTPS or TLS so traffic stays encrypted to the targets. On classic ELBs use lbProtocol and instanceProtocol https or ssl. Remove HTTP redirect listeners, or set allowHttpRedirect if clear-text redirects are acceptable. CloudFront: viewerProtocolPolicy https-only (or redirect-to-https) on defaultCacheBehavior and every ordered cache behaviour; every customOriginConfig (and aws.cloudfront.VpcOrigin) with originProtocolPolicy https-only and originSslProtocols ["TLSv1.2"]. Transfer Family: remove FTP from protocols (use SFTP or FTPS).',
   configSchema: tlsListenersOnlyConfigSchema,
   validateResource: (args, reportViolation) => {
     const props = rawProps(args.props);
@@ -111,8 +262,16 @@ export const tlsListenersOnly: ResourceValidationPolicy = {
               findings.violation(`${path("listeners", i, key)} is not https or ssl`);
           }
         });
+    } else if (args.type in CLOUDFRONT_BEHAVIOUR_LISTS) {
+      checkCloudFront(findings, props, args.type);
+    } else if (args.type === CLOUDFRONT_VPC_ORIGIN) {
+      checkVpcOrigin(findings, props);
+    } else if (args.type === TRANSFER_SERVER) {
+      checkTransferProtocols(findings, props);
     } else {
-      args.notApplicable(`${args.type} is not a load-balancer listener or target group`);
+      args.notApplicable(
+        `${args.type} is not a load-balancer listener or target group, CloudFront distribution or origin, or Transfer Family server`,
+      );
     }
     findings.report(reportViolation, DESCRIPTION);
   },

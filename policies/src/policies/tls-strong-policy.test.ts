@@ -1,6 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TLS_ENDPOINT_TYPES, tlsStrongPolicy as policy } from "./tls-strong-policy";
+import {
+  TLS_ENDPOINT_TYPES,
+  tlsStrongPolicy as policy,
+  tlsStrongPolicyConfigSchema,
+} from "./tls-strong-policy";
 import { policies } from "./index";
 import {
   runResource,
@@ -216,84 +220,280 @@ describe("phi-tls-strong-policy: other TLS floors", () => {
     });
   });
 
-  it("API Gateway v1 and v2 domain names", async () => {
+  it("API Gateway v1 custom domains: accepted names by endpoint type, TLS_1_2 by default", async () => {
     const V1 = "aws:apigateway/domainName:DomainName";
-    const V2 = "aws:apigatewayv2/domainName:DomainName";
+    const regional = (securityPolicy?: unknown) => ({
+      endpointConfiguration: { types: "REGIONAL" },
+      ...(securityPolicy === undefined ? {} : { securityPolicy }),
+    });
+    expect((await runResource(policy, V1, regional("SecurityPolicy_TLS13_1_3_2025_09"))).diagnostics).toEqual(
+      [],
+    );
     expect(
-      (await runResource(policy, V1, { securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09" })).diagnostics,
+      (await runResource(policy, V1, regional("SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09"))).diagnostics,
     ).toEqual([]);
-    expect((await runResource(policy, V1, { securityPolicy: "TLS_1_2" })).mandatory).toHaveLength(1);
-    expect((await runResource(policy, V1, {})).mandatory).toHaveLength(1);
-    expect((await runResource(policy, V1, { securityPolicy: "TLS_1_0" })).mandatory).toHaveLength(1);
+    // Edge-optimized is the default endpoint type; its own enhanced policies pass there.
+    expect(
+      (await runResource(policy, V1, { securityPolicy: "SecurityPolicy_TLS13_2025_EDGE" })).diagnostics,
+    ).toEqual([]);
+    const unset = await runResource(policy, V1, regional());
+    expect(unset.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "securityPolicy is not set (endpointConfiguration.types REGIONAL); API Gateway then applies TLS_1_2, which allows RSA key exchange and CBC ciphers; use one of: SecurityPolicy_TLS13_1_3_2025_09, SecurityPolicy_TLS13_1_3_FIPS_2025_09, SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09, SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 (a SecurityPolicy_* policy also needs endpointAccessMode BASIC or STRICT)",
+    ]);
+    for (const name of ["TLS_1_2", "TLS_1_0", "SecurityPolicy_TLS13_1_2_2021_06"])
+      expect((await runResource(policy, V1, regional(name))).mandatory).toHaveLength(1);
+    // A policy AWS accepts only for the other endpoint type is named as such, and never recommended.
+    const wrongType = await runResource(policy, V1, regional("SecurityPolicy_TLS13_2025_EDGE"));
+    expect(wrongType.mandatory).toHaveLength(1);
+    expect(wrongType.mandatory[0].message).toContain(
+      "\nsecurityPolicy (endpointConfiguration.types REGIONAL) is not a policy AWS accepts for an API Gateway custom domain (accepted: TLS_1_0, TLS_1_2, SecurityPolicy_TLS13_1_3_2025_09,",
+    );
+    const edgeUnset = await runResource(policy, V1, {});
+    expect(edgeUnset.mandatory[0].message).toContain(
+      "use one of: SecurityPolicy_TLS13_2025_EDGE, SecurityPolicy_TLS12_PFS_2025_EDGE (a SecurityPolicy_*",
+    );
+    expect(edgeUnset.mandatory[0].message).not.toContain("SecurityPolicy_TLS13_1_3_2025_09");
+    // Pulumi 7 spells types as a string; a one-element list (older programs) is read the same way.
     expect(
       (
-        await runResource(policy, V2, {
-          domainNameConfiguration: {
-            securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09",
-            certificateArn: UNKNOWN_STRING,
-          },
+        await runResource(policy, V1, {
+          endpointConfiguration: { types: ["REGIONAL"] },
+          securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09",
         })
       ).diagnostics,
     ).toEqual([]);
+    const bogus = await runResource(policy, V1, {
+      endpointConfiguration: { types: "GLOBAL" },
+      securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09",
+    });
+    expect(bogus.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "endpointConfiguration.types is not one of EDGE, REGIONAL, PRIVATE, so which security policies AWS accepts for securityPolicy is not known",
+    ]);
+  });
+
+  it("API Gateway v1 custom domains with the endpoint type unknown at preview", async () => {
+    const V1 = "aws:apigateway/domainName:DomainName";
+    const typesUnknown = (securityPolicy: unknown) => ({
+      endpointConfiguration: { types: UNKNOWN_STRING },
+      securityPolicy,
+    });
+    // Weak for every endpoint type: decidable, mandatory.
+    const weak = await runResource(policy, V1, typesUnknown("TLS_1_2"));
+    expect(weak.advisory).toEqual([]);
+    expect(weak.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "securityPolicy does not meet the strict profile (TLS >= 1.2, forward-secret AEAD ciphers only) for any endpointConfiguration.types (EDGE, REGIONAL, PRIVATE); use, by endpoint type, EDGE: SecurityPolicy_TLS13_2025_EDGE, SecurityPolicy_TLS12_PFS_2025_EDGE; REGIONAL, PRIVATE: SecurityPolicy_TLS13_1_3_2025_09, SecurityPolicy_TLS13_1_3_FIPS_2025_09, SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09, SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 (a SecurityPolicy_* policy also needs endpointAccessMode BASIC or STRICT)",
+    ]);
+    // Strong for one endpoint type only: decided at `pulumi up`.
+    const edgeOnly = await runResource(policy, V1, typesUnknown("SecurityPolicy_TLS13_2025_EDGE"));
+    expect(edgeOnly.mandatory).toEqual([]);
+    expect(edgeOnly.advisory.map((d) => d.message.split("\n")[1])).toEqual([
+      "endpointConfiguration.types (which security policies AWS accepts for securityPolicy): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    expect((await runResource(policy, V1, typesUnknown(UNKNOWN_STRING))).advisory).toHaveLength(1);
+  });
+
+  it("API Gateway REST APIs: the default execute-api endpoint's policy, unless that endpoint is disabled", async () => {
+    const REST = "aws:apigateway/restApi:RestApi";
+    const unset = await runResource(policy, REST, { name: "claims" });
+    expect(unset.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "securityPolicy is not set (endpointConfiguration.types EDGE, disableExecuteApiEndpoint not true); the default execute-api endpoint of an edge-optimized API then accepts TLS 1.0; use one of: SecurityPolicy_TLS13_2025_EDGE, SecurityPolicy_TLS12_PFS_2025_EDGE (a SecurityPolicy_* policy also needs endpointAccessMode BASIC or STRICT)",
+    ]);
+    const privateUnset = await runResource(policy, REST, { endpointConfiguration: { types: "PRIVATE" } });
+    expect(privateUnset.mandatory[0].message).toContain(
+      "\nsecurityPolicy is not set (endpointConfiguration.types PRIVATE, disableExecuteApiEndpoint not true); the default execute-api endpoint of a private API then applies TLS_1_2",
+    );
     expect(
-      (await runResource(policy, V2, { domainNameConfiguration: { securityPolicy: "TLS_1_0" } })).mandatory,
-    ).toHaveLength(1);
+      (
+        await runResource(policy, REST, {
+          endpointConfiguration: { types: "REGIONAL" },
+          securityPolicy: "SecurityPolicy_TLS13_1_3_FIPS_2025_09",
+          endpointAccessMode: "STRICT",
+        })
+      ).diagnostics,
+    ).toEqual([]);
+    expect((await runResource(policy, REST, { securityPolicy: "TLS_1_0" })).mandatory).toHaveLength(1);
+    // With the execute-api endpoint disabled, clients reach the API only through custom domains.
+    expect((await runResource(policy, REST, { disableExecuteApiEndpoint: true })).notApplicable).toEqual([
+      "the default execute-api endpoint is disabled (clients use a custom domain)",
+    ]);
+    expect((await runResource(policy, REST, { disableExecuteApiEndpoint: false })).mandatory).toHaveLength(1);
+    const flagUnknown = await runResource(policy, REST, { disableExecuteApiEndpoint: UNKNOWN_STRING });
+    expect(flagUnknown.mandatory).toEqual([]);
+    expect(flagUnknown.advisory.map((d) => d.message.split("\n")[1])).toEqual([
+      "disableExecuteApiEndpoint (whether the endpoint uses securityPolicy, which fails this policy): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    expect(
+      (
+        await runResource(policy, REST, {
+          disableExecuteApiEndpoint: UNKNOWN_STRING,
+          securityPolicy: "SecurityPolicy_TLS13_2025_EDGE",
+        })
+      ).diagnostics,
+    ).toEqual([]);
+  });
+
+  it("API Gateway v2 custom domains: no policy AWS accepts passes, and the message says what to do instead", async () => {
+    const V2 = "aws:apigatewayv2/domainName:DomainName";
+    const v2 = (securityPolicy: unknown) => ({
+      domainNameConfiguration: { securityPolicy, certificateArn: UNKNOWN_STRING, endpointType: "REGIONAL" },
+    });
+    const NONE =
+      "no policy AWS accepts here meets the strict profile: API Gateway v2 custom domains accept only TLS_1_0 and TLS_1_2, and both allow RSA key exchange and CBC ciphers. " +
+      "Serve a REST API through an aws.apigateway.DomainName (REGIONAL) with securityPolicy SecurityPolicy_TLS13_1_3_2025_09 and endpointAccessMode STRICT " +
+      "(HTTP APIs cannot be mapped to a domain with an enhanced policy, and WebSocket APIs always use TLS_1_2), " +
+      "put a load balancer or CloudFront distribution whose TLS policy passes in front of the API, or record an exemption";
+    const tls12 = await runResource(policy, V2, v2("TLS_1_2"));
+    expect(tls12.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      `domainNameConfiguration.securityPolicy does not meet the strict profile (TLS >= 1.2, forward-secret AEAD ciphers only); ${NONE}`,
+    ]);
+    // The enhanced REST API policies are strong, but AWS rejects them here: never recommended, named as such.
+    const enhanced = await runResource(policy, V2, v2("SecurityPolicy_TLS13_1_3_2025_09"));
+    expect(enhanced.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      `domainNameConfiguration.securityPolicy is not a policy AWS accepts for an API Gateway v2 custom domain (accepted: TLS_1_0, TLS_1_2); ${NONE}`,
+    ]);
+    expect((await runResource(policy, V2, v2("TLS_1_0"))).mandatory).toHaveLength(1);
+    expect(
+      (await runResource(policy, V2, v2("TLS_1_2"), { tlsProfile: "nist-800-52r2" })).mandatory[0].message,
+    ).toContain("no policy AWS accepts here meets the nist-800-52r2 profile: API Gateway v2 custom domains");
   });
 
   it.each(["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"])(
-    "%s endpoint options",
+    "%s endpoint options: no policy can be shown to pass, and the message says so",
     async (type) => {
-      // AWS documents no OpenSearch policy as AEAD-only, so every one of them is blocked.
+      // AWS documents no OpenSearch policy's cipher suites, so every one of them is blocked.
       const names = [
         "Policy-Min-TLS-1-0-2019-07",
         "Policy-Min-TLS-1-2-2019-07",
         "Policy-Min-TLS-1-2-PFS-2023-10",
+        "Policy-Min-TLS-1-2-RFC9151-FIPS-2024-08",
       ];
       expect(Object.keys(TLS_SERVICES.openSearch.policies).sort()).toEqual([...names].sort());
-      for (const name of names) {
-        const v = await runResource(policy, type, {
-          domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: name },
-        });
-        expect({ name, mandatory: v.mandatory.map((d) => d.message) }).toEqual({
-          name,
-          mandatory: [
-            expect.stringMatching(
-              /\ndomainEndpointOptions\.tlsSecurityPolicy (accepts TLS 1\.0|does not meet the floor)/,
-            ),
-          ],
-        });
-      }
+      for (const tlsProfile of ["strict", "nist-800-52r2"])
+        for (const name of names) {
+          const v = await runResource(
+            policy,
+            type,
+            { domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: name } },
+            { tlsProfile },
+          );
+          expect({ name, tlsProfile, mandatory: v.mandatory.map((d) => d.message) }).toEqual({
+            name,
+            tlsProfile,
+            mandatory: [
+              expect.stringMatching(
+                /\ndomainEndpointOptions\.tlsSecurityPolicy (accepts TLS 1\.0|does not meet the (strict|nist-800-52r2) profile).*no policy AWS accepts here meets the (strict|nist-800-52r2) profile: AWS publishes no cipher suites for any OpenSearch TLS policy, so none can be shown to meet the profile; set Policy-Min-TLS-1-2-PFS-2023-10 \(TLS 1\.2\+, forward secrecy documented\) and record an exemption, or keep PHI out of the domain$/,
+              ),
+            ],
+          });
+        }
       const pfs = "Policy-Min-TLS-1-2-PFS-2023-10";
       const plain = await runResource(policy, type, {
         domainEndpointOptions: { enforceHttps: false, tlsSecurityPolicy: pfs },
       });
       expect(plain.mandatory).toHaveLength(2);
       expect(plain.mandatory[0].message).toContain("enforceHttps is not true");
-      expect(
-        (
-          await runResource(policy, type, {
-            domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-0-2019-07" },
-          })
-        ).mandatory,
-      ).toHaveLength(1);
       expect((await runResource(policy, type, {})).mandatory).toHaveLength(2);
     },
   );
 
-  it("Transfer Family servers", async () => {
+  it("Transfer Family servers: the TLS policy is judged only when the server offers FTPS", async () => {
     const T = "aws:transfer/server:Server";
-    // No published Transfer Family policy is AEAD-only on its TLS side, so every one is blocked.
     const names = Object.keys(TLS_SERVICES.transfer.policies);
     expect(names).toHaveLength(15);
+    // The default protocol is SFTP, which uses none of the policy's TLS ciphers.
+    expect((await runResource(policy, T, {})).notApplicable).toEqual([
+      "the server does not offer FTPS (protocols), so its TLS ciphers are not used",
+    ]);
+    for (const protocols of [["SFTP"], ["AS2"], ["sftp", "AS2"]])
+      expect(
+        (await runResource(policy, T, { protocols, securityPolicyName: "TransferSecurityPolicy-2018-11" }))
+          .notApplicable,
+      ).toHaveLength(1);
+    // With FTPS, no published policy passes the strict profile.
     for (const name of names) {
-      const v = await runResource(policy, T, { securityPolicyName: name });
+      const v = await runResource(policy, T, { protocols: ["SFTP", "FTPS"], securityPolicyName: name });
       expect({ name, mandatory: v.mandatory.length }).toEqual({ name, mandatory: 1 });
-      expect(v.mandatory[0].message).toContain("use one of: none in the table meets the floor");
     }
-    expect((await runResource(policy, T, {})).mandatory).toHaveLength(1);
+    const strict = await runResource(policy, T, {
+      protocols: ["FTPS"],
+      securityPolicyName: "TransferSecurityPolicy-2024-01",
+    });
+    expect(strict.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "protocols include FTPS and securityPolicyName does not meet the strict profile (TLS >= 1.2, forward-secret AEAD ciphers only); no policy AWS accepts here meets the strict profile: every published Transfer Family policy offers ECDHE CBC-SHA256/SHA384 suites on FTPS: serve SFTP only (remove FTPS from protocols), select tlsProfile nist-800-52r2, or record an exemption",
+    ]);
+    const unset = await runResource(policy, T, { protocols: ["ftps"] });
+    expect(unset.mandatory[0].message).toContain(
+      "\nprotocols include FTPS and securityPolicyName is not set; the provider then applies TransferSecurityPolicy-2018-11",
+    );
+  });
+
+  it("Transfer Family servers under nist-800-52r2, and with protocols unknown at preview", async () => {
+    const T = "aws:transfer/server:Server";
+    const nist = { tlsProfile: "nist-800-52r2" };
+    const ftps = (securityPolicyName: unknown) => ({ protocols: ["FTPS"], securityPolicyName });
+    expect((await runResource(policy, T, ftps("TransferSecurityPolicy-2024-01"), nist)).diagnostics).toEqual(
+      [],
+    );
     expect(
-      (await runResource(policy, T, { securityPolicyName: "TransferSecurityPolicy-2018-11" })).mandatory,
+      (await runResource(policy, T, ftps("TransferSecurityPolicy-FIPS-2025-03"), nist)).diagnostics,
+    ).toEqual([]);
+    const legacy = await runResource(policy, T, ftps("TransferSecurityPolicy-2018-11"), nist);
+    expect(legacy.mandatory[0].message).toContain(
+      "\nprotocols include FTPS and securityPolicyName does not meet the nist-800-52r2 profile (TLS >= 1.2, forward-secret AEAD ciphers or ECDHE CBC-SHA256/SHA384 (ECDHE-ECDSA-AES128-SHA256, ECDHE-ECDSA-AES256-SHA384, ECDHE-RSA-AES128-SHA256, ECDHE-RSA-AES256-SHA384)); use one of: TransferSecurityPolicy-2025-03,",
+    );
+    // A weak policy with the protocols unknown: the server may not offer FTPS, so advisory.
+    const weak = await runResource(policy, T, {
+      protocols: UNKNOWN_STRING,
+      securityPolicyName: "TransferSecurityPolicy-2018-11",
+    });
+    expect(weak.mandatory).toEqual([]);
+    expect(weak.advisory.map((d) => d.message.split("\n")[1])).toEqual([
+      "protocols (whether the endpoint uses securityPolicyName, which fails this policy): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    expect(
+      (await runResource(policy, T, { protocols: ["SFTP", UNKNOWN_STRING] }, nist)).advisory,
     ).toHaveLength(1);
+    // A policy that passes leaves only the list itself to check at `pulumi up` (it may not be a list).
+    const strong = await runResource(
+      policy,
+      T,
+      { protocols: UNKNOWN_STRING, securityPolicyName: "TransferSecurityPolicy-2024-01" },
+      nist,
+    );
+    expect(strong.mandatory).toEqual([]);
+    expect(strong.advisory.map((d) => d.message.split("\n")[1])).toEqual([
+      "protocols (whether it is a list that includes FTPS): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    expect(
+      (await runResource(policy, T, { protocols: "FTPS" })).mandatory.map((d) => d.message.split("\n")[1]),
+    ).toEqual(["protocols is not a list of protocols"]);
+  });
+
+  it("tlsProfile nist-800-52r2 accepts ECDHE CBC-SHA256/SHA384 listeners; other values are refused", async () => {
+    const listener = { protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06" };
+    expect((await runResource(policy, LISTENERS[0], listener)).mandatory[0].message).toContain(
+      "\nsslPolicy does not meet the strict profile (TLS >= 1.2, forward-secret AEAD ciphers only); use one of: ELBSecurityPolicy-TLS13-1-3-2021-06,",
+    );
+    expect(
+      (await runResource(policy, LISTENERS[0], listener, { tlsProfile: "nist-800-52r2" })).diagnostics,
+    ).toEqual([]);
+    expect(
+      (
+        await runResource(policy, LISTENERS[0], listener, {
+          tlsProfile: "nist-800-52r2",
+          minimumTlsVersion: "1.3",
+        })
+      ).mandatory[0].message,
+    ).toContain(
+      "\nsslPolicy accepts TLS 1.2, below the floor of TLS 1.3; use one of: ELBSecurityPolicy-TLS13-1-3-2021-06",
+    );
+    await expect(runResource(policy, LISTENERS[0], listener, { tlsProfile: "nist" })).rejects.toThrow(
+      /invalid config/,
+    );
+    expect(tlsStrongPolicyConfigSchema.properties.tlsProfile).toMatchObject({
+      enum: ["strict", "nist-800-52r2"],
+      default: "strict",
+    });
   });
 });
 
@@ -483,18 +683,45 @@ describe("phi-tls-strong-policy (stack): classic ELB https/ssl listeners need an
 });
 
 describe("phi-tls-strong-policy remediation", () => {
-  it("recommends only policy names the strength rule accepts", () => {
-    const text = policy.remediationSteps ?? "";
-    const named = text.match(/ELBSecurityPolicy-[\w-]+|TLSv1\.\d_\d{4}|SecurityPolicy_TLS\w+/g) ?? [];
-    expect(named.length).toBeGreaterThanOrEqual(4);
-    const assessments: Record<string, (n: string) => { strong: boolean }> = {
-      ELB: (n) => assessElbSecurityPolicy(n),
-      TLSv: (n) => assessTlsPolicy("cloudFront", n),
-      Sec: (n) => assessTlsPolicy("apiGateway", n),
-    };
-    for (const n of named) {
-      const assess = Object.entries(assessments).find(([prefix]) => n.startsWith(prefix))![1];
-      expect({ n, strong: assess(n).strong }).toEqual({ n, strong: true });
+  const text = policy.remediationSteps ?? "";
+  const NIST = "tlsProfile nist-800-52r2 also accepts";
+  const named = (part: string) =>
+    part.match(
+      /ELBSecurityPolicy-[\w-]+|TLSv1\.\d_\d{4}|SecurityPolicy_TLS\w+|TransferSecurityPolicy-[\w-]+/g,
+    ) ?? [];
+  const assess = (n: string, profile: "strict" | "nist-800-52r2") =>
+    n.startsWith("ELB")
+      ? assessElbSecurityPolicy(n, "1.2", profile)
+      : n.startsWith("TLSv")
+        ? assessTlsPolicy("cloudFront", n, "1.2", { profile })
+        : n.startsWith("Transfer")
+          ? assessTlsPolicy("transfer", n, "1.2", { profile })
+          : assessTlsPolicy("apiGateway", n, "1.2", { profile });
+
+  it("recommends only names that pass under both profiles, and nist-only examples only for nist", () => {
+    const [both, nistOnly] = text.split(NIST);
+    expect(named(both)).toEqual([
+      "ELBSecurityPolicy-TLS13-1-3-2021-06",
+      "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+      "TLSv1.3_2025",
+      "TLSv1.2_2021",
+      "SecurityPolicy_TLS13_1_3_2025_09",
+      "SecurityPolicy_TLS13_1_3_FIPS_2025_09",
+      "SecurityPolicy_TLS13_2025_EDGE",
+      "TransferSecurityPolicy-2024-01",
+    ]);
+    for (const n of named(both).filter((n) => !n.startsWith("Transfer")))
+      for (const profile of ["strict", "nist-800-52r2"] as const)
+        expect({ n, profile, strong: assess(n, profile).strong }).toEqual({ n, profile, strong: true });
+    // The Transfer Family name is offered for nist-800-52r2 only, and says so.
+    expect(both).toContain("select tlsProfile nist-800-52r2 (TransferSecurityPolicy-2024-01 meets it)");
+    expect(named(nistOnly)).toEqual([
+      "TransferSecurityPolicy-2024-01",
+      "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    ]);
+    for (const n of named(nistOnly)) {
+      expect({ n, strict: assess(n, "strict").strong }).toEqual({ n, strict: false });
+      expect({ n, nist: assess(n, "nist-800-52r2").strong }).toEqual({ n, nist: true });
     }
   });
 });
@@ -504,8 +731,10 @@ describe("phi-tls-strong-policy: the TLS service table", () => {
     expect([...TLS_ENDPOINT_TYPES].sort()).toEqual([
       "aws:alb/listener:Listener",
       "aws:apigateway/domainName:DomainName",
+      "aws:apigateway/restApi:RestApi",
       "aws:apigatewayv2/domainName:DomainName",
       "aws:cloudfront/distribution:Distribution",
+      "aws:cloudfront/multitenantDistribution:MultitenantDistribution",
       "aws:elasticsearch/domain:Domain",
       "aws:elb/loadBalancerPolicy:LoadBalancerPolicy",
       "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy",
@@ -531,9 +760,9 @@ describe("phi-tls-strong-policy: the TLS service table", () => {
     expect(policy.remediationSteps).toContain(
       "ELB listeners: ELBSecurityPolicy-TLS13-1-3-2021-06 or ELBSecurityPolicy-TLS13-1-3-PQ-2025-09; " +
         "CloudFront: TLSv1.3_2025 or TLSv1.2_2021 with an ACM certificate; " +
-        "API Gateway: SecurityPolicy_TLS13_1_3_2025_09; " +
-        "OpenSearch (with enforceHttps): none of the published policies qualifies; " +
-        "Transfer Family: none of the published policies qualifies (where none qualifies, ",
+        "API Gateway REST APIs and custom domains (with endpointAccessMode BASIC or STRICT): SecurityPolicy_TLS13_1_3_2025_09 or SecurityPolicy_TLS13_1_3_FIPS_2025_09 (edge-optimized: SecurityPolicy_TLS13_2025_EDGE); API Gateway v2 domains accept only TLS_1_0 and TLS_1_2, which fail; " +
+        "OpenSearch (with enforceHttps): AWS publishes no cipher suites for any OpenSearch TLS policy, so none can be shown to qualify; Policy-Min-TLS-1-2-PFS-2023-10 is the strongest documented (TLS 1.2+, forward secrecy): keep PHI out of the domain or record an exemption naming it; " +
+        "Transfer Family (FTPS): every published policy offers ECDHE CBC-SHA256/SHA384 suites on FTPS: serve SFTP only (the TLS policy is then unused), select tlsProfile nist-800-52r2 (TransferSecurityPolicy-2024-01 meets it), or record an exemption (where none qualifies, ",
     );
   });
 
@@ -546,12 +775,17 @@ describe("phi-tls-strong-policy: the TLS service table", () => {
     [
       "aws:apigateway/domainName:DomainName",
       {},
-      "securityPolicy is not set; API Gateway then accepts TLS 1.0; use one of: ",
+      "securityPolicy is not set (endpointConfiguration.types EDGE); API Gateway then applies TLS_1_2, which allows RSA key exchange and CBC ciphers; use one of: ",
+    ],
+    [
+      "aws:apigateway/restApi:RestApi",
+      { endpointConfiguration: { types: "REGIONAL" } },
+      "securityPolicy is not set (endpointConfiguration.types REGIONAL, disableExecuteApiEndpoint not true); the default execute-api endpoint of a Regional API then accepts TLS 1.0; use one of: ",
     ],
     [
       "aws:apigatewayv2/domainName:DomainName",
       { domainNameConfiguration: {} },
-      "domainNameConfiguration.securityPolicy is not set; the API then applies TLS_1_2, which allows RSA key exchange and CBC ciphers; use one of: ",
+      "domainNameConfiguration.securityPolicy is not set; the API then applies TLS_1_2, which allows RSA key exchange and CBC ciphers; no policy AWS accepts here meets the strict profile: ",
     ],
     [
       "aws:cloudfront/distribution:Distribution",
@@ -559,14 +793,19 @@ describe("phi-tls-strong-policy: the TLS service table", () => {
       "viewerCertificate.minimumProtocolVersion is not set; CloudFront then accepts TLSv1; use one of: ",
     ],
     [
+      "aws:cloudfront/multitenantDistribution:MultitenantDistribution",
+      { viewerCertificate: { acmCertificateArn: "arn" } },
+      "viewerCertificate.minimumProtocolVersion is not set; CloudFront then accepts TLSv1; use one of: ",
+    ],
+    [
       "aws:opensearch/domain:Domain",
       { domainEndpointOptions: { enforceHttps: true } },
-      "domainEndpointOptions.tlsSecurityPolicy is not set; older domains then accept TLS 1.0; use one of: ",
+      "domainEndpointOptions.tlsSecurityPolicy is not set; older domains then accept TLS 1.0; no policy AWS accepts here meets the strict profile: ",
     ],
     [
       "aws:transfer/server:Server",
-      {},
-      "securityPolicyName is not set; the API then applies TransferSecurityPolicy-2018-11, which accepts CBC and SHA-1; use one of: ",
+      { protocols: ["FTPS"] },
+      "protocols include FTPS and securityPolicyName is not set; the provider then applies TransferSecurityPolicy-2018-11, which offers RSA key-exchange and CBC suites on FTPS; no policy AWS accepts here meets the strict profile: ",
     ],
   ])("%s: an unset policy names the API default", async (type, props, message) => {
     const v = await runResource(policy, type, props);

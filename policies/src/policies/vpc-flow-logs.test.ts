@@ -2,7 +2,15 @@ import { vpcFlowLogs as policy } from "./vpc-flow-logs";
 import { runStack, UNKNOWN_STRING, type StackResourceSpec } from "../testing/harness";
 
 const TLS_DENY = JSON.stringify({
-  Statement: [{ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+  Statement: [
+    {
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: "*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  ],
 });
 const bucket = (omitVersioning = false): StackResourceSpec[] => [
   {

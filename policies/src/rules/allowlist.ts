@@ -1,5 +1,7 @@
 import { normalizeProtocol, protocolLabel, type NormalizedProtocol } from "./protocols";
-import { effectivePortRange, formatRange, type PortRange } from "./ports";
+import { ALL_PORTS, effectivePortRange, formatRange, type PortRange } from "./ports";
+import { DEFAULT_ALLOWED_INGRESS } from "./defaults";
+import type { Refusal } from "./refusal";
 
 /** One parsed allowlist entry such as `tcp/443`, `tcp/8443-8445`, `udp/53` or `icmp/*`. */
 export interface AllowlistEntry {
@@ -39,14 +41,31 @@ export function parseAllowlistEntry(text: string): AllowlistEntry {
     if (m[2] !== "*") {
       throw new AllowlistSyntaxError(text, `${protocolLabel(protocol)} has no ports; write "${m[1]}/*"`);
     }
-    return { text, protocol: protocol.number, range: { from: 0, to: 65535 } };
+    return { text, protocol: protocol.number, range: { ...ALL_PORTS } };
   }
   const from = Number(m[3]);
   const to = m[4] === undefined ? from : Number(m[4]);
-  if (to > 65535 || from > to)
-    throw new AllowlistSyntaxError(text, "ports must satisfy 0 <= from <= to <= 65535");
+  if (to > ALL_PORTS.to || from > to)
+    throw new AllowlistSyntaxError(text, `ports must satisfy 0 <= from <= to <= ${ALL_PORTS.to}`);
   return { text, protocol: protocol.number, range: { from, to } };
 }
+
+/**
+ * The one wording for a malformed allowlist entry, wherever an allowlist is written: the components'
+ * `allowedIngress`, the stack config and the pack's options.
+ */
+export function allowlistEntryRefusal(e: AllowlistSyntaxError): Refusal {
+  return {
+    problem: `is not a valid allowlist entry (${e.reason})`,
+    fix: `write "<protocol>/<port>", "<protocol>/<from>-<to>" with from <= to, or "<protocol>/*" for protocols without ports, e.g. "tcp/443"`,
+  };
+}
+
+/** The one wording for an allowlist with no entry: nothing could connect. */
+export const EMPTY_ALLOWLIST_REFUSAL: Refusal = {
+  problem: "must be a non-empty list",
+  fix: `use e.g. ${JSON.stringify(DEFAULT_ALLOWED_INGRESS)}`,
+};
 
 export function parseAllowlist(entries: readonly string[]): AllowlistEntry[] {
   return entries.map(parseAllowlistEntry);

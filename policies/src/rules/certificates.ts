@@ -1,3 +1,5 @@
+import type { Refusal } from "./refusal";
+
 /** Key algorithms ALB/NLB listeners can serve and that meet the project's floor. ED25519 is refused: ELB cannot use it. */
 export type KeyVerdict = { ok: true } | { ok: false; reason: string; fix: string };
 
@@ -9,6 +11,12 @@ export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certif
 export function isAcmCertificateArn(value: unknown): value is string {
   return typeof value === "string" && ACM_CERTIFICATE_ARN.test(value);
 }
+
+/** The one wording for a value that is not an ACM certificate ARN. */
+export const ACM_CERTIFICATE_ARN_REFUSAL: Refusal = {
+  problem: "is not an ACM certificate ARN",
+  fix: "pass arn:aws:acm:<region>:<account>:certificate/<id>",
+};
 export const APPROVED_ECDSA_CURVES: readonly string[] = ["P256", "P384"];
 
 /**

@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import network from "../data/network.json";
+import type { Refusal } from "./refusal";
 
 export type CidrFamily = "ipv4" | "ipv6";
 
@@ -79,5 +80,19 @@ export function isPrivateCidr(text: unknown): boolean {
 /** The private ranges as written in the data file, for messages and docs. */
 export const PRIVATE_RANGE_LIST: readonly string[] = network.privateRanges.map((r) => r.cidr);
 
+/** The IPv4 private ranges: what a VPC's primary block may lie in. */
+export const PRIVATE_IPV4_RANGE_LIST: readonly string[] = PRIVATE_RANGES.filter(
+  (r) => r.parsed[0].kind() === "ipv4",
+).map((r) => r.cidr);
+
 /** How messages name the private ranges, generated from the data so no range is left out. */
 export const PRIVATE_RANGE_DESCRIPTION = `private address space (${PRIVATE_RANGE_LIST.join(", ")})`;
+
+/** The one wording for a value that does not parse as a CIDR block ({@link parseCidrStrict}). */
+export const INVALID_CIDR_PROBLEM = "is not a valid CIDR block";
+
+/** The one wording for a public CIDR where only private address space is allowed. */
+export const PUBLIC_RANGE_REFUSAL: Refusal = {
+  problem: "is a public address range",
+  fix: `use ${PRIVATE_RANGE_DESCRIPTION}`,
+};

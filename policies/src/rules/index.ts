@@ -12,3 +12,6 @@ export * from "./retention";
 export * from "./tags";
 export * from "./data-services";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
+export type { Refusal } from "./refusal";
+export * from "./iam-policy";
+export * from "./cloudfront";

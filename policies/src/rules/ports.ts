@@ -6,7 +6,33 @@ export interface PortRange {
   to: number;
 }
 
-export const ALL_PORTS: PortRange = { from: 0, to: 65535 };
+/** The highest port number of TCP and UDP. */
+export const PORT_MAX = 65535;
+/**
+ * The lowest listener or target port: port 0 cannot be listened on. Security-group rule bounds start at 0
+ * (see {@link ALL_PORTS} and {@link RULE_PORT_PROBLEM}).
+ */
+export const PORT_MIN = 1;
+
+export const ALL_PORTS: PortRange = { from: 0, to: PORT_MAX };
+
+/** The one wording for a listener or target port outside {@link PORT_MIN}-{@link PORT_MAX}. */
+export const PORT_RANGE_PROBLEM = `must be a whole number between ${PORT_MIN} and ${PORT_MAX}`;
+
+/** The one wording for a security-group rule bound that is not a port (a missing or -1 bound is every port). */
+export const RULE_PORT_PROBLEM = `must be a whole number between ${ALL_PORTS.from} and ${ALL_PORTS.to} (a missing or -1 bound opens every port)`;
+
+/** A listener or target port: a whole number from {@link PORT_MIN} to {@link PORT_MAX}. */
+export function isListenerPort(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= PORT_MIN && value <= PORT_MAX;
+}
+
+/** A security-group rule bound: a whole number from 0 to {@link PORT_MAX}. */
+export function isRulePortBound(value: unknown): value is number {
+  return (
+    typeof value === "number" && Number.isInteger(value) && value >= ALL_PORTS.from && value <= ALL_PORTS.to
+  );
+}
 
 /**
  * A port number as written: an integer, or its decimal text (`"443"`). Security-group rules also write
@@ -38,11 +64,11 @@ export function effectivePortRange(
   const to = parsePortNumber(toPort, { negativeText: true });
   if (from === undefined || to === undefined) return undefined;
   if (from === -1 || to === -1) return ALL_PORTS;
-  if (from < 0 || to > 65535 || from > to) return undefined;
+  if (from < ALL_PORTS.from || to > ALL_PORTS.to || from > to) return undefined;
   return { from, to };
 }
 
 export function formatRange(r: PortRange): string {
-  if (r.from === 0 && r.to === 65535) return "all ports";
+  if (r.from === ALL_PORTS.from && r.to === ALL_PORTS.to) return "all ports";
   return r.from === r.to ? String(r.from) : `${r.from}-${r.to}`;
 }

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import {
   DEFAULT_ELB_SECURITY_POLICY,
+  DEFAULT_TLS_PROFILE,
   ELB_SECURITY_POLICIES,
+  TLS_PROFILES,
   TLS_SERVICES,
   assessClassicElbSslAttributes,
   assessElbSecurityPolicy,
@@ -102,29 +104,56 @@ describe("data tables", () => {
 });
 
 describe("TLS_SERVICES", () => {
-  it("every API default names a weak policy of its own table", () => {
+  it("every API default names a weak policy of its own table, under both profiles", () => {
     const defaults = Object.entries(TLS_SERVICES).flatMap(([service, s]) => [
-      ...s.endpoints.flatMap((e) => (e.apiDefault ? [[service, e.apiDefault.policy]] : [])),
+      ...s.endpoints.flatMap((e) => [
+        ...(e.apiDefault ? [[service, e.apiDefault.policy]] : []),
+        ...Object.entries(e.variants?.byValue ?? {}).map(([k, v]) => [
+          `${service} ${k}`,
+          v.apiDefault.policy,
+        ]),
+      ]),
       ...(s.listenerDefault ? [[service, s.listenerDefault.policy]] : []),
     ]);
     expect(defaults).toEqual([
       ["elb", "ELBSecurityPolicy-2016-08"],
       ["classicElb", "ELBSecurityPolicy-2016-08"],
       ["cloudFront", "TLSv1"],
-      ["apiGateway", "TLS_1_0"],
+      ["cloudFront", "TLSv1"],
+      ["apiGateway EDGE", "TLS_1_0"],
+      ["apiGateway REGIONAL", "TLS_1_0"],
+      ["apiGateway PRIVATE", "TLS_1_2"],
+      ["apiGateway EDGE", "TLS_1_2"],
+      ["apiGateway REGIONAL", "TLS_1_2"],
+      ["apiGateway PRIVATE", "TLS_1_2"],
       ["apiGateway", "TLS_1_2"],
       ["openSearch", "Policy-Min-TLS-1-0-2019-07"],
       ["transfer", "TransferSecurityPolicy-2018-11"],
     ]);
-    for (const [service, policy] of defaults) {
-      const a = assessTlsPolicy(service as keyof typeof TLS_SERVICES, policy);
-      expect({ service, policy, known: a.known, strong: a.strong }).toEqual({
-        service,
-        policy,
-        known: true,
-        strong: false,
-      });
+    for (const [where, policy] of defaults) {
+      const service = where.split(" ")[0] as keyof typeof TLS_SERVICES;
+      for (const profile of ["strict", "nist-800-52r2"] as const) {
+        const a = assessTlsPolicy(service, policy, "1.2", { profile });
+        expect({ where, policy, profile, known: a.known, strong: a.strong }).toEqual({
+          where,
+          policy,
+          profile,
+          known: true,
+          strong: false,
+        });
+      }
     }
+  });
+
+  it("every name an endpoint accepts is in its service's table", () => {
+    for (const [service, s] of Object.entries(TLS_SERVICES))
+      for (const e of s.endpoints)
+        for (const accepts of [
+          e.accepts ?? [],
+          ...Object.values(e.variants?.byValue ?? {}).map((v) => v.accepts),
+        ])
+          for (const name of accepts)
+            expect({ service, name, inTable: name in s.policies }).toEqual({ service, name, inTable: true });
   });
 
   it("every endpoint's flags sit in the block of its policy field", () => {
@@ -375,13 +404,47 @@ describe("assessTlsPolicy: API Gateway", () => {
     expect(a.problems.some((p) => p.startsWith("includes CBC ciphers ("))).toBe(true);
   });
 
-  it("enhanced TLS 1.3-only policies are strong and are the alternatives", () => {
-    expect(assessTlsPolicy("apiGateway", "SecurityPolicy_TLS13_1_3_2025_09", "1.3").strong).toBe(true);
-    expect(assessTlsPolicy("apiGateway", "TLS_1_2").alternatives).toEqual([
+  it.each([
+    ["SecurityPolicy_TLS13_1_3_2025_09", true, true],
+    ["SecurityPolicy_TLS13_1_3_FIPS_2025_09", true, true],
+    ["SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09", true, true],
+    ["SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09", true, true],
+    ["SecurityPolicy_TLS13_1_2_PQ_2025_09", false, false],
+    ["SecurityPolicy_TLS13_1_2_2021_06", false, false],
+    ["SecurityPolicy_TLS13_2025_EDGE", true, true],
+    ["SecurityPolicy_TLS12_PFS_2025_EDGE", true, true],
+    ["SecurityPolicy_TLS12_2018_EDGE", false, true],
+    ["TLS_1_2", false, false],
+  ])("%s: strict %s, nist-800-52r2 %s", (name, strict, nist) => {
+    expect(assessTlsPolicy("apiGateway", name).strong).toBe(strict);
+    expect(assessTlsPolicy("apiGateway", name, "1.2", { profile: "nist-800-52r2" }).strong).toBe(nist);
+  });
+
+  it("alternatives are only the names the endpoint accepts", () => {
+    const regional = TLS_SERVICES.apiGateway.endpoints[1].variants!.byValue.REGIONAL.accepts;
+    const edge = TLS_SERVICES.apiGateway.endpoints[1].variants!.byValue.EDGE.accepts;
+    expect(assessTlsPolicy("apiGateway", "TLS_1_2", "1.2", { accepted: regional }).alternatives).toEqual([
       "SecurityPolicy_TLS13_1_3_2025_09",
       "SecurityPolicy_TLS13_1_3_FIPS_2025_09",
+      "SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09",
+      "SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09",
     ]);
+    expect(assessTlsPolicy("apiGateway", "TLS_1_2", "1.3", { accepted: edge }).alternatives).toEqual([
+      "SecurityPolicy_TLS13_2025_EDGE",
+    ]);
+    // A strong policy AWS rejects for this endpoint type is not strong here.
+    const wrongType = assessTlsPolicy("apiGateway", "SecurityPolicy_TLS13_2025_EDGE", "1.2", {
+      accepted: regional,
+    });
+    expect(wrongType).toMatchObject({ known: true, strong: false });
+    expect(wrongType.problems).toEqual([
+      'AWS does not accept "SecurityPolicy_TLS13_2025_EDGE" for this endpoint',
+    ]);
+    expect(
+      assessTlsPolicy("apiGateway", "TLS_1_2", "1.2", { accepted: ["TLS_1_0", "TLS_1_2"] }).alternatives,
+    ).toEqual([]);
     expect(assessTlsPolicy("apiGateway", "TLS-1-2").known).toBe(false);
+    expect(assessTlsPolicy("apiGateway", "SecurityPolicy_TLS13_1_2_FIPS_PQ_2025_09").known).toBe(false);
   });
 });
 
@@ -396,7 +459,29 @@ describe("assessTlsPolicy: OpenSearch", () => {
     const a = assessTlsPolicy("openSearch", "Policy-Min-TLS-1-2-PFS-2023-10");
     expect(a).toMatchObject({ known: true, strong: false, minVersion: "1.2" });
     expect(a.problems).toEqual(["AWS does not document that all its ciphers are AEAD (no CBC)"]);
+    expect(
+      assessTlsPolicy("openSearch", "Policy-Min-TLS-1-2-PFS-2023-10", "1.2", { profile: "nist-800-52r2" })
+        .problems,
+    ).toEqual([
+      "AWS does not document that all its ciphers are AEAD or one of ECDHE-ECDSA-AES128-SHA256, ECDHE-ECDSA-AES256-SHA384, ECDHE-RSA-AES128-SHA256, ECDHE-RSA-AES256-SHA384",
+    ]);
     expect(assessTlsPolicy("openSearch", "Policy-Min-TLS-1-2-2019-07").problems).toHaveLength(2);
+  });
+
+  it("no OpenSearch policy is strong under either profile: AWS publishes none of their cipher suites", () => {
+    expect(Object.keys(TLS_SERVICES.openSearch.policies)).toEqual([
+      "Policy-Min-TLS-1-0-2019-07",
+      "Policy-Min-TLS-1-2-2019-07",
+      "Policy-Min-TLS-1-2-PFS-2023-10",
+      "Policy-Min-TLS-1-2-RFC9151-FIPS-2024-08",
+    ]);
+    for (const profile of ["strict", "nist-800-52r2"] as const)
+      expect(strongTlsPolicies("openSearch", "1.2", { profile })).toEqual([]);
+    expect(assessTlsPolicy("openSearch", "Policy-Min-TLS-1-2-RFC9151-FIPS-2024-08")).toMatchObject({
+      known: true,
+      strong: false,
+      minVersion: "1.2",
+    });
   });
 
   it("unknown name fails closed", () => {
@@ -422,13 +507,115 @@ describe("assessTlsPolicy: Transfer Family", () => {
     );
   });
 
-  it("no documented Transfer Family policy meets the rule", () => {
+  it("no documented Transfer Family policy meets the strict profile", () => {
     for (const name of Object.keys(TLS_SERVICES.transfer.policies))
       expect(assessTlsPolicy("transfer", name).strong).toBe(false);
     expect(assessTlsPolicy("transfer", "TransferSecurityPolicy-FIPS-2024-01").alternatives).toEqual([]);
     expect(assessTlsPolicy("transfer", "TransferSecurityPolicy-PQ-SSH-Experimental-2023-04").known).toBe(
       false,
     );
+  });
+
+  it("under nist-800-52r2 every policy from 2020-06 on is strong; the 2018-11 ones are not (RSA key exchange)", () => {
+    expect(strongTlsPolicies("transfer", "1.2", { profile: "nist-800-52r2" })).toEqual([
+      "TransferSecurityPolicy-2025-03",
+      "TransferSecurityPolicy-FIPS-2025-03",
+      "TransferSecurityPolicy-AS2Restricted-2025-07",
+      "TransferSecurityPolicy-SshAuditCompliant-2025-02",
+      "TransferSecurityPolicy-2024-01",
+      "TransferSecurityPolicy-FIPS-2024-01",
+      "TransferSecurityPolicy-FIPS-2024-05",
+      "TransferSecurityPolicy-2023-05",
+      "TransferSecurityPolicy-FIPS-2023-05",
+      "TransferSecurityPolicy-2022-03",
+      "TransferSecurityPolicy-2020-06",
+      "TransferSecurityPolicy-Restricted-2020-06",
+      "TransferSecurityPolicy-FIPS-2020-06",
+    ]);
+    expect(
+      assessTlsPolicy("transfer", "TransferSecurityPolicy-2018-11", "1.2", { profile: "nist-800-52r2" })
+        .problems,
+    ).toEqual([
+      "includes ciphers without forward secrecy (TLS_RSA_WITH_AES_128_CBC_SHA256, TLS_RSA_WITH_AES_256_CBC_SHA256)",
+      "includes CBC ciphers (TLS_RSA_WITH_AES_128_CBC_SHA256, TLS_RSA_WITH_AES_256_CBC_SHA256)",
+    ]);
+    // FTPS runs TLS 1.2 only, so no Transfer Family policy meets a 1.3 floor under either profile.
+    expect(strongTlsPolicies("transfer", "1.3", { profile: "nist-800-52r2" })).toEqual([]);
+  });
+});
+
+describe("TLS profiles", () => {
+  it("strict is the default; the profiles are exactly strict and nist-800-52r2", () => {
+    expect(DEFAULT_TLS_PROFILE).toBe("strict");
+    expect(Object.keys(TLS_PROFILES)).toEqual(["strict", "nist-800-52r2"]);
+    expect(TLS_PROFILES.strict).toMatchObject({
+      minimumTlsVersion: "1.2",
+      forwardSecrecy: true,
+      nonAeadCiphers: [],
+    });
+  });
+
+  it("nist-800-52r2 accepts exactly the four ECDHE CBC-SHA256/SHA384 suites besides AEAD ones", () => {
+    expect(TLS_PROFILES["nist-800-52r2"]).toMatchObject({ minimumTlsVersion: "1.2", forwardSecrecy: true });
+    expect(TLS_PROFILES["nist-800-52r2"].nonAeadCiphers).toEqual([
+      "ECDHE-ECDSA-AES128-SHA256",
+      "ECDHE-ECDSA-AES256-SHA384",
+      "ECDHE-RSA-AES128-SHA256",
+      "ECDHE-RSA-AES256-SHA384",
+    ]);
+    for (const c of TLS_PROFILES["nist-800-52r2"].nonAeadCiphers)
+      expect({ c, traits: cipherTraits(c) }).toEqual({
+        c,
+        traits: { forwardSecret: true, aead: false, known: true },
+      });
+  });
+
+  it.each([
+    ["ELBSecurityPolicy-TLS13-1-2-2021-06", false, true],
+    ["ELBSecurityPolicy-TLS13-1-2-Res-2021-06", true, true],
+    ["ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", false, false],
+    ["ELBSecurityPolicy-FS-1-2-2019-08", false, false],
+    ["ELBSecurityPolicy-TLS-1-2-2017-01", false, false],
+    ["ELBSecurityPolicy-2016-08", false, false],
+  ])("ELB %s: strict %s, nist-800-52r2 %s", (name, strict, nist) => {
+    expect(assessElbSecurityPolicy(name).strong).toBe(strict);
+    expect(assessElbSecurityPolicy(name, "1.2", "nist-800-52r2").strong).toBe(nist);
+  });
+
+  it("nist-800-52r2 still rejects CBC-SHA1, RSA key exchange and floors below the configured one", () => {
+    const ext1 = assessElbSecurityPolicy("ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "1.2", "nist-800-52r2");
+    expect(ext1.problems).toEqual([
+      "includes ciphers without forward secrecy (AES128-GCM-SHA256, AES128-SHA256, AES256-GCM-SHA384, AES256-SHA256)",
+      "includes CBC ciphers (AES128-SHA256, AES256-SHA256)",
+    ]);
+    const fs = assessElbSecurityPolicy("ELBSecurityPolicy-FS-1-2-2019-08", "1.2", "nist-800-52r2");
+    expect(fs.problems).toEqual([
+      "includes CBC ciphers (ECDHE-ECDSA-AES128-SHA, ECDHE-RSA-AES128-SHA, ECDHE-ECDSA-AES256-SHA, ECDHE-RSA-AES256-SHA)",
+      "includes ciphers with SHA-1 or MD5 MACs (ECDHE-ECDSA-AES128-SHA, ECDHE-RSA-AES128-SHA, ECDHE-ECDSA-AES256-SHA, ECDHE-RSA-AES256-SHA)",
+    ]);
+    expect(
+      assessElbSecurityPolicy("ELBSecurityPolicy-TLS13-1-2-2021-06", "1.3", "nist-800-52r2").problems,
+    ).toEqual(["accepts TLS 1.2 (below the TLS 1.3 floor)"]);
+  });
+
+  it("the profile's CBC suites match in IANA spelling too (Transfer Family lists IANA names)", () => {
+    expect(
+      assessTlsPolicy("transfer", "TransferSecurityPolicy-2024-01", "1.2", { profile: "nist-800-52r2" }),
+    ).toMatchObject({ known: true, strong: true, problems: [] });
+  });
+
+  it("an unknown profile name falls back to strict and is itself a problem", () => {
+    const a = assessTlsPolicy("elb", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "1.2", {
+      profile: "lenient" as never,
+    });
+    expect(a).toMatchObject({ strong: false, problems: ['the profile "lenient" is not a TLS profile'] });
+  });
+
+  it("nist-800-52r2 alternatives include the CBC-SHA256/384 ELB policies; strict ones come first either way", () => {
+    const nist = strongElbSecurityPolicies("1.2", "nist-800-52r2");
+    expect(nist.slice(0, STRONG_ELB_AT_13.length)).toEqual(STRONG_ELB_AT_13);
+    expect(nist).toContain("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    for (const n of STRONG_ELB_AT_12) expect(nist).toContain(n);
   });
 });
 

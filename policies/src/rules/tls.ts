@@ -1,5 +1,6 @@
 import cipherData from "../data/tls-ciphers.json";
 import classicData from "../data/tls-classic-elb-policies.json";
+import profileData from "../data/tls-profiles.json";
 import {
   TLS_SERVICES,
   type TlsPolicyEntry,
@@ -7,10 +8,13 @@ import {
   type TlsService,
   type TlsServiceName,
 } from "./tls-services";
+import type { Refusal } from "./refusal";
 
 export {
   TLS_SERVICES,
+  type TlsApiDefault,
   type TlsEndpoint,
+  type TlsEndpointVariants,
   type TlsPolicyEntry,
   type TlsPolicyTable,
   type TlsService,
@@ -18,6 +22,38 @@ export {
 } from "./tls-services";
 
 export type TlsVersion = "1.0" | "1.1" | "1.2" | "1.3";
+
+/** A strength rule over protocols and ciphers (`data/tls-profiles.json`). */
+export interface TlsProfile {
+  description: string;
+  /** The lowest floor the profile allows; the configured floor applies when it is higher. */
+  minimumTlsVersion: TlsVersion;
+  /** Every cipher must have an ephemeral key exchange. */
+  forwardSecrecy: boolean;
+  /** Non-AEAD ciphers the profile accepts besides the AEAD ones (OpenSSL names; IANA spellings match too). */
+  nonAeadCiphers: readonly string[];
+}
+
+export type TlsProfileName = "strict" | "nist-800-52r2";
+
+export const TLS_PROFILES: Readonly<Record<TlsProfileName, TlsProfile>> = profileData.profiles as Record<
+  TlsProfileName,
+  TlsProfile
+>;
+
+/** The profile the pack and the components apply unless configured otherwise. */
+export const DEFAULT_TLS_PROFILE: TlsProfileName = "strict";
+
+export function isTlsProfileName(value: unknown): value is TlsProfileName {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(TLS_PROFILES, value);
+}
+
+/** How a policy is judged: the floor and the profile, and (optionally) the names one endpoint accepts. */
+export interface TlsAssessOptions {
+  profile?: TlsProfileName;
+  /** The names AWS accepts for the endpoint at hand; others are problems and never alternatives. */
+  accepted?: readonly string[];
+}
 
 export interface TlsPolicyAssessment {
   /** True when the name is in the data table. Unknown names are never strong (fail closed). */
@@ -28,7 +64,7 @@ export interface TlsPolicyAssessment {
   minVersion?: TlsVersion;
   /** One human-readable sentence per failed condition; empty when strong. */
   problems: string[];
-  /** Strong choices for the same service and floor, TLS 1.3-only first; for messages. */
+  /** Strong choices for the same service, floor and profile (and endpoint), TLS 1.3-only first; for messages. */
   alternatives: string[];
 }
 
@@ -140,10 +176,27 @@ function protocolProblems(protocols: readonly string[], floor: TlsVersion): stri
   return problems;
 }
 
-/** Groups the non-AEAD ciphers by what makes them so, for short sentences. */
-function nonAeadProblems(ciphers: readonly string[]): string[] {
+/** The cipher records a profile accepts although they are not AEAD (by record, so both spellings match). */
+const profileNonAead = new Map<TlsProfile, ReadonlySet<CipherRecord>>();
+
+function acceptedNonAead(profile: TlsProfile): ReadonlySet<CipherRecord> {
+  let set = profileNonAead.get(profile);
+  if (!set) {
+    set = new Set(profile.nonAeadCiphers.flatMap((n) => (CIPHERS.has(n) ? [CIPHERS.get(n)!] : [])));
+    profileNonAead.set(profile, set);
+  }
+  return set;
+}
+
+/** Groups the non-AEAD ciphers the profile does not accept by what makes them so, for short sentences. */
+function nonAeadProblems(ciphers: readonly string[], profile: TlsProfile): string[] {
   const groups = new Map<string, string[]>();
-  for (const name of ciphers) {
+  const accepted = acceptedNonAead(profile);
+  const rejected = ciphers.filter((name) => {
+    const record = CIPHERS.get(name);
+    return record !== undefined && !accepted.has(record);
+  });
+  for (const name of rejected) {
     const record = CIPHERS.get(name);
     if (!record || AEAD_ENCRYPTIONS.has(record.encryption)) continue;
     const kind = record.encryption.endsWith("CBC")
@@ -154,15 +207,15 @@ function nonAeadProblems(ciphers: readonly string[]): string[] {
     groups.set(kind, [...(groups.get(kind) ?? []), name]);
   }
   const problems = [...groups].map(([kind, names]) => `includes ${kind} ciphers (${names.join(", ")})`);
-  const sha1 = ciphers.filter(
+  const sha1 = rejected.filter(
     (name) => CIPHERS.get(name)?.mac === "SHA1" || CIPHERS.get(name)?.mac === "MD5",
   );
   if (sha1.length > 0) problems.push(`includes ciphers with SHA-1 or MD5 MACs (${sha1.join(", ")})`);
   return problems;
 }
 
-function cipherProblems(entry: TlsPolicyEntry): string[] {
-  if (entry.ciphers === null) return undocumentedCipherProblems(entry);
+function cipherProblems(entry: TlsPolicyEntry, profile: TlsProfile): string[] {
+  if (entry.ciphers === null) return undocumentedCipherProblems(entry, profile);
   if (entry.ciphers.length === 0) return ["enables no cipher"];
   const problems: string[] = [];
   const unknown = entry.ciphers.filter((c) => !cipherTraits(c).known);
@@ -170,42 +223,74 @@ function cipherProblems(entry: TlsPolicyEntry): string[] {
   const notForwardSecret = entry.ciphers.filter(
     (c) => cipherTraits(c).known && !cipherTraits(c).forwardSecret,
   );
-  if (notForwardSecret.length > 0) {
+  if (profile.forwardSecrecy && notForwardSecret.length > 0) {
     problems.push(`includes ciphers without forward secrecy (${notForwardSecret.join(", ")})`);
   }
-  return [...problems, ...nonAeadProblems(entry.ciphers)];
+  return [...problems, ...nonAeadProblems(entry.ciphers, profile)];
 }
 
 /** Fail closed when AWS documents a policy's protocols but not its cipher suites. */
-function undocumentedCipherProblems(entry: TlsPolicyEntry): string[] {
+function undocumentedCipherProblems(entry: TlsPolicyEntry, profile: TlsProfile): string[] {
   const traits = entry.documentedTraits ?? {};
   const problems: string[] = [];
-  if (traits.forwardSecret !== true)
+  if (profile.forwardSecrecy && traits.forwardSecret !== true)
     problems.push("AWS does not document that all its ciphers are forward-secret");
-  if (traits.aead !== true) problems.push("AWS does not document that all its ciphers are AEAD (no CBC)");
+  if (traits.aead !== true)
+    problems.push(
+      profile.nonAeadCiphers.length === 0
+        ? "AWS does not document that all its ciphers are AEAD (no CBC)"
+        : `AWS does not document that all its ciphers are AEAD or one of ${profile.nonAeadCiphers.join(", ")}`,
+    );
   return problems;
 }
 
-/** The strength rule over one table entry: protocol floor, forward secrecy, AEAD. */
-export function assessTlsPolicyEntry(entry: TlsPolicyEntry, minimumTlsVersion: TlsVersion): string[] {
-  return [...protocolProblems(entry.protocols, minimumTlsVersion), ...cipherProblems(entry)];
+function profileOf(name: TlsProfileName | undefined): TlsProfile {
+  return TLS_PROFILES[isTlsProfileName(name) ? name : DEFAULT_TLS_PROFILE];
 }
 
-/** Strong names in a table for a floor, TLS 1.3-only first, otherwise in table order. */
-// The tables are static, so each (table, floor) list is computed once, not on every listener analysed.
-const strongNamesCache = new WeakMap<TlsPolicyTable, Map<TlsVersion, readonly string[]>>();
-
-function strongNames(table: TlsPolicyTable, minimumTlsVersion: TlsVersion): string[] {
-  let perFloor = strongNamesCache.get(table);
-  if (!perFloor) strongNamesCache.set(table, (perFloor = new Map()));
-  let names = perFloor.get(minimumTlsVersion);
-  if (!names) perFloor.set(minimumTlsVersion, (names = computeStrongNames(table, minimumTlsVersion)));
-  return [...names];
+/** The configured floor, raised to the profile's own minimum when that is higher. */
+function effectiveFloor(floor: TlsVersion, profile: TlsProfile): TlsVersion {
+  return VERSION_RANK[profile.minimumTlsVersion] > VERSION_RANK[floor] ? profile.minimumTlsVersion : floor;
 }
 
-function computeStrongNames(table: TlsPolicyTable, minimumTlsVersion: TlsVersion): string[] {
+/** The strength rule over one table entry under a profile: protocol floor, forward secrecy, AEAD. */
+export function assessTlsPolicyEntry(
+  entry: TlsPolicyEntry,
+  minimumTlsVersion: TlsVersion,
+  profileName: TlsProfileName = DEFAULT_TLS_PROFILE,
+): string[] {
+  const profile = profileOf(profileName);
+  return [
+    ...protocolProblems(entry.protocols, effectiveFloor(minimumTlsVersion, profile)),
+    ...cipherProblems(entry, profile),
+  ];
+}
+
+/** Strong names in a table for a floor and profile, TLS 1.3-only first, otherwise in table order. */
+// The tables are static, so each (table, floor, profile) list is computed once, not on every resource analysed.
+const strongNamesCache = new WeakMap<TlsPolicyTable, Map<string, readonly string[]>>();
+
+function strongNames(
+  table: TlsPolicyTable,
+  minimumTlsVersion: TlsVersion,
+  profile: TlsProfileName = DEFAULT_TLS_PROFILE,
+  accepted?: readonly string[],
+): string[] {
+  let perKey = strongNamesCache.get(table);
+  if (!perKey) strongNamesCache.set(table, (perKey = new Map()));
+  const key = `${minimumTlsVersion} ${profile}`;
+  let names = perKey.get(key);
+  if (!names) perKey.set(key, (names = computeStrongNames(table, minimumTlsVersion, profile)));
+  return accepted ? names.filter((n) => accepted.includes(n)) : [...names];
+}
+
+function computeStrongNames(
+  table: TlsPolicyTable,
+  minimumTlsVersion: TlsVersion,
+  profile: TlsProfileName,
+): string[] {
   const strong = Object.entries(table).filter(
-    ([, e]) => assessTlsPolicyEntry(e, minimumTlsVersion).length === 0,
+    ([, e]) => assessTlsPolicyEntry(e, minimumTlsVersion, profile).length === 0,
   );
   const tls13Only = strong.filter(([, e]) => lowestVersion(e.protocols) === "1.3");
   const rest = strong.filter(([, e]) => lowestVersion(e.protocols) !== "1.3");
@@ -219,16 +304,20 @@ function describeName(name: unknown): string {
 }
 
 /**
- * The strength of a policy name of one TLS service (`TLS_SERVICES`), from its data table. Unknown or unset
- * names fail closed; retired names are known but never strong.
+ * The strength of a policy name of one TLS service (`TLS_SERVICES`), from its data table, under a profile
+ * (default `strict`). Unknown or unset names fail closed; retired names are known but never strong; a name
+ * outside `options.accepted` (what AWS accepts for the endpoint at hand) is never strong either.
  */
 export function assessTlsPolicy(
   service: TlsServiceName,
   name: unknown,
   minimumTlsVersion: TlsVersion = "1.2",
+  options: TlsAssessOptions = {},
 ): TlsPolicyAssessment {
   const spec: TlsService = TLS_SERVICES[service];
   const floor = isTlsVersion(minimumTlsVersion) ? minimumTlsVersion : "1.2";
+  const profile = isTlsProfileName(options.profile) ? options.profile : DEFAULT_TLS_PROFILE;
+  const alternatives = strongNames(spec.policies, floor, profile, options.accepted);
   if (typeof name === "string" && spec.retired?.includes(name)) {
     return {
       known: true,
@@ -236,10 +325,9 @@ export function assessTlsPolicy(
       problems: [
         `"${name}" is a retired predefined policy whose protocols and ciphers AWS no longer documents`,
       ],
-      alternatives: strongNames(spec.policies, minimumTlsVersion),
+      alternatives,
     };
   }
-  const alternatives = strongNames(spec.policies, floor);
   const entry = lookup(spec.policies, name);
   if (!entry) {
     return {
@@ -249,9 +337,13 @@ export function assessTlsPolicy(
       alternatives,
     };
   }
-  const problems = assessTlsPolicyEntry(entry, floor);
+  const problems = assessTlsPolicyEntry(entry, floor, profile);
+  if (options.accepted && !options.accepted.includes(name as string))
+    problems.push(`AWS does not accept "${String(name)}" for this endpoint`);
   if (!isTlsVersion(minimumTlsVersion))
     problems.push(`the floor "${String(minimumTlsVersion)}" is not a TLS version`);
+  if (options.profile !== undefined && !isTlsProfileName(options.profile))
+    problems.push(`the profile "${String(options.profile)}" is not a TLS profile`);
   return {
     known: true,
     strong: problems.length === 0,
@@ -261,9 +353,13 @@ export function assessTlsPolicy(
   };
 }
 
-/** Strong policies of one service for the given floor, TLS 1.3-only first; used in messages and docs. */
-export function strongTlsPolicies(service: TlsServiceName, minimumTlsVersion: TlsVersion = "1.2"): string[] {
-  return strongNames(TLS_SERVICES[service].policies, minimumTlsVersion);
+/** Strong policies of one service for the given floor and profile, TLS 1.3-only first; used in messages and docs. */
+export function strongTlsPolicies(
+  service: TlsServiceName,
+  minimumTlsVersion: TlsVersion = "1.2",
+  options: TlsAssessOptions = {},
+): string[] {
+  return strongNames(TLS_SERVICES[service].policies, minimumTlsVersion, options.profile, options.accepted);
 }
 
 const MAX_LISTED = 6;
@@ -283,13 +379,35 @@ export function listStrongAlternatives(a: TlsPolicyAssessment): string {
 export function assessElbSecurityPolicy(
   name: unknown,
   minimumTlsVersion: TlsVersion = "1.2",
+  profile: TlsProfileName = DEFAULT_TLS_PROFILE,
 ): TlsPolicyAssessment {
-  return assessTlsPolicy("elb", name, minimumTlsVersion);
+  return assessTlsPolicy("elb", name, minimumTlsVersion, { profile });
 }
 
 /** Strong ELB policies for the given floor: `strongTlsPolicies("elb", …)`, as the components call it. */
-export function strongElbSecurityPolicies(minimumTlsVersion: TlsVersion = "1.2"): string[] {
-  return strongTlsPolicies("elb", minimumTlsVersion);
+export function strongElbSecurityPolicies(
+  minimumTlsVersion: TlsVersion = "1.2",
+  profile: TlsProfileName = DEFAULT_TLS_PROFILE,
+): string[] {
+  return strongTlsPolicies("elb", minimumTlsVersion, { profile });
+}
+
+/**
+ * The one wording for an ELB security policy the components refuse (weak or unknown for the floor), or
+ * undefined when it is strong. The fix lists every strong policy, so the operator can pick one.
+ */
+export function elbSecurityPolicyRefusal(
+  name: unknown,
+  minimumTlsVersion: TlsVersion = "1.2",
+): Refusal | undefined {
+  const assessment = assessElbSecurityPolicy(name, minimumTlsVersion);
+  if (assessment.strong) return undefined;
+  return {
+    problem: assessment.known
+      ? `is too weak: ${assessment.problems.join(" ")}`
+      : "is not a known ELB security policy (unknown policies are refused)",
+    fix: `use one of ${strongElbSecurityPolicies(minimumTlsVersion).join(", ")}`,
+  };
 }
 
 interface ClassicAttribute {
@@ -324,8 +442,9 @@ function attributeFlag(value: unknown): boolean | undefined {
 export function assessClassicElbSslAttributes(
   attributes: unknown,
   minimumTlsVersion: TlsVersion = "1.2",
+  profile: TlsProfileName = DEFAULT_TLS_PROFILE,
 ): TlsPolicyAssessment {
-  const alternatives = strongNames(TLS_SERVICES.classicElb.policies, minimumTlsVersion);
+  const alternatives = strongNames(TLS_SERVICES.classicElb.policies, minimumTlsVersion, profile);
   const read = readAttributes(attributes);
   if (!read) {
     return {
@@ -336,14 +455,15 @@ export function assessClassicElbSslAttributes(
     };
   }
   const reference = read.find((a) => a.name === classicData.referenceAttribute);
-  if (reference) return assessTlsPolicy("classicElb", reference.value, minimumTlsVersion);
-  return assessExplicitAttributes(read, minimumTlsVersion, alternatives);
+  if (reference) return assessTlsPolicy("classicElb", reference.value, minimumTlsVersion, { profile });
+  return assessExplicitAttributes(read, minimumTlsVersion, alternatives, profile);
 }
 
 function assessExplicitAttributes(
   read: readonly ClassicAttribute[],
   minimumTlsVersion: TlsVersion,
   alternatives: string[],
+  profile: TlsProfileName,
 ): TlsPolicyAssessment {
   const protocolNames: Record<string, string> = classicData.protocolAttributes;
   const options = new Set(classicData.options);
@@ -359,7 +479,7 @@ function assessExplicitAttributes(
       .map((a) => protocolNames[a.name]),
     ciphers: enabled.filter((a) => !isProtocol(a)).map((a) => a.name),
   };
-  const problems = [...assessTlsPolicyEntry(entry, minimumTlsVersion)];
+  const problems = [...assessTlsPolicyEntry(entry, minimumTlsVersion, profile)];
   if (unknownProtocols.length > 0)
     problems.push(`enables protocols this table does not know (${unknownProtocols.join(", ")})`);
   if (badValues.length > 0)

@@ -1,0 +1,92 @@
+/** {@link withExemptions}: a policy with exemptions, without touching the policy's file. */
+import type {
+  ReportViolation,
+  ResourceValidation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import { withoutStackTrace } from "../not-applicable";
+import { today } from "./clock";
+import { nameFromUrn } from "./match";
+import { readExemptions } from "./reader";
+import { exemptingReporter, reportExemptionProblems } from "./report";
+import { ALLOW_BROAD_OPTION, EXEMPTIONS_OPTION, MAX_DAYS_OPTION, schemaWithExemptions } from "./schema";
+
+type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/** The policy's config without the exemption options (what the wrapped policy itself reads). */
+function ownConfig(all: Record<string, unknown>): Record<string, unknown> {
+  const { [EXEMPTIONS_OPTION]: _e, [ALLOW_BROAD_OPTION]: _a, [MAX_DAYS_OPTION]: _m, ...rest } = all ?? {};
+  return rest;
+}
+
+function configOf(args: { getConfig<T extends object>(): T }): Record<string, unknown> {
+  return (args.getConfig<Record<string, unknown>>() ?? {}) as Record<string, unknown>;
+}
+
+function wrapResourceValidation(v: ResourceValidation, description: string): ResourceValidation {
+  return (args: ResourceValidationArgs, report: ReportViolation) => {
+    const config = configOf(args);
+    const day = today();
+    const { exemptions } = readExemptions(config, day);
+    const inner = {
+      ...args,
+      notApplicable: withoutStackTrace(args.notApplicable),
+      getConfig: <T extends object>() => ownConfig(config) as T,
+    };
+    if (exemptions.length === 0) return v(inner, report);
+    const self = { urn: args.urn, name: args.name };
+    return v(
+      inner,
+      exemptingReporter(report, description, exemptions, day, (u) =>
+        u === undefined || u === args.urn ? self : { urn: u, name: nameFromUrn(u) },
+      ),
+    );
+  };
+}
+
+/**
+ * The policy with exemptions (see exemptions.ts). Name, description, level, framework and the rest are
+ * unchanged; the config schema gains the exemption options.
+ */
+export function withExemptions<P extends PackPolicy>(policy: P): P {
+  const description = policy.description;
+  const innerStack = (policy as StackValidationPolicy).validateStack;
+  const innerResource = (policy as ResourceValidationPolicy).validateResource;
+
+  const validateStack = async (args: StackValidationArgs, report: ReportViolation): Promise<void> => {
+    const config = configOf(args);
+    const day = today();
+    reportExemptionProblems(config, args.resources, report, description, day);
+    if (!innerStack) return;
+    const { exemptions } = readExemptions(config, day);
+    const byUrn = new Map(args.resources.map((r) => [r.urn, r]));
+    const inner = {
+      ...args,
+      notApplicable: withoutStackTrace(args.notApplicable),
+      getConfig: <T extends object>() => ownConfig(config) as T,
+    };
+    const reporter =
+      exemptions.length === 0
+        ? report
+        : exemptingReporter(report, description, exemptions, day, (u) => {
+            if (u === undefined) return undefined;
+            return { urn: u, name: byUrn.get(u)?.name ?? nameFromUrn(u) };
+          });
+    await innerStack(inner, reporter);
+  };
+
+  const wrapped: Record<string, unknown> = {
+    ...policy,
+    configSchema: schemaWithExemptions(policy.configSchema),
+    validateStack,
+  };
+  if (innerResource) {
+    wrapped.validateResource = Array.isArray(innerResource)
+      ? innerResource.map((v) => wrapResourceValidation(v, description))
+      : wrapResourceValidation(innerResource, description);
+  }
+  return wrapped as unknown as P;
+}
