@@ -145,6 +145,17 @@ describe("Analyze with engine-encoded properties", () => {
     expect(levelOf(r, "phi-ingress-allowlisted-ports")).toContain("mandatory");
   });
 
+  test("an unknown protocol with port 22 is mandatory: no protocol it could be makes port 22 allowlisted", async () => {
+    const r = await pack.analyze(
+      sg("ssh-unknown-protocol", [{ ...tcp(22, ["10.0.0.0/8"]), protocol: UNKNOWN }]),
+    );
+    expect(levelOf(r, "phi-ingress-allowlisted-ports")).toEqual(["mandatory"]);
+    const https = await pack.analyze(
+      sg("https-unknown-protocol", [{ ...tcp(443, ["10.0.0.0/8"]), protocol: UNKNOWN }]),
+    );
+    expect(levelOf(https, "phi-ingress-allowlisted-ports")).toEqual(["advisory"]);
+  });
+
   test.each(LISTENER_TOKENS)(
     "%s: HTTP with an unknown loadBalancerArn is mandatory phi-tls-listeners-only",
     async (type) => {
@@ -400,5 +411,36 @@ describe("AnalyzeStack", () => {
     const found = r.diagnostics.filter((d) => d.policyName === "phi-resource-policies-require-tls");
     expect(found.map((d) => [d.urn, d.enforcementLevel])).toEqual([[queueUrn, "mandatory"]]);
     expect(found[0].message).toContain("claims-policy.policy does not deny every request");
+  });
+
+  test("a rule referencing a prefix list of the stack that holds 0.0.0.0/0 is mandatory phi-ingress-private-sources, wired by dependency at preview", async () => {
+    const urn = (type: string, name: string) => `urn:pulumi:test::phi-channels::${type}::${name}`;
+    const listUrn = urn("aws:ec2/managedPrefixList:ManagedPrefixList", "clients");
+    const sgUrn = urn(SG, "web");
+    const r = await pack.analyzeStack([
+      {
+        type: "aws:ec2/managedPrefixList:ManagedPrefixList",
+        name: "clients",
+        urn: listUrn,
+        properties: {
+          id: UNKNOWN,
+          name: "clients",
+          addressFamily: "IPv4",
+          maxEntries: 5,
+          entries: [{ cidr: "0.0.0.0/0" }],
+        },
+      },
+      {
+        ...sg("web", [{ protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [UNKNOWN] }]),
+        urn: sgUrn,
+        dependencies: [listUrn],
+        propertyDependencies: { ingress: [listUrn] },
+      },
+    ]);
+    const found = r.diagnostics.filter((d) => d.policyName === "phi-ingress-private-sources");
+    expect(found.map((d) => [d.enforcementLevel, d.urn])).toEqual([["mandatory", sgUrn]]);
+    expect(found[0].message).toContain(
+      "ingress[0].prefixListIds[0] references managed prefix list clients, whose entry clients.entries[0].cidr is not within a private range",
+    );
   });
 });

@@ -18,6 +18,7 @@ import {
   type TlsDenyTarget,
 } from "./rules";
 import {
+  decideForEvery,
   dependenciesOf,
   field,
   isTrue,
@@ -541,6 +542,18 @@ function assessBucketPolicies(
   if (grantUnknown) unknown.push("bucket policy principals");
 }
 
+/**
+ * Values an unknown Object Lock field can take, one per class checkDefaultRetention tells apart: the
+ * mode that passes and one that fails; days or years unset (the other decides), enough, and too few.
+ */
+function retentionCandidates(minimumDays: number) {
+  return {
+    mode: ["COMPLIANCE", "GOVERNANCE"],
+    days: [undefined, minimumDays, 1],
+    years: [undefined, Math.ceil(minimumDays / 365), 1],
+  };
+}
+
 /** Judges one audit-log bucket. Messages name fields, never values. */
 export function assessAuditBucket(
   bucket: PolicyResource,
@@ -589,14 +602,19 @@ export function assessAuditBucket(
       unknown.push(`${path}.defaultRetention`);
       continue;
     }
-    const mode = field(dr, "mode");
-    const days = field(dr, "days");
-    const years = field(dr, "years");
-    if (mode === UNKNOWN || days === UNKNOWN || years === UNKNOWN) {
-      unknown.push(`${path}.defaultRetention`);
+    const values = { mode: field(dr, "mode"), days: field(dr, "days"), years: field(dr, "years") };
+    // GOVERNANCE fails whatever the days turn out to be, and 30 days whatever the mode: decided now.
+    const ok = decideForEvery(
+      values,
+      retentionCandidates(minimumRetentionDays),
+      (v) => checkDefaultRetention(v.mode, v.days, v.years, minimumRetentionDays).ok,
+    );
+    if (ok === UNKNOWN) {
+      const keys = (Object.keys(values) as (keyof typeof values)[]).filter((k) => values[k] === UNKNOWN);
+      unknown.push(keys.map((k) => `${path}.defaultRetention.${k}`).join(" and "));
       continue;
     }
-    if (!checkDefaultRetention(mode, days, years, minimumRetentionDays).ok) {
+    if (!ok) {
       problems.push(
         `${path}.defaultRetention is not COMPLIANCE mode for at least ${minimumRetentionDays} days (GOVERNANCE can be bypassed)`,
       );

@@ -1,11 +1,24 @@
 /**
  * Every way @pulumi/aws writes a security-group grant, reduced to one shape: the protocol and ports as
  * written, and the peers (CIDRs or references). Raw values are kept for the rules module; messages only
- * ever use `path`.
+ * ever use `path`. A reference to a managed prefix list of the same stack is judged by that list's
+ * entries (PrefixListIndex, for the stack parts of the ingress and egress policies).
  */
+import type { PolicyResource } from "@pulumi/policy";
 import { classifyCidr, PRIVATE_RANGE_LIST } from "./rules";
 import { mayBeSecret } from "./secret-paths";
-import { field, type Findings, listField, rawProps, UNKNOWN, type Unknown } from "./policy-kit";
+import {
+  dependenciesOf,
+  field,
+  Findings,
+  listField,
+  outputs,
+  rawProps,
+  type StackIndex,
+  UNKNOWN,
+  type Unknown,
+} from "./policy-kit";
+import { MANAGED_PREFIX_LIST, MANAGED_PREFIX_LIST_ENTRY } from "./tokens";
 
 export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 export const DEFAULT_SECURITY_GROUP = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
@@ -29,10 +42,15 @@ export const NACL_TYPES: readonly string[] = [NETWORK_ACL, DEFAULT_NETWORK_ACL, 
 
 export type Direction = "ingress" | "egress";
 
-/** A peer of a grant: a CIDR (value as written) or a reference (security group, prefix list, self). */
+/**
+ * A peer of a grant: a CIDR (value as written), a reference (security group, self) or a prefix-list id
+ * (value as written, UNKNOWN for an unknown list of them; `dependencyProp` is the top-level property whose
+ * dependencies lead to the list at preview).
+ */
 export type Peer =
   | { kind: "cidr"; path: string; value: unknown }
   | { kind: "reference"; path: string }
+  | { kind: "prefix-list"; path: string; value: unknown; dependencyProp: string }
   | { kind: "unknown-list"; path: string };
 
 export interface Grant {
@@ -92,6 +110,27 @@ function referencePeers(obj: unknown, base: string, keys: string[], peers: Peer[
   }
 }
 
+/** Prefix-list ids of a grant: each element of a list field (`prefixListIds`) or the one scalar (`prefixListId`). */
+function prefixListPeers(
+  obj: unknown,
+  base: string,
+  key: string,
+  dependencyProp: string,
+  peers: Peer[],
+): void {
+  const v = field(obj, key);
+  if (v === undefined || v === null || v === "") return;
+  const list = listField(obj, key);
+  if (list === UNKNOWN)
+    peers.push({ kind: "prefix-list", path: at(base, key), value: UNKNOWN, dependencyProp });
+  else if (list === "invalid")
+    peers.push({ kind: "prefix-list", path: at(base, key), value: v, dependencyProp });
+  else
+    list.forEach((id, i) =>
+      peers.push({ kind: "prefix-list", path: at(at(base, key), i), value: id, dependencyProp }),
+    );
+}
+
 /** Inline rules of SecurityGroup / DefaultSecurityGroup (`ingress` / `egress` lists). */
 function inlineGrants(props: Record<string, unknown>, direction: Direction): GrantEntry[] {
   const list = listField(props, direction);
@@ -105,7 +144,8 @@ function inlineGrants(props: Record<string, unknown>, direction: Direction): Gra
     const peers: Peer[] = [];
     cidrPeers(rule, base, "cidrBlocks", peers);
     cidrPeers(rule, base, "ipv6CidrBlocks", peers);
-    referencePeers(rule, base, ["securityGroups", "prefixListIds", "self"], peers);
+    referencePeers(rule, base, ["securityGroups", "self"], peers);
+    prefixListPeers(rule, base, "prefixListIds", direction, peers);
     return {
       path: base,
       direction,
@@ -152,7 +192,8 @@ function grantsIn(type: string, props: unknown): GrantEntry[] | undefined {
       const peers: Peer[] = [];
       cidrPeers(p, "", "cidrBlocks", peers);
       cidrPeers(p, "", "ipv6CidrBlocks", peers);
-      referencePeers(p, "", ["sourceSecurityGroupId", "prefixListIds", "self"], peers);
+      referencePeers(p, "", ["sourceSecurityGroupId", "self"], peers);
+      prefixListPeers(p, "", "prefixListIds", "prefixListIds", peers);
       return [
         {
           path: "",
@@ -170,7 +211,8 @@ function grantsIn(type: string, props: unknown): GrantEntry[] | undefined {
       const peers: Peer[] = [];
       scalarCidrPeer(p, "", "cidrIpv4", peers);
       scalarCidrPeer(p, "", "cidrIpv6", peers);
-      referencePeers(p, "", ["referencedSecurityGroupId", "prefixListId"], peers);
+      referencePeers(p, "", ["referencedSecurityGroupId"], peers);
+      prefixListPeers(p, "", "prefixListId", "prefixListId", peers);
       return [
         {
           path: "",
@@ -256,7 +298,8 @@ export function grantsToJudge(
 
 /**
  * Checks every CIDR peer of a grant against the private ranges and an allowlist of public CIDRs.
- * References (security groups, prefix lists, self) are private by construction.
+ * References (security groups, self) are private by construction; prefix lists are judged by their
+ * entries in the stack part (assessPrefixListPeers), and accepted here, where the list is not visible.
  */
 export function assessPeers(
   g: Grant,
@@ -267,7 +310,7 @@ export function assessPeers(
 ): void {
   const allowedText = [...PRIVATE_RANGE_LIST, ...allowedCidrs].join(", ");
   for (const peer of g.peers) {
-    if (peer.kind === "reference") continue;
+    if (peer.kind === "reference" || peer.kind === "prefix-list") continue;
     if (peer.kind === "unknown-list") {
       findings.unknown(peer.path, `${noun} list`);
       continue;
@@ -285,5 +328,183 @@ export function assessPeers(
     if (!problem) continue;
     if (unknownContext) findings.unknown(unknownContext, `if ${noun.split(" ")[0]}: ${problem}`);
     else findings.violation(problem);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Managed prefix lists of the stack.
+
+const PREFIX_LIST_TYPES: ReadonlySet<string> = new Set([MANAGED_PREFIX_LIST]);
+
+/** One CIDR of a managed prefix list, named as `<list>.entries[0].cidr` or `<entry resource>.cidr`. */
+interface PrefixListCidr {
+  path: string;
+  value: unknown;
+}
+
+/** How an entry's CIDR stands against the private ranges and the allowed public CIDRs. */
+function cidrProblem(value: unknown, allowedCidrs: readonly string[]): string | undefined {
+  const c = classifyCidr(value, allowedCidrs);
+  if (c.kind === "invalid") return "is not a valid CIDR block, so it cannot be shown to be private";
+  if (c.kind === "public") return "is not within a private range";
+  return undefined;
+}
+
+/**
+ * The stack's managed prefix lists (`ec2.ManagedPrefixList`) with their entries: inline `entries[].cidr`
+ * and `ec2.ManagedPrefixListEntry` resources, matched to their list by `prefixListId` (the list's id, or
+ * at preview its property dependency). A prefix list that is not in the stack (an AWS-managed list such as
+ * com.amazonaws.<region>.s3, or one managed elsewhere) is not judged.
+ */
+export class PrefixListIndex {
+  readonly lists: PolicyResource[];
+  private readonly byId = new Map<string, PolicyResource>();
+  private readonly cidrs = new Map<string, PrefixListCidr[]>();
+  /** Per list URN: the field whose unknown value hides entries (`<list>.entries`). */
+  private readonly hidden = new Map<string, string>();
+  /** Entries whose list is unknown at preview without a dependency: they may belong to any list. */
+  private readonly floating: { path: string; value: unknown; listPath: string }[] = [];
+
+  constructor(stack: StackIndex) {
+    this.lists = stack.ofTypes([MANAGED_PREFIX_LIST]);
+    for (const l of this.lists) {
+      const o = outputs(l);
+      const id = field(o, "id");
+      if (typeof id === "string" && id !== "") this.byId.set(id, l);
+      const own: PrefixListCidr[] = [];
+      const entries = listField(o, "entries");
+      if (entries === UNKNOWN) this.hidden.set(l.urn, `${l.name}.entries`);
+      else if (entries === "invalid") own.push({ path: `${l.name}.entries`, value: field(o, "entries") });
+      else
+        entries.forEach((e, i) => {
+          const path = `${l.name}.entries[${i}]`;
+          if (e === UNKNOWN) own.push({ path, value: UNKNOWN });
+          else own.push({ path: `${path}.cidr`, value: field(e, "cidr") });
+        });
+      this.cidrs.set(l.urn, own);
+    }
+    for (const e of stack.ofTypes([MANAGED_PREFIX_LIST_ENTRY])) {
+      const o = outputs(e);
+      const cidr = { path: `${e.name}.cidr`, value: field(o, "cidr") };
+      const target = this.resolve(field(o, "prefixListId"), e, "prefixListId");
+      if (target === "any") this.floating.push({ ...cidr, listPath: `${e.name}.prefixListId` });
+      else if (target !== "outside") for (const l of target) this.cidrs.get(l.urn)!.push(cidr);
+    }
+  }
+
+  /**
+   * The lists a prefix-list id written in `source.dependencyProp` names: by id, or at preview by property
+   * dependency; "outside" for a known id of no list in the stack; "any" for an unknown id without one.
+   */
+  resolve(
+    value: unknown,
+    source: PolicyResource,
+    dependencyProp: string,
+  ): PolicyResource[] | "outside" | "any" {
+    if (typeof value === "string" && this.byId.has(value)) return [this.byId.get(value)!];
+    if (value !== UNKNOWN) return "outside";
+    const deps = dependenciesOf(source, dependencyProp, PREFIX_LIST_TYPES);
+    return deps.length ? deps : "any";
+  }
+
+  /**
+   * Judges one list: its entries that are not private (nor in `allowedCidrs`), and the fields whose unknown
+   * values decide whether it has such an entry.
+   */
+  judge(list: PolicyResource, allowedCidrs: readonly string[]): { problems: string[]; unknown: string[] } {
+    const problems: string[] = [];
+    const unknown: string[] = [];
+    const hidden = this.hidden.get(list.urn);
+    if (hidden) unknown.push(hidden);
+    for (const c of this.cidrs.get(list.urn) ?? []) {
+      if (c.value === UNKNOWN) unknown.push(c.path);
+      else {
+        const problem = cidrProblem(c.value, allowedCidrs);
+        if (problem) problems.push(`${c.path} ${problem}`);
+      }
+    }
+    for (const f of this.floating)
+      if (f.value === UNKNOWN || cidrProblem(f.value, allowedCidrs)) unknown.push(f.listPath);
+    return { problems, unknown };
+  }
+
+  /** True when some list of the stack has, or may have, an entry that is not private. */
+  anyNotPrivate(allowedCidrs: readonly string[]): boolean {
+    return this.lists.some((l) => {
+      const j = this.judge(l, allowedCidrs);
+      return j.problems.length > 0 || j.unknown.length > 0;
+    });
+  }
+}
+
+/**
+ * Judges the prefix-list peers of a grant of `source` by the entries of the lists they name in this
+ * stack. A list with 0.0.0.0/0, ::/0 or any public range among its entries opens the grant to it, as the
+ * CIDR would. An id unknown at preview without a dependency may name any list: undecided only when some
+ * list of the stack is not private. `unknownContext` as in assessPeers (a rule whose direction is unknown).
+ */
+export function assessPrefixListPeers(
+  g: Grant,
+  source: PolicyResource,
+  lists: PrefixListIndex,
+  allowedCidrs: readonly string[],
+  findings: Findings,
+  noun: string,
+  unknownContext?: string,
+): void {
+  const allowedText = [...PRIVATE_RANGE_LIST, ...allowedCidrs].join(", ");
+  for (const peer of g.peers) {
+    if (peer.kind !== "prefix-list") continue;
+    const target = lists.resolve(peer.value, source, peer.dependencyProp);
+    if (target === "outside") continue;
+    if (target === "any") {
+      if (lists.anyNotPrivate(allowedCidrs))
+        findings.unknown(
+          peer.path,
+          `${noun} prefix list: it may be a list of this stack with an entry that is not private`,
+        );
+      continue;
+    }
+    for (const list of target) {
+      const j = lists.judge(list, allowedCidrs);
+      for (const p of j.problems) {
+        const problem = `${peer.path} references managed prefix list ${list.name}, whose entry ${p}; ${noun}s must lie within ${allowedText}`;
+        if (unknownContext) findings.unknown(unknownContext, `if ${noun.split(" ")[0]}: ${problem}`);
+        else findings.violation(problem);
+      }
+      for (const u of j.unknown)
+        findings.unknown(u, `entry of managed prefix list ${list.name}, referenced by ${peer.path}`);
+    }
+  }
+}
+
+/**
+ * The stack part of a security-group policy: every grant of `direction` in the stack whose prefix-list
+ * peers name lists of the stack, judged by their entries and reported at the grant's resource.
+ */
+export function judgeStackPrefixLists(
+  stack: StackIndex,
+  direction: Direction,
+  allowedCidrs: readonly string[],
+  noun: string,
+  report: (findings: Findings, urn: string) => void,
+): void {
+  const lists = new PrefixListIndex(stack);
+  for (const r of stack.ofTypes(GRANT_TYPES)) {
+    const entries = grantsOf(r.type, r.props);
+    if (!entries || isRuleOfOtherDirection(entries, direction)) continue;
+    const findings = new Findings();
+    // Malformed and unknown rule entries are the resource part's findings; not repeated here.
+    for (const g of grantsToJudge(entries, direction, new Findings()))
+      assessPrefixListPeers(
+        g,
+        r,
+        lists,
+        allowedCidrs,
+        findings,
+        noun,
+        g.direction === UNKNOWN ? "type" : undefined,
+      );
+    if (findings.count > 0) report(findings, r.urn);
   }
 }

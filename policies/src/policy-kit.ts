@@ -97,6 +97,27 @@ export function isTrue(value: unknown): boolean {
   return value === true || (typeof value === "string" && value.toLowerCase() === "true");
 }
 
+/**
+ * The pack's one principle for values unknown at preview: a check is decided now when every value the
+ * unknown fields could take gives the same answer. `values` holds each deciding field (UNKNOWN where it is
+ * unknown); `candidates` lists for each field values that reach every answer `judge` can give through it
+ * (one per class of equivalent values: for Object Lock days, unset, enough and too few). Returns the
+ * answer all combinations agree on, or UNKNOWN when they differ.
+ */
+export function decideForEvery<K extends string>(
+  values: Record<K, unknown>,
+  candidates: Record<K, readonly unknown[]>,
+  judge: (v: Record<K, unknown>) => boolean,
+): boolean | Unknown {
+  let combos: Record<K, unknown>[] = [{ ...values }];
+  for (const key of Object.keys(values) as K[]) {
+    if (values[key] !== UNKNOWN) continue;
+    combos = combos.flatMap((c) => candidates[key].map((v) => ({ ...c, [key]: v })));
+  }
+  const first = judge(combos[0]);
+  return combos.every((c) => judge(c) === first) ? first : UNKNOWN;
+}
+
 /** Text appended to every finding whose deciding value is unknown at preview. */
 export const CHECKED_AT_UP = "it is not known at preview; this policy checks it again at `pulumi up`";
 

@@ -58,6 +58,8 @@ export const EGRESS_ONLY_INTERNET_GATEWAY = "aws:ec2/egressOnlyInternetGateway:E
 export const KMS_KEY = "aws:kms/key:Key";
 export const ACM_CERTIFICATE = "aws:acm/certificate:Certificate";
 export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
+export const MANAGED_PREFIX_LIST = "aws:ec2/managedPrefixList:ManagedPrefixList";
+export const MANAGED_PREFIX_LIST_ENTRY = "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry";
 
 export function isOneOf(type: string, tokens: readonly string[]): boolean {
   return tokens.includes(type);

@@ -73,6 +73,10 @@ export const T = {
   firewallLogging: "aws:networkfirewall/loggingConfiguration:LoggingConfiguration",
   wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
   logDeliveryDestination: "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination",
+  prefixList: "aws:ec2/managedPrefixList:ManagedPrefixList",
+  prefixListEntry: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",
+  trail: "aws:cloudtrail/trail:Trail",
+  defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
   rdsCluster: "aws:rds/cluster:Cluster",
   rdsGlobalCluster: "aws:rds/globalCluster:GlobalCluster",
   rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
@@ -659,11 +663,16 @@ const retention = field(
             fc.oneof(
               fc.constantFrom(2190, 2191, 2189, 1, 0, -1, 36500),
               fc.integer({ min: -10, max: 40000 }),
+              // Decimal text the provider reads as the number, and text it may read otherwise.
+              fc.constantFrom<unknown>("2190", "2189", "30", "02190", "2190.0", " 2190"),
             ),
           ),
           { nil: undefined },
         ),
-        years: fc.option(field(fc.constantFrom(6, 7, 5, 0, 100)), { freq: 3, nil: undefined }),
+        years: fc.option(field(fc.constantFrom<unknown>(6, 7, 5, 0, 100, "6", "5")), {
+          freq: 3,
+          nil: undefined,
+        }),
       }),
     ),
   }),
@@ -834,7 +843,9 @@ function subnet(type: string): fc.Arbitrary<GenResource> {
       cidrBlock: opt(ipv4Block, 4),
       availabilityZone: opt(field(fc.constantFrom("us-east-1a"))),
       mapPublicIpOnLaunch: opt(field(fc.constantFrom<unknown>(true, false, "true", "false", "TRUE")), 6),
-      assignIpv6AddressOnCreation: opt(field(fc.boolean())),
+      assignIpv6AddressOnCreation: opt(field(fc.boolean()), 3),
+      ipv6Native: opt(field(fc.boolean()), 1),
+      id: opt(field(fc.constant("subnet-0123456789abcdef0")), 3),
     }),
   );
 }
@@ -1277,6 +1288,17 @@ export const publicEndpointResource: fc.Arbitrary<GenResource> = fc.oneof(
   serverlessSecurityPolicy,
 );
 
+export const trail: fc.Arbitrary<GenResource> = resource(
+  T.trail,
+  "trail",
+  fc.record({
+    s3BucketName: field(bucketRef),
+    enableLogging: opt(field(fc.constantFrom<unknown>(true, false, "true", "false", "0")), 6),
+    enableLogFileValidation: opt(field(fc.constantFrom<unknown>(true, false, "true", "false")), 6),
+    isMultiRegionTrail: opt(field(fc.boolean())),
+  }),
+);
+
 // ---------------------------------------------------------------------------------------------------
 // Data services: databases with their parameter and option groups, caches, streams, queues and topics.
 
@@ -1588,6 +1610,7 @@ export const databaseStackResource: fc.Arbitrary<GenResource> = fc.oneof(
 
 /** Every other resource the pack judges on its own: keys, certificates, subnets, service TLS settings. */
 export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
+  trail,
   kmsKey,
   privateKey,
   acmCertificate,
@@ -1639,6 +1662,7 @@ const internetGateway = resource(
 
 const routeEntry = fc.record({
   cidrBlock: opt(field(fc.constantFrom("0.0.0.0/0", "10.0.0.0/8")), 6),
+  ipv6CidrBlock: opt(field(fc.constantFrom("::/0", "2001:db8::/32", "")), 2),
   gatewayId: opt(field(fc.constantFrom(igwId, "local", "vgw-0123", ""))),
   natGatewayId: opt(field(fc.constantFrom("nat-0123456789abcdef0"))),
   egressOnlyGatewayId: opt(field(fc.constantFrom("eigw-0123"))),
@@ -1653,9 +1677,58 @@ const routeTable = resource(
 const route = resource(
   T.route,
   "route",
-  fc
-    .record({ routeTableId: field(fc.constantFrom(rtbId, "rtb-other")) })
-    .chain((r) => routeEntry.map((e) => ({ ...r, ...e }))),
+  fc.record({ routeTableId: field(fc.constantFrom(rtbId, "rtb-other")) }).chain((r) =>
+    routeEntry.map(({ cidrBlock, ipv6CidrBlock, ...e }) => ({
+      ...r,
+      ...e,
+      destinationCidrBlock: cidrBlock,
+      destinationIpv6CidrBlock: ipv6CidrBlock,
+    })),
+  ),
+);
+
+const defaultRouteTable = resource(
+  T.defaultRouteTable,
+  "default-rtb",
+  fc.record({
+    vpcId,
+    defaultRouteTableId: opt(field(fc.constant(rtbId))),
+    routes: opt(list(routeEntry, 2), 6),
+  }),
+);
+
+// Managed prefix lists and their entries, referenced by security-group rules (prefixListId above).
+const prefixListCidr = field(fc.oneof(ipv4Cidr, ipv6Cidr, malformedCidr), 14);
+
+const prefixList = resource(
+  T.prefixList,
+  "prefix-list",
+  fc.record({
+    id: field(fc.constantFrom("pl-0123456789abcdef0", "pl-0fedcba987654321f")),
+    name: field(fc.constantFrom("clients", "partners")),
+    addressFamily: opt(field(fc.constantFrom("IPv4", "IPv6")), 4),
+    maxEntries: opt(field(fc.constantFrom(5, 20)), 4),
+    entries: opt(
+      list(
+        fc.oneof(
+          { weight: 8, arbitrary: fc.record({ cidr: prefixListCidr, description: opt(description) }) },
+          { weight: 1, arbitrary: fc.constantFrom<unknown>(UNKNOWN, null, "10.0.0.0/8") },
+        ),
+        3,
+      ),
+      6,
+    ),
+  }),
+);
+
+const prefixListEntry = resource(
+  T.prefixListEntry,
+  "prefix-list-entry",
+  fc.record({
+    prefixListId: field(fc.constantFrom("pl-0123456789abcdef0", "pl-63a5400a")),
+    cidr: prefixListCidr,
+    description: opt(description),
+  }),
 );
 
 const routeTableAssociation = resource(
@@ -1854,6 +1927,9 @@ const logDeliveryDestination = resource(
 );
 
 export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
+  prefixList,
+  prefixListEntry,
+  defaultRouteTable,
   vpc,
   flowLog,
   internetGateway,
@@ -1897,6 +1973,23 @@ const LINKS: Record<string, [prop: string, targets: readonly string[]][]> = {
     ["gatewayId", [T.internetGateway]],
   ],
   [T.routeTable]: [["routes", [T.internetGateway]]],
+  [T.defaultRouteTable]: [
+    ["routes", [T.internetGateway]],
+    ["vpcId", [T.vpc]],
+  ],
+  [T.subnet]: [["vpcId", [T.vpc]]],
+  [T.prefixListEntry]: [["prefixListId", [T.prefixList]]],
+  [T.sg]: [
+    ["ingress", [T.prefixList]],
+    ["egress", [T.prefixList]],
+  ],
+  [T.defaultSg]: [
+    ["ingress", [T.prefixList]],
+    ["egress", [T.prefixList]],
+  ],
+  [T.sgRule]: [["prefixListIds", [T.prefixList]]],
+  [T.vpcIngress]: [["prefixListId", [T.prefixList]]],
+  [T.vpcEgress]: [["prefixListId", [T.prefixList]]],
   [T.routeTableAssociation]: [
     ["routeTableId", [T.routeTable]],
     ["subnetId", [T.subnet, T.defaultSubnet]],
@@ -1933,66 +2026,133 @@ export const anyResource: fc.Arbitrary<GenResource> = fc.oneof(
   otherResource,
 );
 
+export type GenStack = { resources: GenResource[]; deps: Record<string, Record<string, string[]>> };
+
 /**
- * A stack: a handful of resources with unique names, each link of {@link LINKS} wired through
- * propertyDependencies to a member of the target type some of the time (as at preview, when names and
- * ids are unknown).
+ * Stacks of `members`: unique names, each link of {@link LINKS} wired through propertyDependencies to a
+ * member of the target type some of the time (as at preview, when names and ids are unknown).
  */
-export const stack: fc.Arbitrary<StackMembers> = fc
-  .tuple(
-    fc.array(
-      fc.oneof(
-        { weight: 3, arbitrary: s3Resource },
-        { weight: 2, arbitrary: loadBalancerResource },
-        { weight: 1, arbitrary: grantResource },
-        { weight: 3, arbitrary: relationResource },
-      ),
-      { minLength: 1, maxLength: 12 },
-    ),
-    fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }),
-  )
-  .map(([rs, wire]) => wireStack(rs, wire));
-
-/** A stack of databases and the parameter and option groups they may name, wired like {@link stack}. */
-export const databaseStack: fc.Arbitrary<StackMembers> = fc
-  .tuple(
-    fc.array(databaseStackResource, { minLength: 1, maxLength: 8 }),
-    fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }),
-  )
-  .map(([rs, wire]) => wireStack(rs, wire));
-
-export interface StackMembers {
-  resources: GenResource[];
-  deps: Record<string, Record<string, string[]>>;
-}
-
-function wireStack(rs: GenResource[], wire: boolean[]): StackMembers {
-  const resources = rs.map((r, i) => ({ ...r, name: `${r.name}-${i}` }));
-  // S3 bucket names are global: two buckets of one stack never share a name (by `bucket` or `arn`).
-  const taken = new Set<string>();
-  for (const r of resources) {
-    if (!(T.buckets as readonly string[]).includes(r.type)) continue;
-    const own = new Set<string>();
-    for (const key of ["bucket", "arn"]) {
-      const v = r.props[key];
-      if (typeof v !== "string") continue;
-      const name = v.replace(/^arn:aws:s3:::/, "");
-      if (taken.has(name)) r.props = { ...r.props, [key]: `${name}-${r.name}` };
-      else own.add(name);
+function stackOf(members: fc.Arbitrary<GenResource[]>): fc.Arbitrary<GenStack> {
+  return fc.tuple(members, fc.array(fc.boolean(), { minLength: 24, maxLength: 24 })).map(([rs, wire]) => {
+    const resources = rs.map((r, i) => ({ ...r, name: `${r.name}-${i}` }));
+    // S3 bucket names are global: two buckets of one stack never share a name (by `bucket` or `arn`).
+    const taken = new Set<string>();
+    for (const r of resources) {
+      if (!(T.buckets as readonly string[]).includes(r.type)) continue;
+      const own = new Set<string>();
+      for (const key of ["bucket", "arn"]) {
+        const v = r.props[key];
+        if (typeof v !== "string") continue;
+        const name = v.replace(/^arn:aws:s3:::/, "");
+        if (taken.has(name)) r.props = { ...r.props, [key]: `${name}-${r.name}` };
+        else own.add(name);
+      }
+      own.forEach((n) => taken.add(n));
     }
-    own.forEach((n) => taken.add(n));
-  }
-  const deps: Record<string, Record<string, string[]>> = {};
-  resources.forEach((r, i) => {
-    (LINKS[r.type] ?? []).forEach(([prop, targets], j) => {
-      if (!wire[(2 * i + j) % wire.length] || !(prop in r.props)) return;
-      const candidates = resources.filter((x) => targets.includes(x.type));
-      if (candidates.length === 0) return;
-      (deps[r.name] ??= {})[prop] = [candidates[i % candidates.length].name];
+    const deps: Record<string, Record<string, string[]>> = {};
+    resources.forEach((r, i) => {
+      (LINKS[r.type] ?? []).forEach(([prop, targets], j) => {
+        if (!wire[(2 * i + j) % wire.length] || !(prop in r.props)) return;
+        const candidates = resources.filter((x) => targets.includes(x.type));
+        if (candidates.length === 0) return;
+        (deps[r.name] ??= {})[prop] = [candidates[i % candidates.length].name];
+      });
     });
+    return { resources, deps };
   });
-  return { resources, deps };
 }
+
+/** A stack: a handful of resources of every kind the stack policies relate. */
+export const stack: fc.Arbitrary<GenStack> = stackOf(
+  fc.array(
+    fc.oneof(
+      { weight: 3, arbitrary: s3Resource },
+      { weight: 2, arbitrary: loadBalancerResource },
+      { weight: 1, arbitrary: grantResource },
+      { weight: 3, arbitrary: relationResource },
+      { weight: 1, arbitrary: fc.oneof(prefixList, prefixListEntry) },
+    ),
+    { minLength: 1, maxLength: 12 },
+  ),
+);
+
+/**
+ * An audit-log bucket (classified by its tag) that meets every requirement but Object Lock, whose
+ * generated retention (inline or as a sub-resource) then decides the verdict.
+ */
+const auditBucketStack: fc.Arbitrary<GenStack> = stackOf(
+  fc
+    .tuple(bucket(T.buckets[1]), fc.array(objectLock(T.objectLocks[1]), { maxLength: 1 }))
+    .map(([b, locks]) => {
+      const ref = { bucket: "phi-audit-logs" };
+      const { forceDestroy: _f, versioning: _v, policy: _p, ...props } = b.props;
+      return [
+        {
+          ...b,
+          props: {
+            ...props,
+            ...ref,
+            objectLockEnabled: true,
+            policy: TLS_ONLY_POLICY,
+            tags: { "phi-channels:data-classification": "audit-log" },
+          },
+        },
+        ...locks.map((l) => ({ ...l, props: { ...l.props, ...ref } })),
+        {
+          type: T.bucketVersioning,
+          name: "versioning",
+          props: { ...ref, versioningConfiguration: { status: "Enabled" } },
+        },
+        {
+          type: T.publicAccessBlock,
+          name: "pab",
+          props: {
+            ...ref,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+          },
+        },
+      ];
+    }),
+);
+
+/** Security-group grants with the managed prefix lists (and entries) they may reference. */
+const prefixListStack: fc.Arbitrary<GenStack> = stackOf(
+  fc
+    .tuple(
+      fc.array(grantResource, { minLength: 1, maxLength: 2 }),
+      fc.array(prefixList, { minLength: 1, maxLength: 2 }),
+      fc.array(prefixListEntry, { maxLength: 2 }),
+    )
+    .map(([g, l, e]) => [...g, ...l, ...e]),
+);
+
+/** An IPv6 subnet with the routing that decides whether its instances are reachable from the internet. */
+const ipv6SubnetStack: fc.Arbitrary<GenStack> = stackOf(
+  fc
+    .tuple(
+      subnet(T.subnet),
+      fc.array(fc.oneof(routeTable, route, routeTableAssociation, defaultRouteTable, internetGateway, vpc), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+    )
+    .map(([s, rest]) => [{ ...s, props: { ...s.props, assignIpv6AddressOnCreation: true } }, ...rest]),
+);
+
+/** A stack of databases and the parameter and option groups they may name. */
+export const databaseStack: fc.Arbitrary<GenStack> = stackOf(
+  fc.array(databaseStackResource, { minLength: 1, maxLength: 8 }),
+);
+
+/** Small stacks centred on one decision each: audit-bucket Object Lock, prefix lists, IPv6 subnets. */
+export const focusedStack: fc.Arbitrary<GenStack> = fc.oneof(
+  auditBucketStack,
+  prefixListStack,
+  ipv6SubnetStack,
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Policy configs (valid under each policy's configSchema).

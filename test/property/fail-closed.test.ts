@@ -9,9 +9,25 @@
 import fc from "fast-check";
 import { policies } from "../../policies/src/policies";
 import { runResource, runStack, urnOf, type Verdict } from "../../policies/src/testing/harness";
-import { anyResource, databaseStack, grantConfig, stack, toHarness, type GenResource } from "./arbitraries";
-import { judgeResourceVariant, judgeStackVariant, mutationPaths } from "./fail-closed";
-import { check, known, runs, setUnknown, show, Tally } from "./support";
+import {
+  anyResource,
+  databaseStack,
+  focusedStack,
+  grantConfig,
+  grantResource,
+  otherResource,
+  stack,
+  toHarness,
+  type GenResource,
+} from "./arbitraries";
+import {
+  judgeDecidedNow,
+  judgeResourceVariant,
+  judgeStackVariant,
+  mutationPaths,
+  valueDomain,
+} from "./fail-closed";
+import { allPaths, check, known, runs, setAt, setUnknown, show, Tally, type Path } from "./support";
 
 const resourcePolicies = policies.filter((p) => "validateResource" in p && p.validateResource);
 const stackPolicies = policies.filter((p) => "validateStack" in p && typeof p.validateStack === "function");
@@ -193,8 +209,210 @@ describe("fail closed, every policy (in process)", () => {
       "phi-audit-log-bucket-immutable (stack)",
       "phi-vpc-flow-logs (stack)",
       "phi-subnet-private (stack)",
+      "phi-ingress-private-sources (stack)",
+      "phi-egress-restricted (stack)",
       "phi-data-in-transit-encrypted (stack)",
     ];
     expect(expected.filter((n) => !exercised.get(n))).toEqual([]);
+  });
+});
+
+/**
+ * The pack's one principle for unknowns, tested on the fields with a written-down value domain
+ * (fail-closed.ts VALUE_DOMAINS: protocols, port bounds, Object Lock mode/days/years, trail and subnet
+ * flags, prefix-list entries): with the field unknown, a policy blocks exactly when every value it could
+ * take blocks. An unknown protocol with port 22 or GOVERNANCE with unknown days must be mandatory now;
+ * an unknown that could still pass must not block (no false block).
+ */
+describe("decided now, every policy (in process)", () => {
+  const decided = new Map<string, number>();
+  const note = (policy: string, kind: "blocked" | "passed") =>
+    decided.set(`${policy} ${kind}`, (decided.get(`${policy} ${kind}`) ?? 0) + 1);
+  const domainPaths = (r: GenResource) => mutationPaths(r).filter((p) => valueDomain(r, p));
+
+  it("a resource policy blocks an unknown field exactly when every value of it blocks", async () => {
+    await check(
+      "decided now, resource policies",
+      fc.asyncProperty(
+        fc.oneof(grantResource, otherResource).map(known),
+        grantConfig,
+        fc.nat(),
+        async (r, grant, pick) => {
+          const paths = domainPaths(r);
+          if (paths.length === 0) return;
+          const path = paths[pick % paths.length];
+          const values = valueDomain(r, path)!;
+          const cfg = {
+            grant,
+            minimumTlsVersion: undefined,
+            tlsProfile: undefined,
+            allowHttpRedirect: undefined,
+          };
+          tally.add("decided-now variants");
+          for (const p of resourcePolicies) {
+            const run = (props: Record<string, unknown>) =>
+              runResource(p, r.type, toHarness(props) as Record<string, unknown>, configFor(p.name, cfg));
+            const completions = [];
+            for (const value of values)
+              completions.push({ value, diags: (await run(setAt(r.props, path, value))).diagnostics });
+            if (completions.every((c) => c.diags.length === 0)) continue;
+            const after = (await run(setUnknown(r.props, path))).diagnostics;
+            const problem = judgeDecidedNow(
+              `${p.name} on ${r.type} with ${JSON.stringify(path)} unknown`,
+              completions,
+              after,
+            );
+            if (problem) throw new Error(`${problem}\nresource: ${show(r.props)}`);
+            if (after.some((d) => d.enforcementLevel === "mandatory")) note(p.name, "blocked");
+            else note(p.name, "passed");
+          }
+        },
+      ),
+      runs(500),
+    );
+  });
+
+  it("a stack policy blocks a member's unknown field exactly when every value of it blocks", async () => {
+    await check(
+      "decided now, stack policies",
+      fc.asyncProperty(
+        fc
+          .oneof(focusedStack, stack)
+          .map(({ resources, deps }) => ({ resources: resources.map(known), deps })),
+        fc.nat(),
+        fc.nat(),
+        async ({ resources, deps }, memberPick, pathPick) => {
+          const members = resources.filter((r) => domainPaths(r).length > 0);
+          if (members.length === 0) return;
+          const member = members[memberPick % members.length];
+          const paths = domainPaths(member);
+          const path = paths[pathPick % paths.length];
+          const variant = (props: Record<string, unknown>) =>
+            specs(
+              resources.map((r) => (r === member ? { ...r, props } : r)),
+              deps,
+            );
+          tally.add("decided-now stack variants");
+          for (const p of stackPolicies) {
+            const mandatory = { enforcementLevel: "mandatory" as const };
+            const completions = [];
+            for (const value of valueDomain(member, path)!)
+              completions.push({
+                value,
+                diags: (await runStack(p, variant(setAt(member.props, path, value)), mandatory)).diagnostics,
+              });
+            const after = (await runStack(p, variant(setUnknown(member.props, path)), mandatory)).diagnostics;
+            // Judged at each member a finding of some completion concerns.
+            const urns = new Set(
+              completions.flatMap((c) => c.diags.map((d) => d.urn)).filter((u): u is string => !!u),
+            );
+            for (const u of urns) {
+              const at = (ds: typeof after) => ds.filter((d) => d.urn === u);
+              const problem = judgeDecidedNow(
+                `${p.name} at ${u.split("::").pop()} with ${member.name}.${JSON.stringify(path)} unknown`,
+                completions.map((c) => ({ value: c.value, diags: at(c.diags) })),
+                at(after),
+              );
+              if (problem)
+                throw new Error(
+                  `${problem}\nstack: ${resources.map((r) => `${r.name} ${r.type} ${show(r.props)}`).join("\n  ")}\ndeps: ${JSON.stringify(deps)}`,
+                );
+              note(
+                `${p.name} (stack)`,
+                at(after).some((d) => d.enforcementLevel === "mandatory") ? "blocked" : "passed",
+              );
+            }
+          }
+        },
+      ),
+      runs(300),
+    );
+  });
+
+  it("put both outcomes to the test: the cases the issue names were decided now", () => {
+    for (const name of [
+      "phi-ingress-allowlisted-ports blocked",
+      "phi-ingress-allowlisted-ports passed",
+      "phi-audit-trail-integrity blocked",
+      "phi-audit-log-bucket-immutable (stack) blocked",
+      "phi-audit-log-bucket-immutable (stack) passed",
+      "phi-ingress-private-sources (stack) blocked",
+      "phi-subnet-private (stack) blocked",
+    ])
+      expect({ name, judged: (decided.get(name) ?? 0) > 0 }).toEqual({ name, judged: true });
+  });
+});
+
+/**
+ * The bridge converts decimal text given for a numeric input to the number, and a number given for a
+ * string input to its text: a resource decides the same with an integer leaf written either way.
+ */
+describe("an integer and its decimal text decide alike (in process)", () => {
+  const integerPaths = (r: GenResource): Path[] =>
+    allPaths(r.props).filter((p) => {
+      let v: unknown = r.props;
+      for (const k of p) v = (v as Record<string | number, unknown>)?.[k];
+      return typeof v === "number" && Number.isSafeInteger(v);
+    });
+  const textOf = (r: GenResource, p: Path) => {
+    let v: unknown = r.props;
+    for (const k of p) v = (v as Record<string | number, unknown>)[k];
+    return String(v);
+  };
+
+  it("every resource policy, and the stack policies on audit buckets", async () => {
+    await check(
+      "integer text",
+      fc.asyncProperty(anyResource.map(known), fullConfig, fc.nat(), async (r, cfg, pick) => {
+        const paths = integerPaths(r);
+        if (paths.length === 0) return;
+        const p = paths[pick % paths.length];
+        const text = setAt(r.props, p, textOf(r, p));
+        tally.add("integer-text variants");
+        for (const policy of resourcePolicies) {
+          const run = (props: Record<string, unknown>) =>
+            runResource(
+              policy,
+              r.type,
+              toHarness(props) as Record<string, unknown>,
+              configFor(policy.name, cfg),
+            );
+          const a = (await run(r.props)).mandatory.length > 0;
+          const b = (await run(text)).mandatory.length > 0;
+          if (a !== b)
+            throw new Error(
+              `${policy.name} on ${r.type}: ${JSON.stringify(p)} as a number ${a ? "blocks" : "passes"}, as text ${b ? "blocks" : "passes"}\nresource: ${show(r.props)}`,
+            );
+        }
+      }),
+      runs(600),
+    );
+    await check(
+      "integer text (stacks)",
+      fc.asyncProperty(
+        focusedStack.map(({ resources, deps }) => ({ resources: resources.map(known), deps })),
+        fc.nat(),
+        fc.nat(),
+        async ({ resources, deps }, m, pick) => {
+          const member = resources[m % resources.length];
+          const paths = integerPaths(member);
+          if (paths.length === 0) return;
+          const p = paths[pick % paths.length];
+          const withText = resources.map((r) =>
+            r === member ? { ...r, props: setAt(r.props, p, textOf(r, p)) } : r,
+          );
+          for (const policy of stackPolicies) {
+            const mandatory = { enforcementLevel: "mandatory" as const };
+            const a = (await runStack(policy, specs(resources, deps), mandatory)).mandatory.length;
+            const b = (await runStack(policy, specs(withText, deps), mandatory)).mandatory.length;
+            if (a !== b)
+              throw new Error(
+                `${policy.name}: ${member.name}.${JSON.stringify(p)} as a number gives ${a} mandatory findings, as text ${b}\nstack: ${resources.map((r) => `${r.name} ${show(r.props)}`).join("\n  ")}`,
+              );
+          }
+        },
+      ),
+      runs(200),
+    );
   });
 });

@@ -16,11 +16,13 @@ import fc from "fast-check";
 import {
   anyResource,
   databaseStackResource,
+  GRANT_TYPES,
   relationResource,
   SecretValue,
+  T,
   type GenResource,
 } from "./arbitraries";
-import { allPaths, independentOf, SEED, type Path } from "./support";
+import { ABSENT, allPaths, independentOf, SEED, valueAt, type Path } from "./support";
 
 export interface Diag {
   policyName: string;
@@ -261,11 +263,19 @@ export const IMPLICIT_DEPENDENCIES: {
     why: "a member of a replication group is judged on the group: with the id unknown it may be one",
   },
   {
-    policy: /^phi-(vpc-flow-logs|subnet-private|audit-log-bucket-immutable)$/,
+    policy:
+      /^phi-(vpc-flow-logs|subnet-private|audit-log-bucket-immutable|ingress-private-sources|egress-restricted)$/,
     types: "*",
     message: /./,
     deciding: [["id"]],
-    why: "in a stack a member's id links the others to it (flow log → VPC, route → route table)",
+    why: "in a stack a member's id links the others to it (flow log → VPC, route → route table, rule → prefix list)",
+  },
+  {
+    policy: /^phi-subnet-private$/,
+    types: [T.subnet, T.defaultSubnet],
+    message: /IPv6/,
+    deciding: [["vpcId"], ["assignIpv6AddressOnCreation"], ["ipv6Native"]],
+    why: "a subnet without an explicit association is served by its VPC's main route table; either flag assigns IPv6 addresses",
   },
   {
     policy: /^phi-no-public-endpoints$/,
@@ -401,5 +411,90 @@ export function judgeStackVariant(
       `${what}: "${findingText(finding.message)}" (deciding fields ${JSON.stringify(deciding)}) is no longer mandatory ` +
       `though its deciding fields are known\nafter: ${listDiags(here)}`
     );
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Decided now: the values a field could take, for the fields whose unknown value the pack must decide.
+
+/**
+ * Every value a field could take, one per class the EC2/S3/CloudTrail semantics tell apart, for the
+ * configs the suites use (ALLOWLISTS, ALLOWED_PUBLIC, the default retention of 2190 days): written from
+ * those semantics, not from the pack. `values` sees the resource and the path (a port bound's class
+ * "a range of just the other bound" is that bound's value).
+ */
+export const VALUE_DOMAINS: {
+  types: readonly string[];
+  slot: RegExp;
+  values: (props: Record<string, unknown>, path: Path) => readonly unknown[];
+  why: string;
+}[] = [
+  {
+    types: GRANT_TYPES,
+    slot: /^((ingress|egress)\.\[\]\.)?(protocol|ipProtocol)$/,
+    values: () => ["tcp", "udp", "icmp", "icmpv6", "sctp", "-1", "gre", "99", "bogus", ABSENT],
+    why: "the protocols the allowlists name, every port; -1; one that no allowlist names; a spelling EC2 refuses",
+  },
+  {
+    types: GRANT_TYPES,
+    slot: /^((ingress|egress)\.\[\]\.)?(fromPort|toPort)$/,
+    values: (props, path) => {
+      const other = [...path.slice(0, -1), path[path.length - 1] === "fromPort" ? "toPort" : "fromPort"];
+      return [valueAt(props, other), ABSENT, -1, 0, 22, 443, 1024, 65535, 70000, "x"];
+    },
+    why: "a range of just the other bound (passes if any range containing it does), every port, malformed",
+  },
+  {
+    types: [...T.buckets, ...T.objectLocks],
+    slot: /^(objectLockConfiguration\.)?rule\.defaultRetention\.(mode|days|years)$/,
+    values: () => ["COMPLIANCE", "GOVERNANCE", "", 1, 2189, 2190, 36500, "2190", "x", 0, 6, 5, ABSENT],
+    why: "both modes; days or years unset, too few, enough (as numbers and text); values of the wrong kind",
+  },
+  {
+    types: [T.trail],
+    slot: /^(enableLogging|enableLogFileValidation)$/,
+    values: () => [true, false, "true", "false", ABSENT],
+    why: "a boolean, as the provider reads it",
+  },
+  {
+    types: [T.subnet, T.defaultSubnet],
+    slot: /^(assignIpv6AddressOnCreation|ipv6Native|mapPublicIpOnLaunch)$/,
+    values: () => [true, false, ABSENT],
+    why: "a boolean",
+  },
+  {
+    types: [T.prefixList, T.prefixListEntry],
+    slot: /^(entries\.\[\]\.)?cidr$/,
+    values: () => ["10.0.0.0/8", "fd00::/8", "0.0.0.0/0", "::/0", "203.0.113.0/24", "not-a-cidr", ABSENT],
+    why: "private, public (IPv4 and IPv6, and a range some configs allow), malformed",
+  },
+];
+
+/** The values `path` of `r` could take, when the field has a domain; undefined otherwise. */
+export function valueDomain(r: GenResource, path: Path): readonly unknown[] | undefined {
+  const d = VALUE_DOMAINS.find((x) => x.types.includes(r.type) && x.slot.test(slot(path)));
+  return d?.values(r.props, path);
+}
+
+/**
+ * Judges the "decided now" property on one unknown field: `completions` are the policy's diagnostics at
+ * one resource with the field set to each value of its domain, `after` with it unknown. When every value
+ * blocks, the unknown must block now (mandatory); when some value passes, the unknown must not block (a
+ * mandatory finding claims a violation whatever the value is).
+ */
+export function judgeDecidedNow(
+  what: string,
+  completions: { value: unknown; diags: Diag[] }[],
+  after: Diag[],
+): string | undefined {
+  const proxy = after.find((d) => trippedProxy(d.message));
+  if (proxy) return `${what}: touched an unknown through the proxy: ${proxy.message}`;
+  const blocks = (ds: Diag[]) => ds.some((d) => d.enforcementLevel === "mandatory");
+  const passing = completions.find((c) => !blocks(c.diags));
+  const shown = (v: unknown) => (v === ABSENT ? "absent" : JSON.stringify(v));
+  if (!passing && !blocks(after))
+    return `${what}: every value (${completions.map((c) => shown(c.value)).join(", ")}) gives a mandatory violation, but unknown it is not decided now\nafter: ${listDiags(after)}`;
+  if (passing && blocks(after))
+    return `${what}: false block: the value ${shown(passing.value)} passes, yet unknown it is mandatory\nafter: ${listDiags(after)}`;
   return undefined;
 }

@@ -95,14 +95,37 @@ export function independentOf(p: Path, deciding: Path[]): boolean {
 
 /** A copy of `props` with the value at `p` (which may be a new key of an object) replaced by UNKNOWN. */
 export function setUnknown(props: Record<string, unknown>, p: Path): Record<string, unknown> {
+  return setAt(props, p, UNKNOWN);
+}
+
+/** Marks a key as absent for {@link setAt}: the program did not set the field. */
+export const ABSENT: unique symbol = Symbol("absent");
+
+/** A copy of `props` with the value at `p` replaced by `value` (or the key removed, for ABSENT). */
+export function setAt(props: Record<string, unknown>, p: Path, value: unknown): Record<string, unknown> {
   const copy = structuredCloneMarkers(props) as Record<string, unknown>;
   let cur: unknown = copy;
   for (let i = 0; i < p.length - 1; i++) {
     cur = (cur as Record<string | number, unknown>)[p[i]];
     if (cur instanceof SecretValue) cur = cur.value;
   }
-  (cur as Record<string | number, unknown>)[p[p.length - 1]] = UNKNOWN;
+  const parent = cur as Record<string | number, unknown>;
+  const key = p[p.length - 1];
+  if (value !== ABSENT) parent[key] = value;
+  else if (Array.isArray(parent)) parent[key as number] = null;
+  else delete parent[key];
   return copy;
+}
+
+/** The value at `p` (through secrets), undefined when a step is missing. */
+export function valueAt(props: unknown, p: Path): unknown {
+  let cur: unknown = props;
+  for (const k of p) {
+    if (cur instanceof SecretValue) cur = cur.value;
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return cur instanceof SecretValue ? cur.value : cur;
 }
 
 function structuredCloneMarkers(v: unknown): unknown {

@@ -240,6 +240,14 @@ const CASES: Case[] = [
     props: { mapPublicIpOnLaunch: true },
     fields: [[["mapPublicIpOnLaunch"], s()]],
   },
+  {
+    type: "aws:cloudtrail/trail:Trail",
+    props: { s3BucketName: "phi-audit-logs", enableLogging: false },
+    fields: [
+      [["enableLogging"], s()],
+      [["enableLogFileValidation"], s()],
+    ],
+  },
   // Data services: the engine, version, group names, keys and TLS fields the data policies read.
   {
     type: "aws:rds/instance:Instance",
@@ -406,13 +414,40 @@ const STACK_CASES: Case[] = [
     fields: [
       [["routes", 0, "gatewayId"], s("igw-")],
       [["routes", 0, "cidrBlock"], s()],
+      [["routes", 0, "ipv6CidrBlock"], s("::/")],
       [["routes"], s()],
     ],
   },
   {
     type: "aws:ec2/subnet:Subnet",
-    props: { id: "subnet-1", mapPublicIpOnLaunch: true },
-    fields: [[["id"], s("subnet-")]],
+    props: { id: "subnet-1", mapPublicIpOnLaunch: true, assignIpv6AddressOnCreation: true },
+    fields: [
+      [["id"], s("subnet-")],
+      [["assignIpv6AddressOnCreation"], s()],
+      [["ipv6Native"], s()],
+    ],
+  },
+  {
+    type: "aws:ec2/managedPrefixList:ManagedPrefixList",
+    props: { id: "pl-0aaa", name: "clients", entries: [{ cidr: "0.0.0.0/0" }] },
+    fields: [
+      [["id"], s("pl-")],
+      [["entries", 0, "cidr"], `198.51.${num(100)}.0/24`],
+      [["entries", 0, "cidr"], s("10.")],
+    ],
+  },
+  {
+    type: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",
+    props: { prefixListId: "pl-0aaa", cidr: "10.0.0.0/8" },
+    fields: [
+      [["cidr"], `203.0.${num(100)}.0/24`],
+      [["prefixListId"], s("pl-")],
+    ],
+  },
+  {
+    type: "aws:ec2/securityGroup:SecurityGroup",
+    props: { ingress: [{ ...RULE, cidrBlocks: [], prefixListIds: ["pl-0aaa"] }] },
+    fields: [[["ingress", 0, "prefixListIds", 0], s("pl-")]],
   },
   {
     type: "aws:ec2/routeTableAssociation:RouteTableAssociation",

@@ -20,6 +20,7 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-no-public-endpoints",
   "phi-resource-policies-require-tls",
   "phi-access-logging-enabled",
+  "phi-audit-trail-integrity",
   "phi-data-in-transit-encrypted",
   "phi-data-at-rest-encrypted",
 ];

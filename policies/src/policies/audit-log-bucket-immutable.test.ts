@@ -840,3 +840,89 @@ describe("phi-audit-log-bucket-immutable: log bucket encryption by log source", 
     ]);
   });
 });
+
+describe("phi-audit-log-bucket-immutable: Object Lock retention decided from the known fields", () => {
+  /** The compliant bucket with its lock sub-resource's defaultRetention replaced. */
+  const withRetention = (defaultRetention: Record<string, unknown>): StackResourceSpec[] => [
+    ...logBucket("phi-logs", { omit: ["lock"] }),
+    {
+      type: LOCK[0],
+      name: "phi-logs-lock",
+      props: { bucket: "phi-logs", rule: { defaultRetention } },
+    },
+    alb("phi-logs"),
+  ];
+  const findings = (v: Awaited<ReturnType<typeof runStack>>) =>
+    v.diagnostics.map((d) => `${d.enforcementLevel}: ${d.message.split("\n")[1]}`);
+  const BLOCKED =
+    "mandatory: audit-log bucket phi-logs-lock.rule.defaultRetention is not COMPLIANCE mode for at least 2190 days (GOVERNANCE can be bypassed)";
+  const atUp = (field: string) =>
+    `advisory: phi-logs-lock.rule.defaultRetention.${field} (audit-log bucket requirement): it is not known at preview; this policy checks it again at \`pulumi up\``;
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    [
+      "GOVERNANCE with unknown days fails whatever the days",
+      { mode: "GOVERNANCE", days: UNKNOWN_STRING },
+      [BLOCKED],
+    ],
+    [
+      "GOVERNANCE with unknown years fails whatever the years",
+      { mode: "GOVERNANCE", years: UNKNOWN_STRING },
+      [BLOCKED],
+    ],
+    ["30 days fail whatever the mode", { mode: UNKNOWN_STRING, days: 30 }, [BLOCKED]],
+    ["no days and no years fail whatever the mode", { mode: UNKNOWN_STRING }, [BLOCKED]],
+    ["enough days with an unknown mode are undecided", { mode: UNKNOWN_STRING, days: 2190 }, [atUp("mode")]],
+    [
+      "COMPLIANCE with unknown days is undecided",
+      { mode: "COMPLIANCE", days: UNKNOWN_STRING },
+      [atUp("days")],
+    ],
+    [
+      "unknown days beside enough years are undecided (days, when set, decide)",
+      { mode: "COMPLIANCE", days: UNKNOWN_STRING, years: 6 },
+      [atUp("days")],
+    ],
+    ["enough days decide whatever the years", { mode: "COMPLIANCE", days: 2190, years: UNKNOWN_STRING }, []],
+    [
+      "mode and days both unknown are undecided",
+      { mode: UNKNOWN_STRING, days: UNKNOWN_STRING },
+      [atUp("mode and phi-logs-lock.rule.defaultRetention.days")],
+    ],
+  ])("%s", async (_label, defaultRetention, expected) => {
+    expect(findings(await runStack(policy, withRetention(defaultRetention)))).toEqual(expected);
+  });
+
+  it("GOVERNANCE with unknown days is blocked inline in objectLockConfiguration too", async () => {
+    const specs = [
+      ...logBucket("phi-logs", {
+        omit: ["lock"],
+        bucket: {
+          objectLockConfiguration: {
+            objectLockEnabled: "Enabled",
+            rule: { defaultRetention: { mode: "GOVERNANCE", days: UNKNOWN_STRING } },
+          },
+        },
+      }),
+      alb("phi-logs"),
+    ];
+    expect(findings(await runStack(policy, specs))).toEqual([
+      "mandatory: audit-log bucket objectLockConfiguration.rule.defaultRetention is not COMPLIANCE mode for at least 2190 days (GOVERNANCE can be bypassed)",
+    ]);
+  });
+
+  it.each<[unknown, unknown, string[]]>([
+    ["2190", undefined, []],
+    ["2191", undefined, []],
+    ["2189", undefined, [BLOCKED]],
+    [undefined, "6", []],
+    [undefined, "5", [BLOCKED]],
+    ["02190", undefined, [BLOCKED]],
+    ["2190.0", undefined, [BLOCKED]],
+    [" 2190", undefined, [BLOCKED]],
+    ["six years", undefined, [BLOCKED]],
+  ])("days %p, years %p: decimal text is read as the provider reads it", async (days, years, expected) => {
+    const v = await runStack(policy, withRetention({ mode: "COMPLIANCE", days, years }));
+    expect(findings(v)).toEqual(expected);
+  });
+});

@@ -1,5 +1,5 @@
 import { egressRestricted as policy } from "./egress-restricted";
-import { runResource, secret, UNKNOWN_STRING } from "../testing/harness";
+import { runResource, runStack, secret, UNKNOWN_STRING, type StackResourceSpec } from "../testing/harness";
 
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
@@ -202,5 +202,40 @@ describe("phi-egress-restricted", () => {
     expect(s.advisory).toHaveLength(1);
     expect(s.text).not.toContain("203.0.113.77");
     expect(s.text).not.toContain("31337");
+  });
+});
+
+describe("phi-egress-restricted (stack): destinations in managed prefix lists of the stack", () => {
+  const list = (entries: unknown[]): StackResourceSpec => ({
+    type: "aws:ec2/managedPrefixList:ManagedPrefixList",
+    name: "partners",
+    props: { id: "pl-0bbb", name: "partners", addressFamily: "IPv4", maxEntries: 5, entries },
+  });
+  const rule: StackResourceSpec = {
+    type: VPC_OUT,
+    name: "to-partners",
+    props: { ipProtocol: "tcp", fromPort: 443, toPort: 443, prefixListId: "pl-0bbb" },
+  };
+  const lines = (v: Awaited<ReturnType<typeof runStack>>) =>
+    v.diagnostics.map((d) => `${d.enforcementLevel}: ${d.message.split("\n")[1]}`);
+  const OPEN =
+    "prefixListId references managed prefix list partners, whose entry partners.entries[0].cidr is not within a private range; egress destinations must lie within 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7";
+
+  it("a private list passes; 0.0.0.0/0 in the list is a finding at the policy's level", async () => {
+    expect((await runStack(policy, [list([{ cidr: "10.9.0.0/16" }]), rule])).diagnostics).toEqual([]);
+    expect(lines(await runStack(policy, [list([{ cidr: "0.0.0.0/0" }]), rule]))).toEqual([
+      `advisory: ${OPEN}`,
+    ]);
+    expect(
+      lines(await runStack(policy, [list([{ cidr: "0.0.0.0/0" }]), rule], { enforcementLevel: "mandatory" })),
+    ).toEqual([`mandatory: ${OPEN}`]);
+  });
+
+  it("allowedDestinationCidrs admits a listed public entry; ingress references are not egress", async () => {
+    const partner = [list([{ cidr: "203.0.113.0/24" }]), rule];
+    const config = { allowedDestinationCidrs: ["203.0.113.0/24"] };
+    expect((await runStack(policy, partner, config)).diagnostics).toEqual([]);
+    const ingress = { ...rule, type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" };
+    expect((await runStack(policy, [list([{ cidr: "0.0.0.0/0" }]), ingress])).diagnostics).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { reportConfigProblems } from "../config-checks";
+import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { configProblems, reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import {
   CIDR_PATTERN,
@@ -8,7 +8,7 @@ import {
   type NormalizedProtocol,
   type PortRange,
 } from "../rules";
-import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
+import { configWithDefaults, Findings, StackIndex, UNKNOWN } from "../policy-kit";
 import {
   assessPeers,
   fieldPath,
@@ -16,9 +16,11 @@ import {
   grantsOf,
   grantsToJudge,
   isRuleOfOtherDirection,
+  judgeStackPrefixLists,
   NACL_TYPES,
   type Grant,
 } from "../grants";
+import { MANAGED_PREFIX_LIST } from "../tokens";
 
 export const egressRestrictedConfigSchema = {
   properties: {
@@ -83,7 +85,7 @@ function isAllPorts(range: PortRange): boolean {
 const DESCRIPTION =
   "Egress from PHI channels should reach only private destinations on specific ports, so data cannot leave the network freely.";
 
-export const egressRestricted: ResourceValidationPolicy = {
+export const egressRestricted: ResourceValidationPolicy & StackValidationPolicy = {
   name: "phi-egress-restricted",
   description: DESCRIPTION,
   enforcementLevel: "advisory",
@@ -91,7 +93,7 @@ export const egressRestricted: ResourceValidationPolicy = {
   framework: hipaaFramework("e1"),
   tags: ["network", "egress", "security-group", "hipaa"],
   remediationSteps:
-    "Replace allow-all egress (protocol -1, 0.0.0.0/0, ::/0) with the destinations the channel needs: security-group references, VPC endpoint prefix lists or private CIDRs, on the specific ports. List unavoidable public destinations in allowedDestinationCidrs.",
+    "Replace allow-all egress (protocol -1, 0.0.0.0/0, ::/0) with the destinations the channel needs: security-group references, VPC endpoint prefix lists or private CIDRs (a managed prefix list of the stack counts by its entries), on the specific ports. List unavoidable public destinations in allowedDestinationCidrs.",
   configSchema: egressRestrictedConfigSchema,
   validateResource: (args, reportViolation) => {
     if (NACL_TYPES.includes(args.type)) {
@@ -121,5 +123,16 @@ export const egressRestricted: ResourceValidationPolicy = {
       assessPeers(g, config.allowedDestinationCidrs, findings, "egress destination", context);
     }
     findings.report(reportViolation, DESCRIPTION);
+  },
+  // Destinations in a managed prefix list of the stack are judged by its entries (see phi-ingress-private-sources).
+  validateStack: (args, reportViolation) => {
+    const stack = new StackIndex(args.resources);
+    if (stack.ofTypes([MANAGED_PREFIX_LIST]).length === 0)
+      args.notApplicable("no managed prefix list in this stack");
+    const config = configWithDefaults<EgressRestrictedConfig>(args, egressRestrictedConfigSchema);
+    if (configProblems(config as unknown as Record<string, unknown>).length) return;
+    judgeStackPrefixLists(stack, "egress", config.allowedDestinationCidrs, "egress destination", (f, urn) =>
+      f.report(reportViolation, DESCRIPTION, urn),
+    );
   },
 };

@@ -20,6 +20,7 @@ import { lbMutualTls } from "./lb-mutual-tls";
 import { noPublicEndpoints } from "./no-public-endpoints";
 import { resourcePoliciesRequireTls } from "./resource-policies-require-tls";
 import { accessLoggingEnabled } from "./access-logging-enabled";
+import { auditTrailIntegrity } from "./audit-trail-integrity";
 import { dataInTransitEncrypted } from "./data-in-transit-encrypted";
 import { dataAtRestEncrypted, dataAtRestEncryptedConfigSchema } from "./data-at-rest-encrypted";
 import { withExemptions } from "../exemptions";
@@ -45,6 +46,7 @@ export const policies: PackPolicy[] = [
   noPublicEndpoints,
   resourcePoliciesRequireTls,
   accessLoggingEnabled,
+  auditTrailIntegrity,
   dataInTransitEncrypted,
   dataAtRestEncrypted,
 ].map((p) => withExemptions<PackPolicy>(p));

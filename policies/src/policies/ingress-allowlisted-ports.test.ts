@@ -269,3 +269,114 @@ describe("phi-ingress-allowlisted-ports with a config the schema accepts but the
     expect(v.text).toContain("Fix: ");
   });
 });
+
+describe("phi-ingress-allowlisted-ports: decided from the known fields whatever the unknown ones are", () => {
+  const U = UNKNOWN_STRING;
+  const lines = (v: Awaited<ReturnType<typeof runResource>>) =>
+    v.diagnostics.map((d) => `${d.enforcementLevel}: ${d.message.split("\n")[1]}`);
+  const protocolAtUp =
+    "advisory: ingress[0].protocol (protocol): it is not known at preview; this policy checks it again at `pulumi up`";
+
+  it.each<[string, unknown, unknown, string[], string[]]>([
+    [
+      "port 22 is outside tcp/443 whatever the protocol",
+      22,
+      22,
+      ["tcp/443"],
+      [
+        "mandatory: ingress[0] opens port 22 outside the allowlist (allowed: tcp/443) whatever ingress[0].protocol turns out to be",
+      ],
+    ],
+    [
+      "port 22 with an unknown upper bound, still outside",
+      22,
+      U,
+      ["tcp/443"],
+      [
+        "mandatory: ingress[0] opens ports 22-(unknown) outside the allowlist (allowed: tcp/443) whatever ingress[0].protocol turns out to be",
+      ],
+    ],
+    [
+      "unset ports (every port) are outside tcp/443",
+      undefined,
+      undefined,
+      ["tcp/443"],
+      [
+        "mandatory: ingress[0] opens every port outside the allowlist (allowed: tcp/443) whatever ingress[0].protocol turns out to be",
+      ],
+    ],
+    ["port 443 passes as tcp: undecided", 443, 443, ["tcp/443"], [protocolAtUp]],
+    ["port 22 passes as udp/22: undecided", 22, 22, ["tcp/443", "udp/22"], [protocolAtUp]],
+    ["any port passes as icmp (icmp/* allowed): undecided", 22, 22, ["tcp/443", "icmp/*"], [protocolAtUp]],
+    ["unknown ports could be 443: undecided", U, U, ["tcp/443"], [protocolAtUp]],
+    [
+      "with nothing allowed, every grant is outside",
+      U,
+      U,
+      [],
+      [
+        "mandatory: ingress[0] opens ports (unknown)-(unknown) outside the allowlist (allowed: nothing) whatever ingress[0].protocol turns out to be",
+      ],
+    ],
+  ])("unknown protocol: %s", async (_label, fromPort, toPort, allowedIngress, expected) => {
+    const v = await runResource(policy, SG, inline(U, fromPort, toPort), { allowedIngress });
+    expect(lines(v)).toEqual(expected);
+  });
+
+  it("unknown protocol with port 22 is mandatory in every resource type", async () => {
+    for (const [type, props] of [
+      [DSG, inline(U, 22, 22)],
+      [RULE, { type: "ingress", protocol: U, fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"] }],
+      [VPC_IN, { ipProtocol: U, fromPort: 22, toPort: 22, cidrIpv4: "10.0.0.0/8" }],
+    ] as const) {
+      const v = await runResource(policy, type, props as Record<string, unknown>);
+      expect(v.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+        `${type === DSG ? "ingress[0]" : "the rule"} opens port 22 outside the allowlist (allowed: tcp/443) whatever ${
+          type === DSG ? "ingress[0].protocol" : type === RULE ? "protocol" : "ipProtocol"
+        } turns out to be`,
+      ]);
+    }
+  });
+
+  it("unknown protocol with secret ports: mandatory without showing them", async () => {
+    const v = await runResource(policy, SG, inline(U, secret(31337), secret(31337)));
+    expect(lines(v)).toEqual([
+      "mandatory: ingress[0] opens ports outside the allowlist (allowed: tcp/443) whatever ingress[0].protocol turns out to be; its ports are secret, so not shown",
+    ]);
+  });
+
+  it("known protocol with both ports unknown: decided when no port of that protocol is allowed", async () => {
+    expect(lines(await runResource(policy, SG, inline("udp", U, U)))).toEqual([
+      "mandatory: ingress[0] opens udp ports (ingress[0].fromPort and ingress[0].toPort unknown), and no udp port is allowlisted, which is outside the allowlist (allowed: tcp/443)",
+    ]);
+    expect(lines(await runResource(policy, SG, inline("tcp", U, U)))).toEqual([
+      "advisory: ingress[0].fromPort (port range): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+  });
+
+  it("an unset bound opens every port whatever the other is", async () => {
+    expect(lines(await runResource(policy, SG, inline("tcp", undefined, U)))).toEqual([
+      "mandatory: ingress[0] opens every tcp port, which is outside the allowlist (allowed: tcp/443)",
+    ]);
+    const all = { allowedIngress: ["tcp/0-65535"] };
+    expect(lines(await runResource(policy, SG, inline("tcp", undefined, U), all))).toEqual([]);
+  });
+
+  it.each<[unknown, unknown, number]>([
+    ["443", "443", 0],
+    ["22", "22", 1],
+    ["-1", "-1", 1],
+    ["0443", "0443", 1],
+    ["443.0", "443", 1],
+    ["+443", "443", 1],
+  ])("ports written as text %p-%p: read as the provider reads them", async (fromPort, toPort, violations) => {
+    for (const [type, props] of [
+      [SG, inline("tcp", fromPort, toPort)],
+      [VPC_IN, { ipProtocol: "tcp", fromPort, toPort, cidrIpv4: "10.0.0.0/8" }],
+    ] as const) {
+      expect((await runResource(policy, type, props as Record<string, unknown>)).mandatory).toHaveLength(
+        violations,
+      );
+    }
+  });
+});

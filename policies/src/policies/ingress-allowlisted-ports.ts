@@ -9,8 +9,9 @@ import {
   normalizeProtocol,
   parseAllowlist,
   type AllowlistEntry,
+  type NormalizedProtocol,
 } from "../rules";
-import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
+import { configWithDefaults, Findings, UNKNOWN, type Unknown } from "../policy-kit";
 import {
   fieldPath,
   grantLabel,
@@ -39,9 +40,47 @@ export interface IngressAllowlistedPortsConfig {
 }
 
 /**
+ * Whether a grant of `protocol` with these bounds (either may be UNKNOWN) opens only allowlisted ports:
+ * true or false when that holds for every value the unknown bounds could take, else UNKNOWN. A known bound
+ * lies inside the range whatever the other is, so if it alone is not allowlisted nothing is; an unset bound
+ * opens every port whatever the other is.
+ */
+function portsAllowed(
+  protocol: Extract<NormalizedProtocol, { kind: "number" }>,
+  fromPort: unknown,
+  toPort: unknown,
+  allowlist: readonly AllowlistEntry[],
+): boolean | Unknown {
+  const fromUnknown = fromPort === UNKNOWN;
+  const toUnknown = toPort === UNKNOWN;
+  if (!protocol.hasPorts || (!fromUnknown && !toUnknown))
+    return checkGrant(protocol.spelling, fromPort, toPort, allowlist).allowed;
+  if (fromUnknown && toUnknown)
+    return protocol.kind === "number" && allowlist.some((e) => e.protocol === protocol.number)
+      ? UNKNOWN
+      : false;
+  const known = fromUnknown ? toPort : fromPort;
+  if (known === undefined || known === null)
+    return checkGrant(protocol.spelling, undefined, undefined, allowlist).allowed;
+  return checkGrant(protocol.spelling, known, known, allowlist).allowed ? UNKNOWN : false;
+}
+
+/** `port 22`, `ports 22-(unknown)`, `every port` for unset bounds or -1: what the rule is known to open. */
+function portsText(g: Grant): string {
+  const unset = (v: unknown) => v === undefined || v === null;
+  if ((unset(g.fromPort) && unset(g.toPort)) || g.fromPort === -1 || g.toPort === -1) return "every port";
+  const show = (v: unknown) => (v === UNKNOWN ? "(unknown)" : unset(v) ? "(unset)" : String(v));
+  return g.fromPort === g.toPort && g.fromPort !== UNKNOWN
+    ? `port ${show(g.fromPort)}`
+    : `ports ${show(g.fromPort)}-${show(g.toPort)}`;
+}
+
+/**
  * Decides whether one grant opens only allowlisted ports, reading the protocol first and the ports only
- * when the protocol carries ports. With one port bound unknown, the known bound alone can still prove a
- * violation (it lies inside the range whatever the other bound is).
+ * when the protocol carries ports. Whatever is unknown at preview, the grant is decided now when every
+ * value it could take gives the same verdict: an unknown protocol with port 22 is outside an allowlist of
+ * tcp/443 whatever the protocol turns out to be (only allowlisted protocols can pass, so each is tried;
+ * -1/all never passes); with one port bound unknown, the known bound alone can prove a violation.
  */
 export function assessGrantPorts(
   g: Grant,
@@ -58,7 +97,18 @@ export function assessGrantPorts(
       : `${label} opens ${opened}, which is outside the allowlist (allowed: ${allowedText})`;
   const report = (msg: string) =>
     unknownContext ? findings.unknown(unknownContext, `if ingress: ${msg}`) : findings.violation(msg);
-  if (g.protocol === UNKNOWN) return findings.unknown(g.protocolPath, "protocol");
+  if (g.protocol === UNKNOWN) {
+    const candidates = [...new Set(allowlist.map((e) => e.protocol))].map(
+      (n) => normalizeProtocol(n) as Extract<NormalizedProtocol, { kind: "number" }>,
+    );
+    if (candidates.some((p) => portsAllowed(p, g.fromPort, g.toPort, allowlist) !== false))
+      return findings.unknown(g.protocolPath, "protocol");
+    return report(
+      g.valuesSecret
+        ? `${label} opens ports outside the allowlist (allowed: ${allowedText}) whatever ${g.protocolPath} turns out to be; its ports are secret, so not shown`
+        : `${label} opens ${portsText(g)} outside the allowlist (allowed: ${allowedText}) whatever ${g.protocolPath} turns out to be`,
+    );
+  }
   const protocol = normalizeProtocol(g.protocol);
   if (!protocol) {
     return report(
@@ -76,12 +126,20 @@ export function assessGrantPorts(
   const fromUnknown = g.fromPort === UNKNOWN;
   const toUnknown = g.toPort === UNKNOWN;
   if (fromUnknown || toUnknown) {
+    const verdict = portsAllowed(protocol, g.fromPort, g.toPort, allowlist);
+    if (verdict === true) return;
+    if (verdict === UNKNOWN)
+      return findings.unknown(fieldPath(g, fromUnknown ? "fromPort" : "toPort"), "port range");
+    if (fromUnknown && toUnknown)
+      return report(
+        outside(
+          `${name} ports (${fieldPath(g, "fromPort")} and ${fieldPath(g, "toPort")} unknown), and no ${name} port is allowlisted`,
+        ),
+      );
     const known = fromUnknown ? g.toPort : g.fromPort;
-    if (!fromUnknown || !toUnknown) {
-      const single = checkGrant(g.protocol, known, known, allowlist);
-      if (!single.allowed) return report(outside(`${name}/${String(known)}`));
-    }
-    return findings.unknown(fieldPath(g, fromUnknown ? "fromPort" : "toPort"), "port range");
+    return report(
+      outside(known === undefined || known === null ? `every ${name} port` : `${name}/${String(known)}`),
+    );
   }
   if (!effectivePortRange(protocol, g.fromPort, g.toPort)) {
     return report(

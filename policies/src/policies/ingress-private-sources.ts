@@ -1,9 +1,17 @@
-import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/policy";
-import { reportConfigProblems } from "../config-checks";
+import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { configProblems, reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
 import { CIDR_PATTERN } from "../rules";
-import { configWithDefaults, Findings, UNKNOWN } from "../policy-kit";
-import { assessPeers, grantsOf, grantsToJudge, isRuleOfOtherDirection, NACL_TYPES } from "../grants";
+import { configWithDefaults, Findings, StackIndex, UNKNOWN } from "../policy-kit";
+import {
+  assessPeers,
+  grantsOf,
+  grantsToJudge,
+  isRuleOfOtherDirection,
+  judgeStackPrefixLists,
+  NACL_TYPES,
+} from "../grants";
+import { MANAGED_PREFIX_LIST } from "../tokens";
 
 export const ingressPrivateSourcesConfigSchema = {
   properties: {
@@ -25,14 +33,14 @@ export interface IngressPrivateSourcesConfig {
 const DESCRIPTION =
   "Ingress sources of PHI channels must be private (RFC 1918, RFC 6598, IPv6 ULA fc00::/7), security-group references, prefix lists or self.";
 
-export const ingressPrivateSources: ResourceValidationPolicy = {
+export const ingressPrivateSources: ResourceValidationPolicy & StackValidationPolicy = {
   name: "phi-ingress-private-sources",
   description: DESCRIPTION,
   severity: "critical",
   framework: hipaaFramework("a1"),
   tags: ["network", "ingress", "security-group", "cidr", "hipaa"],
   remediationSteps:
-    "Use security-group references, prefix lists or private CIDR blocks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) as ingress sources. 0.0.0.0/0, ::/0, split halves such as two /1 blocks and other public ranges are blocked; a public range that must be reachable goes into allowedPublicCidrs with a documented reason.",
+    "Use security-group references, prefix lists or private CIDR blocks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) as ingress sources. 0.0.0.0/0, ::/0, split halves such as two /1 blocks and other public ranges are blocked, also as entries of a managed prefix list of the stack that a rule references; a public range that must be reachable goes into allowedPublicCidrs with a documented reason.",
   configSchema: ingressPrivateSourcesConfigSchema,
   validateResource: (args, reportViolation) => {
     if (NACL_TYPES.includes(args.type)) {
@@ -58,5 +66,18 @@ export const ingressPrivateSources: ResourceValidationPolicy = {
       );
     }
     findings.report(reportViolation, DESCRIPTION);
+  },
+  // Prefix lists are resources of their own: a rule that references one of the stack is judged by its
+  // entries here, where the list is visible (at preview through property dependencies).
+  validateStack: (args, reportViolation) => {
+    const stack = new StackIndex(args.resources);
+    if (stack.ofTypes([MANAGED_PREFIX_LIST]).length === 0)
+      args.notApplicable("no managed prefix list in this stack");
+    const config = configWithDefaults<IngressPrivateSourcesConfig>(args, ingressPrivateSourcesConfigSchema);
+    // A config problem is already reported at every rule by the resource part.
+    if (configProblems(config as unknown as Record<string, unknown>).length) return;
+    judgeStackPrefixLists(stack, "ingress", config.allowedPublicCidrs, "ingress source", (f, urn) =>
+      f.report(reportViolation, DESCRIPTION, urn),
+    );
   },
 };

@@ -28,6 +28,7 @@ import {
   ROUTE_TABLE,
   ROUTE_TABLE_ASSOCIATION,
   SUBNET,
+  VPC,
 } from "../tokens";
 
 export const subnetPrivateConfigSchema = {
@@ -48,11 +49,13 @@ export interface SubnetPrivateConfig {
 }
 
 const IGW_TYPES: ReadonlySet<string> = new Set([INTERNET_GATEWAY, EGRESS_ONLY_INTERNET_GATEWAY]);
+const INTERNET_GATEWAY_TYPES: ReadonlySet<string> = new Set([INTERNET_GATEWAY]);
+const VPC_TYPES: ReadonlySet<string> = new Set([VPC]);
 const SUBNET_TYPES: ReadonlySet<string> = new Set([SUBNET, DEFAULT_SUBNET]);
 const TABLE_TYPES: ReadonlySet<string> = new Set([ROUTE_TABLE, DEFAULT_ROUTE_TABLE]);
 
 const DESCRIPTION =
-  "Subnets of PHI channels are private: they do not map public IPs on launch, and no route table sends their traffic to an internet gateway.";
+  "Subnets of PHI channels are private: they do not map public IPs on launch, do not give instances IPv6 addresses the internet can reach, and no route table sends their traffic to an internet gateway.";
 
 /** Ids of internet gateways (and egress-only ones) in the stack. */
 function gatewayIds(stack: StackIndex): Set<string> {
@@ -83,6 +86,67 @@ function routeToGateway(
   return false;
 }
 
+type Verdict = boolean | typeof UNKNOWN;
+
+/** All true → true, all false → false, else UNKNOWN (the value is one of the candidates). */
+function oneOf(verdicts: readonly Verdict[]): Verdict {
+  if (verdicts.length > 0 && verdicts.every((v) => v === true)) return true;
+  return verdicts.every((v) => v === false) ? false : UNKNOWN;
+}
+
+/** A and B: false when either is false, true when both are true, else UNKNOWN. */
+function both(a: Verdict, b: Verdict): Verdict {
+  if (a === false || b === false) return false;
+  return a === true && b === true ? true : UNKNOWN;
+}
+
+/**
+ * True / false / UNKNOWN: a route sends IPv6 traffic (`ipv6Key`: a destination IPv6 block) to an internet
+ * gateway. Only an internet gateway makes instances reachable from the internet; an egress-only internet
+ * gateway lets them connect out but admits no connection in (VPC User Guide, "Enable outbound IPv6 traffic
+ * using an egress-only internet gateway").
+ */
+function ipv6RouteToInternet(
+  route: unknown,
+  ipv6Key: string,
+  igwIds: Set<string>,
+  igwDeps: PolicyResource[],
+): Verdict {
+  if (route === UNKNOWN) return UNKNOWN;
+  const dest = field(route, ipv6Key);
+  const isIpv6: Verdict = dest === UNKNOWN ? UNKNOWN : typeof dest === "string" && dest !== "";
+  const gw = field(route, "gatewayId");
+  const toIgw: Verdict =
+    gw === UNKNOWN
+      ? igwDeps.length
+        ? true
+        : UNKNOWN
+      : typeof gw === "string" && (gw.startsWith("igw-") || igwIds.has(gw));
+  return both(isIpv6, toIgw);
+}
+
+/** What identifies the VPC a member names in `prop`: the id as written and the VPCs it was computed from. */
+function vpcKeys(r: PolicyResource, prop: string): { keys: Set<string>; unknown: boolean } {
+  const v = field(outputs(r), prop);
+  const keys = new Set<string>();
+  if (typeof v === "string" && v !== "") keys.add(v);
+  for (const d of dependenciesOf(r, prop, VPC_TYPES)) {
+    keys.add(d.urn);
+    const id = field(outputs(d), "id");
+    if (typeof id === "string") keys.add(id);
+  }
+  return { keys, unknown: v === UNKNOWN || v === undefined || v === null };
+}
+
+/** Whether two members name the same VPC: true / false / UNKNOWN (one of them unknown, no shared key). */
+function sameVpc(
+  a: { keys: Set<string>; unknown: boolean },
+  b: { keys: Set<string>; unknown: boolean },
+): Verdict {
+  for (const k of a.keys) if (b.keys.has(k)) return true;
+  return a.unknown || b.unknown ? UNKNOWN : false;
+}
+
 export const subnetPrivate: ResourceValidationPolicy & StackValidationPolicy = {
   name: "phi-subnet-private",
   description: DESCRIPTION,
@@ -90,7 +154,7 @@ export const subnetPrivate: ResourceValidationPolicy & StackValidationPolicy = {
   framework: hipaaFramework("a1"),
   tags: ["network", "subnet", "routing", "hipaa"],
   remediationSteps:
-    "Leave mapPublicIpOnLaunch unset or false (default subnets: set it to false). Route 0.0.0.0/0 and ::/0 through a NAT gateway, transit gateway or VPC endpoints instead of an internet gateway. A NAT gateway's own public subnet may be exempted by listing its Pulumi resource name in exemptSubnets; its route table must then serve only exempt subnets and must not be the main route table (default, or made main by a MainRouteTableAssociation).",
+    "Leave mapPublicIpOnLaunch unset or false (default subnets: set it to false). A subnet that assigns IPv6 addresses (assignIpv6AddressOnCreation, ipv6Native) must not have an IPv6 route to an internet gateway: route ::/0 through an egress-only internet gateway. Route 0.0.0.0/0 and ::/0 through a NAT gateway, transit gateway or VPC endpoints instead of an internet gateway. A NAT gateway's own public subnet may be exempted by listing its Pulumi resource name in exemptSubnets; its route table must then serve only exempt subnets and must not be the main route table (default, or made main by a MainRouteTableAssociation).",
   configSchema: subnetPrivateConfigSchema,
   validateResource: (args, reportViolation) => {
     if (!SUBNET_TYPES.has(args.type)) args.notApplicable(`${args.type} is not a subnet`);
@@ -222,6 +286,128 @@ export const subnetPrivate: ResourceValidationPolicy & StackValidationPolicy = {
       const owners = tableOf(r);
       if (owners.length === 0) report({ urn: r.urn, type: ROUTE } as PolicyResource, "route", verdict, r.urn);
       for (const t of owners) report(t, "route", verdict, r.urn);
+    }
+
+    // IPv6, judged like mapPublicIpOnLaunch: a subnet that gives every instance an IPv6 address, and
+    // whose route table sends IPv6 traffic to an internet gateway, makes every instance reachable from
+    // the internet (IPv6 addresses are globally routable; there is no NAT). Exempt subnets too.
+    const reach = new Map<string, { verdict: Verdict; where: string }[]>();
+    const addReach = (t: PolicyResource, verdict: Verdict, where: string) => {
+      if (verdict === false) return;
+      const list = reach.get(t.urn) ?? [];
+      list.push({ verdict, where });
+      reach.set(t.urn, list);
+    };
+    const anyTable: { verdict: Verdict; where: string }[] = []; // routes whose table is unknown
+    for (const t of tables) {
+      const list = listField(outputs(t), "routes");
+      const deps = dependenciesOf(t, "routes", INTERNET_GATEWAY_TYPES);
+      if (list === UNKNOWN) addReach(t, UNKNOWN, `${t.name}.routes`);
+      else if (list !== "invalid")
+        list.forEach((r, i) =>
+          addReach(t, ipv6RouteToInternet(r, "ipv6CidrBlock", igwIds, deps), `${t.name}.routes[${i}]`),
+        );
+    }
+    for (const r of routes) {
+      const verdict = ipv6RouteToInternet(
+        outputs(r),
+        "destinationIpv6CidrBlock",
+        igwIds,
+        dependenciesOf(r, "gatewayId", INTERNET_GATEWAY_TYPES),
+      );
+      const owners = tableOf(r);
+      if (owners.length === 0 && verdict !== false) anyTable.push({ verdict: UNKNOWN, where: r.name });
+      for (const t of owners) addReach(t, verdict, r.name);
+    }
+    const tableReach = (t: PolicyResource): { verdict: Verdict; where: string } => {
+      const found = [...(reach.get(t.urn) ?? []), ...anyTable];
+      return (
+        found.find((x) => x.verdict === true) ??
+        found.find((x) => x.verdict === UNKNOWN) ?? { verdict: false, where: "" }
+      );
+    };
+
+    // Which table serves each subnet: its explicit association, else the main table of its VPC (the
+    // DefaultRouteTable, or a table made main by a MainRouteTableAssociation). Without one in the stack,
+    // the VPC's own main table has only its local routes.
+    const explicit = new Map<string, PolicyResource[]>();
+    const floating: PolicyResource[] = []; // tables of associations whose subnet is unknown
+    for (const a of stack.ofTypes([ROUTE_TABLE_ASSOCIATION])) {
+      const sid = field(outputs(a), "subnetId");
+      if (sid === undefined || sid === null) continue;
+      let subnets = typeof sid === "string" && subnetById.has(sid) ? [subnetById.get(sid)!] : [];
+      if (!subnets.length) subnets = dependenciesOf(a, "subnetId", SUBNET_TYPES);
+      if (!subnets.length && sid === UNKNOWN) floating.push(...tableOf(a));
+      // An association whose table is unknown without a dependency may name any table, here or not.
+      const owners = tableOf(a);
+      const outside = {
+        urn: "external:unknown",
+        name: "a route table outside this stack",
+        type: ROUTE_TABLE,
+      };
+      for (const s of subnets)
+        explicit.set(s.urn, [
+          ...(explicit.get(s.urn) ?? []),
+          ...(owners.length ? owners : [...tables, outside as PolicyResource]),
+        ]);
+    }
+    type Main = { table: PolicyResource; vpc: ReturnType<typeof vpcKeys>; byAssociation: boolean };
+    const mains: Main[] = [];
+    for (const t of stack.ofTypes([DEFAULT_ROUTE_TABLE])) {
+      const vpc = vpcKeys(t, "vpcId");
+      for (const d of dependenciesOf(t, "defaultRouteTableId", VPC_TYPES)) vpc.keys.add(d.urn);
+      mains.push({ table: t, vpc, byAssociation: false });
+    }
+    for (const m of stack.ofTypes([MAIN_ROUTE_TABLE_ASSOCIATION]))
+      for (const t of tableOf(m)) mains.push({ table: t, vpc: vpcKeys(m, "vpcId"), byAssociation: true });
+
+    for (const s of stack.ofTypes([...SUBNET_TYPES])) {
+      const o = outputs(s);
+      const assign = field(o, "assignIpv6AddressOnCreation");
+      const native = field(o, "ipv6Native");
+      const flag = isTrue(native) ? "ipv6Native" : "assignIpv6AddressOnCreation";
+      const assigns: Verdict =
+        isTrue(assign) || isTrue(native) ? true : assign === UNKNOWN || native === UNKNOWN ? UNKNOWN : false;
+      if (assigns === false) continue;
+      // The tables that may serve the subnet; its IPv6 traffic reaches the internet if every one of them
+      // sends it there, and may if some does.
+      let served: PolicyResource[];
+      let outsideMain = false;
+      const own = explicit.get(s.urn);
+      if (own?.length) served = own;
+      else {
+        const vpc = vpcKeys(s, "vpcId");
+        const ofVpc = mains.map((m) => ({ m, same: sameVpc(vpc, m.vpc) })).filter((x) => x.same !== false);
+        // A MainRouteTableAssociation certainly of this VPC replaces the default table as main.
+        const replaced = ofVpc.some((x) => x.m.byAssociation && x.same === true);
+        const main = ofVpc.filter((x) => !replaced || x.m.byAssociation);
+        served = [...floating, ...main.map((x) => x.m.table)];
+        // Without a main table certainly of this VPC, the main one may be outside the stack: local routes only.
+        outsideMain = !main.some((x) => x.same === true);
+      }
+      const candidates = served.map(tableReach);
+      if (outsideMain) candidates.push({ verdict: false, where: "" });
+      const reaches = oneOf(candidates.map((c) => c.verdict));
+      if (reaches === false) continue;
+      const where =
+        candidates.find((c) => c.verdict === true)?.where ??
+        candidates.find((c) => c.verdict === UNKNOWN)?.where;
+      const f = new Findings();
+      if (assigns === true && reaches === true)
+        f.violation(
+          `${flag} is true and the subnet's route table sends IPv6 traffic to an internet gateway (${where}), so every instance gets a globally routable IPv6 address reachable from the internet`,
+        );
+      else if (assigns === UNKNOWN)
+        f.unknown(
+          assign === UNKNOWN ? "assignIpv6AddressOnCreation" : "ipv6Native",
+          `the subnet's route table may send IPv6 traffic to an internet gateway (${where})`,
+        );
+      else
+        f.unknown(
+          where || "routes",
+          `whether the subnet's IPv6 traffic reaches an internet gateway; ${flag} is true`,
+        );
+      f.report(reportViolation, DESCRIPTION, s.urn);
     }
   },
 };

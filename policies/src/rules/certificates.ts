@@ -1,4 +1,5 @@
 import type { Refusal } from "./refusal";
+import { parseInteger } from "./numbers";
 
 /** Key algorithms ALB/NLB listeners can serve and that meet the project's floor. ED25519 is refused: ELB cannot use it. */
 export type KeyVerdict = { ok: true } | { ok: false; reason: string; fix: string };
@@ -27,7 +28,8 @@ export function checkKeyAlgorithm(algorithm: unknown, rsaBits?: unknown, ecdsaCu
   const alg = typeof algorithm === "string" ? algorithm.toUpperCase() : algorithm;
   if (alg === "RSA") {
     const bits = rsaBits === undefined || rsaBits === null ? 2048 : rsaBits;
-    if (typeof bits === "number" && Number.isInteger(bits) && bits >= MIN_RSA_BITS) return { ok: true };
+    const n = parseInteger(bits); // 2048 or "2048" (numbers.ts)
+    if (n !== undefined && n >= MIN_RSA_BITS) return { ok: true };
     return {
       ok: false,
       reason: `RSA keys must be at least ${MIN_RSA_BITS} bits`,

@@ -3,6 +3,7 @@
  * plain values: no @pulumi/aws import, so the pack stays fast to start.
  */
 export * from "./protocols";
+export * from "./numbers";
 export * from "./ports";
 export * from "./allowlist";
 export * from "./cidr";

@@ -12,7 +12,7 @@ describe("parsePortNumber", () => {
     expect(parsePortNumber(raw)).toBe(port);
   });
 
-  it.each([1.5, "1.5", " 443", "443 ", "0x1bb", "123456", "", null, undefined, "-1", true])(
+  it.each([1.5, "1.5", " 443", "443 ", "0x1bb", "0443", "+443", "4e2", "", null, undefined, "-1", true])(
     "%p is not a port number",
     (raw) => {
       expect(parsePortNumber(raw)).toBeUndefined();
@@ -36,6 +36,8 @@ describe("effectivePortRange", () => {
     [8443, 443, undefined],
     [0, 65536, undefined],
     ["x", 22, undefined],
+    ["123456", 22, undefined],
+    ["022", "022", undefined],
   ])("tcp %p-%p", (from, to, range) => {
     expect(effectivePortRange(tcp, from, to)).toEqual(range);
   });

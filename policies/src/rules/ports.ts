@@ -1,3 +1,4 @@
+import { parseInteger } from "./numbers";
 import type { NormalizedProtocol } from "./protocols";
 
 /** An inclusive port range; [0, 65535] means every port. */
@@ -35,15 +36,15 @@ export function isRulePortBound(value: unknown): value is number {
 }
 
 /**
- * A port number as written: an integer, or its decimal text (`"443"`). Security-group rules also write
- * `"-1"` (every port), so `negativeText` accepts a leading minus in the text form. Anything else is
- * undefined; range checks are the caller's.
+ * A port number as written: an integer, or its canonical decimal text (`"443"`, see numbers.ts).
+ * Security-group rules also write `"-1"` (every port), so `negativeText` accepts a minus in the text
+ * form. Anything else is undefined; range checks are the caller's.
  */
 export function parsePortNumber(raw: unknown, opts: { negativeText?: boolean } = {}): number | undefined {
   if (typeof raw === "number") return Number.isInteger(raw) ? raw : undefined;
-  const pattern = opts.negativeText ? /^-?\d{1,5}$/ : /^\d{1,5}$/;
-  if (typeof raw === "string" && pattern.test(raw)) return Number(raw);
-  return undefined;
+  const n = parseInteger(raw);
+  if (n === undefined || (n < 0 && !opts.negativeText)) return undefined;
+  return n;
 }
 
 /**

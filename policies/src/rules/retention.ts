@@ -1,3 +1,5 @@
+import { parseInteger } from "./numbers";
+
 /** 6 years: HIPAA's documentation retention period (45 CFR 164.316(b)(2)(i)). */
 export const DEFAULT_MINIMUM_RETENTION_DAYS = 2190;
 
@@ -19,9 +21,12 @@ export function checkDefaultRetention(
       reason: "the default retention mode must be COMPLIANCE (GOVERNANCE can be bypassed)",
     };
   }
+  // Days as the provider reads them: 2190 or "2190" (numbers.ts).
+  const d = parseInteger(days);
+  const y = parseInteger(years);
   let effective: number | undefined;
-  if (typeof days === "number" && Number.isInteger(days) && days > 0) effective = days;
-  else if (typeof years === "number" && Number.isInteger(years) && years > 0) effective = years * 365;
+  if (d !== undefined && d > 0) effective = d;
+  else if (y !== undefined && y > 0) effective = y * 365;
   if (effective === undefined)
     return { ok: false, reason: "the default retention sets neither days nor years" };
   if (effective < minimumDays) {
