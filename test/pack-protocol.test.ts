@@ -232,6 +232,34 @@ describe("Analyze with engine-encoded properties", () => {
     );
   });
 
+  test("an unencrypted RDS PostgreSQL 14 instance on its default parameter group is blocked by both data policies", async () => {
+    const r = await pack.analyze({
+      type: "aws:rds/instance:Instance",
+      name: "ehr-db",
+      properties: {
+        engine: "postgres",
+        engineVersion: "14.10",
+        instanceClass: "db.t4g.medium",
+        storageEncrypted: false,
+        password: secret("not-in-any-message"),
+        kmsKeyId: UNKNOWN,
+      },
+    });
+    expect(levelOf(r, "phi-data-in-transit-encrypted")).toEqual(["mandatory"]);
+    // storageEncrypted false is undecidable only through the unknown kmsKeyId: advisory until up.
+    expect(levelOf(r, "phi-data-at-rest-encrypted")).toEqual(["advisory"]);
+    const d = r.diagnostics.find((x) => x.policyName === "phi-data-in-transit-encrypted")!;
+    expect(d.message).toContain("parameterGroupName is not set, so the default parameter group applies");
+    expect(d.message).toContain("rds.force_ssl = 1");
+    expect(JSON.stringify(r)).not.toContain("not-in-any-message");
+    const encrypted = await pack.analyze({
+      type: "aws:rds/instance:Instance",
+      name: "ehr-db-2",
+      properties: { engine: "postgres", engineVersion: "14.10", storageEncrypted: false },
+    });
+    expect(levelOf(encrypted, "phi-data-at-rest-encrypted")).toEqual(["mandatory"]);
+  });
+
   test("a resource type no policy covers produces no diagnostics", async () => {
     const r = await pack.analyze({
       type: "random:index/randomPet:RandomPet",

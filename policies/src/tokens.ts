@@ -100,3 +100,44 @@ export const SQS_QUEUE = "aws:sqs/queue:Queue";
 export const SQS_QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy";
 export const SNS_TOPIC = "aws:sns/topic:Topic";
 export const SNS_TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+
+/** Data services (phi-data-in-transit-encrypted, phi-data-at-rest-encrypted); @pulumi/aws 7.x has no aliases for them. */
+export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
+export const RDS_GLOBAL_CLUSTER = "aws:rds/globalCluster:GlobalCluster";
+export const RDS_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
+export const RDS_CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup";
+export const RDS_OPTION_GROUP = "aws:rds/optionGroup:OptionGroup";
+export const DOCDB_CLUSTER = "aws:docdb/cluster:Cluster";
+export const DOCDB_CLUSTER_PARAMETER_GROUP = "aws:docdb/clusterParameterGroup:ClusterParameterGroup";
+export const REDSHIFT_PARAMETER_GROUP = "aws:redshift/parameterGroup:ParameterGroup";
+export const ELASTICACHE_CLUSTER = "aws:elasticache/cluster:Cluster";
+export const ELASTICACHE_REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+export const MEMORYDB_CLUSTER = "aws:memorydb/cluster:Cluster";
+export const MEMORYDB_MULTI_REGION_CLUSTER = "aws:memorydb/multiRegionCluster:MultiRegionCluster";
+export const DAX_CLUSTER = "aws:dax/cluster:Cluster";
+export const DMS_ENDPOINT = "aws:dms/endpoint:Endpoint";
+
+/** Every data-service token, for the test that checks data/data-services.json against this file. */
+export const DATA_SERVICE_TOKENS: readonly string[] = [
+  RDS_INSTANCE,
+  RDS_CLUSTER,
+  RDS_GLOBAL_CLUSTER,
+  RDS_PARAMETER_GROUP,
+  RDS_CLUSTER_PARAMETER_GROUP,
+  RDS_OPTION_GROUP,
+  DOCDB_CLUSTER,
+  DOCDB_CLUSTER_PARAMETER_GROUP,
+  REDSHIFT_CLUSTER,
+  REDSHIFT_PARAMETER_GROUP,
+  ELASTICACHE_CLUSTER,
+  ELASTICACHE_REPLICATION_GROUP,
+  MEMORYDB_CLUSTER,
+  MEMORYDB_MULTI_REGION_CLUSTER,
+  DAX_CLUSTER,
+  MSK_CLUSTER,
+  DMS_ENDPOINT,
+  OPENSEARCH_DOMAIN,
+  ELASTICSEARCH_DOMAIN,
+  SQS_QUEUE,
+  SNS_TOPIC,
+];

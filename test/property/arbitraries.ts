@@ -77,6 +77,21 @@ export const T = {
   prefixListEntry: "aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry",
   trail: "aws:cloudtrail/trail:Trail",
   defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
+  rdsCluster: "aws:rds/cluster:Cluster",
+  rdsGlobalCluster: "aws:rds/globalCluster:GlobalCluster",
+  rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+  rdsClusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+  rdsOptionGroup: "aws:rds/optionGroup:OptionGroup",
+  docdbCluster: "aws:docdb/cluster:Cluster",
+  docdbClusterParameterGroup: "aws:docdb/clusterParameterGroup:ClusterParameterGroup",
+  redshiftCluster: "aws:redshift/cluster:Cluster",
+  redshiftParameterGroup: "aws:redshift/parameterGroup:ParameterGroup",
+  elasticacheCluster: "aws:elasticache/cluster:Cluster",
+  elasticacheReplicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  memorydbCluster: "aws:memorydb/cluster:Cluster",
+  memorydbMultiRegionCluster: "aws:memorydb/multiRegionCluster:MultiRegionCluster",
+  daxCluster: "aws:dax/cluster:Cluster",
+  dmsEndpoint: "aws:dms/endpoint:Endpoint",
 } as const;
 
 export const GRANT_TYPES: readonly string[] = [T.sg, T.defaultSg, T.sgRule, T.vpcIngress, T.vpcEgress];
@@ -1284,6 +1299,315 @@ export const trail: fc.Arbitrary<GenResource> = resource(
   }),
 );
 
+// ---------------------------------------------------------------------------------------------------
+// Data services: databases with their parameter and option groups, caches, streams, queues and topics.
+
+const bool = field(fc.constantFrom<unknown>(true, false, "true", "false"));
+const kmsKeyRef = field(
+  fc.constantFrom(
+    "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "alias/aws/rds",
+    "alias/aws/sqs",
+    "",
+  ),
+);
+/** Group names: the stack's own groups (`pg`, `cpg`, …), a default group, and one outside the stack. */
+const groupRef = (own: string) =>
+  field(
+    fc.constantFrom(
+      own,
+      `arn:aws:rds:us-east-1:123456789012:pg:${own}`,
+      "default.postgres14",
+      "shared-group",
+    ),
+  );
+const engineVersion = field(
+  fc.constantFrom("14.10", "16.3", "8.0.36", "9.7.0", "10.4.34", "11.8.1", "5.0.0"),
+);
+
+const dsRdsInstance = resource(
+  T.rdsInstance,
+  "db",
+  fc.record({
+    engine: opt(
+      field(
+        fc.constantFrom<unknown>(
+          "postgres",
+          "mysql",
+          "mariadb",
+          "sqlserver-se",
+          "oracle-ee",
+          "db2-se",
+          "postgress",
+        ),
+      ),
+      8,
+    ),
+    engineVersion: opt(engineVersion, 6),
+    parameterGroupName: opt(groupRef("pg"), 4),
+    optionGroupName: opt(field(fc.constantFrom("og", "default:oracle-ee-19")), 2),
+    storageEncrypted: opt(bool, 6),
+    kmsKeyId: opt(kmsKeyRef),
+    replicateSourceDb: opt(field(fc.constantFrom("source-db")), 1),
+  }),
+);
+
+const rdsCluster = resource(
+  T.rdsCluster,
+  "aurora",
+  fc.record({
+    engine: field(
+      fc.constantFrom<unknown>("aurora-postgresql", "aurora-mysql", "postgres", "mysql", "aurora"),
+    ),
+    engineVersion: opt(engineVersion, 4),
+    engineMode: opt(field(fc.constantFrom<unknown>("provisioned", "serverless", ""))),
+    dbClusterParameterGroupName: opt(groupRef("cpg"), 4),
+    storageEncrypted: opt(bool, 6),
+    kmsKeyId: opt(kmsKeyRef),
+  }),
+);
+
+const rdsGlobalCluster = resource(
+  T.rdsGlobalCluster,
+  "global",
+  fc.record({
+    storageEncrypted: opt(bool, 6),
+    sourceDbClusterIdentifier: opt(field(fc.constantFrom("arn:aws:rds:us-east-1:123456789012:cluster:c"))),
+  }),
+);
+
+const docdbCluster = resource(
+  T.docdbCluster,
+  "docs",
+  fc.record({
+    engine: opt(field(fc.constantFrom<unknown>("docdb", "mongodb"))),
+    dbClusterParameterGroupName: opt(
+      field(fc.constantFrom("docs-pg", "default.docdb5.0", "shared-group")),
+      4,
+    ),
+    storageEncrypted: opt(bool, 6),
+    kmsKeyId: opt(kmsKeyRef),
+  }),
+);
+
+const redshiftCluster = resource(
+  T.redshiftCluster,
+  "dw",
+  fc.record({
+    clusterParameterGroupName: opt(
+      field(fc.constantFrom("dw-pg", "default.redshift-2.0", "shared-group")),
+      6,
+    ),
+    encrypted: opt(bool, 4),
+    kmsKeyId: opt(kmsKeyRef),
+  }),
+);
+
+const parameter = (names: readonly string[], values: readonly unknown[]) =>
+  fc.record({ name: field(fc.constantFrom(...names)), value: field(fc.constantFrom(...values)) });
+
+function parameterGroup(type: string, name: string, families: readonly string[], p: fc.Arbitrary<unknown>) {
+  return resource(
+    type,
+    name,
+    fc.record({
+      name: field(fc.constant(name)),
+      arn: opt(field(fc.constant(`arn:aws:rds:us-east-1:123456789012:pg:${name}`))),
+      family: field(fc.constantFrom(...families)),
+      parameters: opt(list(p, 2), 6),
+    }),
+  );
+}
+
+const rdsParameterGroup = parameterGroup(
+  T.rdsParameterGroup,
+  "pg",
+  ["postgres14", "postgres16", "mysql8.0", "mariadb10.11", "sqlserver-se-16.0", "oracle-ee-19"],
+  parameter(["rds.force_ssl", "require_secure_transport", "log_connections"], ["1", "0", "ON", "OFF", 1]),
+);
+const rdsClusterParameterGroup = parameterGroup(
+  T.rdsClusterParameterGroup,
+  "cpg",
+  ["aurora-postgresql16", "aurora-mysql8.0", "postgres16", "mysql8.0"],
+  parameter(["rds.force_ssl", "require_secure_transport"], ["1", "0", "ON", "OFF"]),
+);
+const docdbClusterParameterGroup = parameterGroup(
+  T.docdbClusterParameterGroup,
+  "docs-pg",
+  ["docdb5.0", "docdb4.0"],
+  parameter(["tls", "audit_logs"], ["enabled", "disabled", "tls1.2+", "fips-140-3"]),
+);
+const redshiftParameterGroup = parameterGroup(
+  T.redshiftParameterGroup,
+  "dw-pg",
+  ["redshift-2.0", "redshift-1.0"],
+  parameter(["require_ssl", "enable_user_activity_logging"], ["true", "false", true]),
+);
+
+const rdsOptionGroup = resource(
+  T.rdsOptionGroup,
+  "og",
+  fc.record({
+    name: field(fc.constant("og")),
+    options: opt(
+      list(
+        fc.record({
+          optionName: field(fc.constantFrom("NATIVE_NETWORK_ENCRYPTION", "SSL", "S3_INTEGRATION")),
+          optionSettings: opt(
+            list(
+              fc.record({
+                name: field(fc.constantFrom("SQLNET.ENCRYPTION_SERVER", "SQLNET.CRYPTO_CHECKSUM_SERVER")),
+                value: field(fc.constantFrom("REQUIRED", "REQUESTED", "required", "ACCEPTED")),
+              }),
+              2,
+            ),
+            6,
+          ),
+        }),
+        2,
+      ),
+      6,
+    ),
+  }),
+);
+
+const elasticacheReplicationGroup = resource(
+  T.elasticacheReplicationGroup,
+  "cache",
+  fc.record({
+    engine: opt(field(fc.constantFrom<unknown>("redis", "valkey"))),
+    transitEncryptionEnabled: opt(bool, 6),
+    transitEncryptionMode: opt(field(fc.constantFrom<unknown>("required", "preferred", "Required"))),
+    atRestEncryptionEnabled: opt(bool, 4),
+    kmsKeyId: opt(kmsKeyRef),
+    globalReplicationGroupId: opt(field(fc.constantFrom("global-ds")), 1),
+  }),
+);
+
+const elasticacheCluster = resource(
+  T.elasticacheCluster,
+  "node",
+  fc.record({
+    engine: opt(field(fc.constantFrom<unknown>("memcached", "redis", "valkey", "memcache")), 8),
+    transitEncryptionEnabled: opt(bool, 4),
+    replicationGroupId: opt(field(fc.constantFrom("cache")), 1),
+  }),
+);
+
+const memorydbCluster = resource(T.memorydbCluster, "memdb", fc.record({ tlsEnabled: opt(bool, 4) }));
+const memorydbMultiRegionCluster = resource(
+  T.memorydbMultiRegionCluster,
+  "memdb-mr",
+  fc.record({ tlsEnabled: opt(bool, 4) }),
+);
+
+const daxCluster = resource(
+  T.daxCluster,
+  "dax",
+  fc.record({
+    clusterEndpointEncryptionType: opt(field(fc.constantFrom<unknown>("TLS", "NONE", "tls"))),
+    serverSideEncryption: opt(field(fc.record({ enabled: opt(bool, 6) })), 4),
+  }),
+);
+
+const dsMskCluster = resource(
+  T.mskCluster,
+  "kafka",
+  fc.record({
+    encryptionInfo: opt(
+      field(
+        fc.record({
+          encryptionAtRestKmsKeyArn: opt(kmsKeyRef),
+          encryptionInTransit: opt(
+            field(
+              fc.record({
+                clientBroker: opt(field(fc.constantFrom<unknown>("TLS", "TLS_PLAINTEXT", "PLAINTEXT")), 4),
+                inCluster: opt(bool, 4),
+              }),
+            ),
+            6,
+          ),
+        }),
+      ),
+      6,
+    ),
+  }),
+);
+
+const dmsEndpoint = resource(
+  T.dmsEndpoint,
+  "dms",
+  fc.record({
+    engineName: field(
+      fc.constantFrom<unknown>(
+        "postgres",
+        "mysql",
+        "oracle",
+        "sqlserver",
+        "kafka",
+        "s3",
+        "redis",
+        "postgresql",
+      ),
+    ),
+    sslMode: opt(field(fc.constantFrom<unknown>("none", "require", "verify-ca", "verify-full")), 6),
+    kafkaSettings: opt(
+      field(
+        fc.record({ securityProtocol: opt(field(fc.constantFrom<unknown>("plaintext", "sasl-ssl")), 4) }),
+      ),
+    ),
+  }),
+);
+
+const dsQueue = resource(
+  T.queue,
+  "queue",
+  fc.record({
+    sqsManagedSseEnabled: opt(bool, 4),
+    kmsMasterKeyId: opt(field(fc.constantFrom("alias/aws/sqs", "alias/phi"))),
+  }),
+);
+const dsTopic = resource(
+  T.topic,
+  "topic",
+  fc.record({ kmsMasterKeyId: opt(field(fc.constantFrom("alias/aws/sns", "alias/phi", "")), 6) }),
+);
+
+/** Data services judged on their own fields. */
+export const dataServiceResource: fc.Arbitrary<GenResource> = fc.oneof(
+  dsRdsInstance,
+  rdsCluster,
+  rdsGlobalCluster,
+  docdbCluster,
+  redshiftCluster,
+  rdsParameterGroup,
+  rdsClusterParameterGroup,
+  docdbClusterParameterGroup,
+  redshiftParameterGroup,
+  elasticacheReplicationGroup,
+  elasticacheCluster,
+  memorydbCluster,
+  memorydbMultiRegionCluster,
+  daxCluster,
+  dsMskCluster,
+  dmsEndpoint,
+  dsQueue,
+  dsTopic,
+);
+
+/** Databases and the groups they name, for stacks ({@link databaseStack}). */
+export const databaseStackResource: fc.Arbitrary<GenResource> = fc.oneof(
+  dsRdsInstance,
+  rdsCluster,
+  docdbCluster,
+  redshiftCluster,
+  rdsParameterGroup,
+  rdsClusterParameterGroup,
+  docdbClusterParameterGroup,
+  redshiftParameterGroup,
+  rdsOptionGroup,
+);
+
 /** Every other resource the pack judges on its own: keys, certificates, subnets, service TLS settings. */
 export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
   trail,
@@ -1307,6 +1631,7 @@ export const otherResource: fc.Arbitrary<GenResource> = fc.oneof(
   classicSslNegotiationPolicy,
   classicLoadBalancerPolicy,
   publicEndpointResource,
+  dataServiceResource,
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -1632,6 +1957,13 @@ export const relationResource: fc.Arbitrary<GenResource> = fc.oneof(
  * propertyDependencies at preview, when ids, names and ARNs are still unknown).
  */
 const LINKS: Record<string, [prop: string, targets: readonly string[]][]> = {
+  [T.rdsInstance]: [
+    ["parameterGroupName", [T.rdsParameterGroup]],
+    ["optionGroupName", [T.rdsOptionGroup]],
+  ],
+  [T.rdsCluster]: [["dbClusterParameterGroupName", [T.rdsClusterParameterGroup]]],
+  [T.docdbCluster]: [["dbClusterParameterGroupName", [T.docdbClusterParameterGroup]]],
+  [T.redshiftCluster]: [["clusterParameterGroupName", [T.redshiftParameterGroup]]],
   [T.flowLog]: [
     ["vpcId", [T.vpc]],
     ["logDestination", T.buckets],
@@ -1808,6 +2140,11 @@ const ipv6SubnetStack: fc.Arbitrary<GenStack> = stackOf(
       }),
     )
     .map(([s, rest]) => [{ ...s, props: { ...s.props, assignIpv6AddressOnCreation: true } }, ...rest]),
+);
+
+/** A stack of databases and the parameter and option groups they may name. */
+export const databaseStack: fc.Arbitrary<GenStack> = stackOf(
+  fc.array(databaseStackResource, { minLength: 1, maxLength: 8 }),
 );
 
 /** Small stacks centred on one decision each: audit-bucket Object Lock, prefix lists, IPv6 subnets. */

@@ -11,6 +11,7 @@ import { policies } from "../../policies/src/policies";
 import { runResource, runStack, urnOf, type Verdict } from "../../policies/src/testing/harness";
 import {
   anyResource,
+  databaseStack,
   focusedStack,
   grantConfig,
   grantResource,
@@ -59,6 +60,10 @@ function configFor(name: string, cfg: FullConfig): Record<string, unknown> {
 }
 
 const knownStack = stack.map(({ resources, deps }) => ({ resources: resources.map(known), deps }));
+const knownDatabaseStack = databaseStack.map(({ resources, deps }) => ({
+  resources: resources.map(known),
+  deps,
+}));
 
 function specs(resources: GenResource[], deps: Record<string, Record<string, string[]>>) {
   return resources.map((r) => ({
@@ -67,6 +72,87 @@ function specs(resources: GenResource[], deps: Record<string, Record<string, str
     props: toHarness(r.props) as Record<string, unknown>,
     deps: deps[r.name],
   }));
+}
+
+/**
+ * A stack policy's verdict on a stack; with `withResourcePart`, also what its resource part says of each
+ * member (Analyze), filed under the member's URN: one policy, judged as the engine runs both parts.
+ */
+async function stackVerdict(
+  p: (typeof stackPolicies)[number],
+  resources: GenResource[],
+  deps: Record<string, Record<string, string[]>>,
+  withResourcePart: boolean,
+): Promise<Verdict> {
+  const v = await runStack(p, specs(resources, deps), { enforcementLevel: "mandatory" });
+  if (!withResourcePart || !("validateResource" in p)) return v;
+  const ds = [...v.diagnostics];
+  for (const r of resources) {
+    const rv = await runResource(p, r.type, toHarness(r.props) as Record<string, unknown>, {
+      enforcementLevel: "mandatory",
+    });
+    ds.push(...rv.diagnostics.map((d) => ({ ...d, urn: d.urn ?? urnOf(r.type, r.name) })));
+  }
+  return {
+    ...v,
+    diagnostics: ds,
+    mandatory: ds.filter((d) => d.enforcementLevel === "mandatory"),
+    advisory: ds.filter((d) => d.enforcementLevel === "advisory"),
+  };
+}
+
+/** The stack form of the property over stacks drawn from `members`. */
+async function stackProperty(
+  name: string,
+  members: typeof knownStack,
+  count: number,
+  withResourcePart = false,
+): Promise<void> {
+  await check(
+    name,
+    fc.asyncProperty(members, fc.nat(), fc.nat(), async ({ resources, deps }, memberPick, pathPick) => {
+      tally.add("stack members", resources.length);
+      const before = new Map<string, Verdict>();
+      for (const p of stackPolicies) {
+        const v = await stackVerdict(p, resources, deps, withResourcePart);
+        if (v.mandatory.length > 0) before.set(p.name, v);
+      }
+      if (before.size === 0) return;
+      const member = resources[memberPick % resources.length];
+      const paths = mutationPaths(member);
+      if (paths.length === 0) return;
+      const path = paths[pathPick % paths.length];
+      const variant = resources.map((r) => (r === member ? { ...r, props: setUnknown(r.props, path) } : r));
+      const names = new Set(resources.map((r) => r.name));
+      tally.add("unknown-field stack variants");
+      for (const p of stackPolicies) {
+        const v = before.get(p.name);
+        if (!v) continue;
+        const after = await stackVerdict(p, variant, deps, withResourcePart);
+        exercise(`${p.name} (stack)`);
+        for (const finding of v.mandatory) {
+          const findingMember = resources.find((r) => urnOf(r.type, r.name) === finding.urn);
+          if (!findingMember) continue;
+          const problem = judgeStackVariant(
+            p.name,
+            finding,
+            findingMember,
+            after.diagnostics,
+            member,
+            urnOf(member.type, member.name),
+            path,
+            names,
+          );
+          if (problem)
+            throw new Error(
+              `${problem}\nstack: ${resources.map((r) => `${r.name} ${r.type} ${show(r.props)}`).join("\n  ")}\n` +
+                `deps: ${JSON.stringify(deps)}`,
+            );
+        }
+      }
+    }),
+    runs(count),
+  );
 }
 
 describe("fail closed, every policy (in process)", () => {
@@ -110,51 +196,11 @@ describe("fail closed, every policy (in process)", () => {
   });
 
   it("a mandatory stack finding survives any one field of any one member becoming unknown", async () => {
-    await check(
-      "fail closed, every stack policy",
-      fc.asyncProperty(knownStack, fc.nat(), fc.nat(), async ({ resources, deps }, memberPick, pathPick) => {
-        tally.add("stack members", resources.length);
-        const before = new Map<string, Verdict>();
-        for (const p of stackPolicies) {
-          const v = await runStack(p, specs(resources, deps), { enforcementLevel: "mandatory" });
-          if (v.mandatory.length > 0) before.set(p.name, v);
-        }
-        if (before.size === 0) return;
-        const member = resources[memberPick % resources.length];
-        const paths = mutationPaths(member);
-        if (paths.length === 0) return;
-        const path = paths[pathPick % paths.length];
-        const variant = resources.map((r) => (r === member ? { ...r, props: setUnknown(r.props, path) } : r));
-        const names = new Set(resources.map((r) => r.name));
-        tally.add("unknown-field stack variants");
-        for (const p of stackPolicies) {
-          const v = before.get(p.name);
-          if (!v) continue;
-          const after = await runStack(p, specs(variant, deps), { enforcementLevel: "mandatory" });
-          exercise(`${p.name} (stack)`);
-          for (const finding of v.mandatory) {
-            const findingMember = resources.find((r) => urnOf(r.type, r.name) === finding.urn);
-            if (!findingMember) continue;
-            const problem = judgeStackVariant(
-              p.name,
-              finding,
-              findingMember,
-              after.diagnostics,
-              member,
-              urnOf(member.type, member.name),
-              path,
-              names,
-            );
-            if (problem)
-              throw new Error(
-                `${problem}\nstack: ${resources.map((r) => `${r.name} ${r.type} ${show(r.props)}`).join("\n  ")}\n` +
-                  `deps: ${JSON.stringify(deps)}`,
-              );
-          }
-        }
-      }),
-      runs(1500),
-    );
+    await stackProperty("fail closed, every stack policy", knownStack, 1500);
+  });
+
+  it("the same for stacks of databases and the parameter and option groups they name", async () => {
+    await stackProperty("fail closed, data-service stacks", knownDatabaseStack, 400, true);
   });
 
   it("every policy of the pack had mandatory violations put to the test", () => {
@@ -165,6 +211,7 @@ describe("fail closed, every policy (in process)", () => {
       "phi-subnet-private (stack)",
       "phi-ingress-private-sources (stack)",
       "phi-egress-restricted (stack)",
+      "phi-data-in-transit-encrypted (stack)",
     ];
     expect(expected.filter((n) => !exercised.get(n))).toEqual([]);
   });

@@ -13,7 +13,15 @@
  * from the policies.
  */
 import fc from "fast-check";
-import { anyResource, GRANT_TYPES, relationResource, SecretValue, T, type GenResource } from "./arbitraries";
+import {
+  anyResource,
+  databaseStackResource,
+  GRANT_TYPES,
+  relationResource,
+  SecretValue,
+  T,
+  type GenResource,
+} from "./arbitraries";
 import { ABSENT, allPaths, independentOf, SEED, valueAt, type Path } from "./support";
 
 export interface Diag {
@@ -55,7 +63,10 @@ function recordKeys(v: unknown, p: Path, shape: Shape): void {
   }
 }
 
-for (const r of fc.sample(fc.oneof(anyResource, relationResource), { seed: SEED, numRuns: 6000 })) {
+for (const r of [
+  ...fc.sample(fc.oneof(anyResource, relationResource), { seed: SEED, numRuns: 6000 }),
+  ...fc.sample(databaseStackResource, { seed: SEED, numRuns: 1000 }),
+]) {
   let shape = shapes.get(r.type);
   if (!shape) shapes.set(r.type, (shape = new Map()));
   recordKeys(r.props, [], shape);
@@ -243,6 +254,20 @@ export const IMPLICIT_DEPENDENCIES: {
     message: /^logDestination names a bucket that is not in this stack/m,
     deciding: [["logDestinationType"]],
     why: "a flow log names a log bucket only when it delivers to S3: with another logDestinationType it has none",
+  },
+  {
+    policy: /^phi-data-(in-transit|at-rest)-encrypted$/,
+    types: ["aws:elasticache/replicationGroup:ReplicationGroup"],
+    message: /./,
+    deciding: [["globalReplicationGroupId"]],
+    why: "a secondary of a global datastore takes its encryption from the primary: with the id unknown it may be one",
+  },
+  {
+    policy: /^phi-data-(in-transit|at-rest)-encrypted$/,
+    types: ["aws:elasticache/cluster:Cluster"],
+    message: /./,
+    deciding: [["replicationGroupId"]],
+    why: "a member of a replication group is judged on the group: with the id unknown it may be one",
   },
   {
     policy:

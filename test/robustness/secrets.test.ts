@@ -248,11 +248,77 @@ const CASES: Case[] = [
       [["enableLogFileValidation"], s()],
     ],
   },
+  // Data services: the engine, version, group names, keys and TLS fields the data policies read.
+  {
+    type: "aws:rds/instance:Instance",
+    props: { engine: "postgres", engineVersion: "14.10", storageEncrypted: false },
+    fields: [
+      [["engine"], s("postgres")],
+      [["engineVersion"], s("14.")],
+      [["parameterGroupName"], s("default.postgres")],
+      [["optionGroupName"], s("default:")],
+      [["storageEncrypted"], s()],
+      [["kmsKeyId"], s("arn:aws:kms:")],
+    ],
+  },
+  {
+    type: "aws:elasticache/replicationGroup:ReplicationGroup",
+    props: { transitEncryptionEnabled: true, transitEncryptionMode: "preferred" },
+    fields: [
+      [["transitEncryptionMode"], s("pref")],
+      [["transitEncryptionEnabled"], s()],
+      [["engine"], s("valkey")],
+    ],
+  },
+  {
+    type: "aws:dms/endpoint:Endpoint",
+    props: { engineName: "postgres", sslMode: "none" },
+    fields: [
+      [["engineName"], s("postgres")],
+      [["sslMode"], s("verify-")],
+    ],
+  },
+  {
+    type: "aws:rds/parameterGroup:ParameterGroup",
+    props: { family: "postgres16", parameters: [{ name: "rds.force_ssl", value: "0" }] },
+    fields: [
+      [["family"], s("postgres")],
+      [["parameters", 0, "value"], s("0")],
+      [["parameters", 0, "name"], s("rds.force_ssl")],
+    ],
+  },
+  {
+    type: "aws:sns/topic:Topic",
+    props: {},
+    fields: [[["kmsMasterKeyId"], s("alias/aws/")]],
+  },
 ];
 
 /** The stack-policy inputs: buckets, their sub-resources, log deliveries, VPCs, routes. */
 const BUCKET = "arn:aws:s3:::phi-audit-logs";
 const STACK_CASES: Case[] = [
+  {
+    type: "aws:rds/instance:Instance",
+    props: {
+      engine: "postgres",
+      engineVersion: "14.10",
+      parameterGroupName: "app-pg",
+      storageEncrypted: true,
+    },
+    fields: [
+      [["parameterGroupName"], s("app-")],
+      [["engine"], s("postgres")],
+    ],
+  },
+  {
+    type: "aws:rds/parameterGroup:ParameterGroup",
+    props: { name: "app-pg", family: "postgres14", parameters: [{ name: "rds.force_ssl", value: "0" }] },
+    fields: [
+      [["name"], s("app-")],
+      [["family"], s("postgres")],
+      [["parameters", 0, "value"], s("0")],
+    ],
+  },
   ...["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"].map((type) => ({
     type,
     props: {

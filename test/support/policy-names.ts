@@ -21,4 +21,6 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-resource-policies-require-tls",
   "phi-access-logging-enabled",
   "phi-audit-trail-integrity",
+  "phi-data-in-transit-encrypted",
+  "phi-data-at-rest-encrypted",
 ];

@@ -21,6 +21,8 @@ import { noPublicEndpoints } from "./no-public-endpoints";
 import { resourcePoliciesRequireTls } from "./resource-policies-require-tls";
 import { accessLoggingEnabled } from "./access-logging-enabled";
 import { auditTrailIntegrity } from "./audit-trail-integrity";
+import { dataInTransitEncrypted } from "./data-in-transit-encrypted";
+import { dataAtRestEncrypted, dataAtRestEncryptedConfigSchema } from "./data-at-rest-encrypted";
 import { withExemptions } from "../exemptions";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -45,6 +47,8 @@ export const policies: PackPolicy[] = [
   resourcePoliciesRequireTls,
   accessLoggingEnabled,
   auditTrailIntegrity,
+  dataInTransitEncrypted,
+  dataAtRestEncrypted,
 ].map((p) => withExemptions<PackPolicy>(p));
 
 /** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */
@@ -60,4 +64,5 @@ export {
   tlsStrongPolicyConfigSchema,
   auditLogBucketImmutableConfigSchema,
   subnetPrivateConfigSchema,
+  dataAtRestEncryptedConfigSchema,
 };

@@ -11,6 +11,7 @@ export * from "./tls";
 export * from "./certificates";
 export * from "./retention";
 export * from "./tags";
+export * from "./data-services";
 export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
 export type { Refusal } from "./refusal";
 export * from "./iam-policy";

@@ -1,0 +1,180 @@
+import { dataAtRestEncrypted as policy, DATA_AT_REST_TYPES } from "./data-at-rest-encrypted";
+import { runResource, UNKNOWN_BOOL, UNKNOWN_OBJECT, UNKNOWN_STRING, type Verdict } from "../testing/harness";
+
+const lines = (ds: Verdict["mandatory"]) => ds.map((d) => d.message.split("\n").slice(1).join("\n"));
+
+async function verdict(type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}) {
+  const v = await runResource(policy, type, props, config);
+  return { mandatory: lines(v.mandatory), advisory: lines(v.advisory), notApplicable: v.notApplicable };
+}
+const PASS = { mandatory: [], advisory: [], notApplicable: [] };
+const CMK = { requireCustomerManagedKeys: true };
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+const RDS = "aws:rds/instance:Instance";
+const RDS_CLUSTER = "aws:rds/cluster:Cluster";
+const GLOBAL = "aws:rds/globalCluster:GlobalCluster";
+const DOCDB = "aws:docdb/cluster:Cluster";
+const REDSHIFT = "aws:redshift/cluster:Cluster";
+const EC_RG = "aws:elasticache/replicationGroup:ReplicationGroup";
+const EC_CLUSTER = "aws:elasticache/cluster:Cluster";
+const MSK = "aws:msk/cluster:Cluster";
+const DAX = "aws:dax/cluster:Cluster";
+const OPENSEARCH = "aws:opensearch/domain:Domain";
+const ELASTICSEARCH = "aws:elasticsearch/domain:Domain";
+const SQS = "aws:sqs/queue:Queue";
+const SNS = "aws:sns/topic:Topic";
+
+describe("phi-data-at-rest-encrypted", () => {
+  it("judges exactly these types", () => {
+    expect([...DATA_AT_REST_TYPES].sort()).toEqual(
+      [
+        RDS,
+        RDS_CLUSTER,
+        GLOBAL,
+        DOCDB,
+        REDSHIFT,
+        EC_RG,
+        EC_CLUSTER,
+        MSK,
+        DAX,
+        OPENSEARCH,
+        ELASTICSEARCH,
+        SQS,
+        SNS,
+      ].sort(),
+    );
+  });
+
+  it("is not applicable to other types", async () => {
+    expect((await verdict("aws:ec2/vpc:Vpc", {})).notApplicable).toHaveLength(1);
+  });
+
+  it("RDS instances: storageEncrypted (default false), or a KMS key (replicas, restores)", async () => {
+    expect(await verdict(RDS, { engine: "postgres", storageEncrypted: true })).toEqual(PASS);
+    expect(await verdict(RDS, { engine: "postgres", replicateSourceDb: "src", kmsKeyId: KEY })).toEqual(PASS);
+    expect((await verdict(RDS, { engine: "postgres", storageEncrypted: false })).mandatory).toEqual([
+      "Amazon RDS: storageEncrypted is not true (nor does kmsKeyId satisfy it), so the database storage, backups and snapshots are not encrypted; set storageEncrypted: true (only at creation: an existing instance is encrypted by restoring an encrypted snapshot copy)",
+    ]);
+    expect((await verdict(RDS, { engine: "postgres" })).mandatory).toEqual([
+      "Amazon RDS: storageEncrypted is not set and AWS defaults to false (nor does kmsKeyId satisfy it), so the database storage, backups and snapshots are not encrypted; set storageEncrypted: true (only at creation: an existing instance is encrypted by restoring an encrypted snapshot copy)",
+    ]);
+  });
+
+  it("a decidable violation stays mandatory; an undecidable one is re-checked at up", async () => {
+    // storageEncrypted false and no key: mandatory even though another field is unknown.
+    expect(
+      (await verdict(RDS, { storageEncrypted: false, engineVersion: UNKNOWN_STRING })).mandatory,
+    ).toHaveLength(1);
+    const u = await verdict(RDS, { storageEncrypted: UNKNOWN_BOOL });
+    expect(u.mandatory).toEqual([]);
+    expect(u.advisory).toHaveLength(1);
+    // Unencrypted unless the unknown key turns out to be set: undecidable.
+    const k = await verdict(RDS, { storageEncrypted: false, kmsKeyId: UNKNOWN_STRING });
+    expect(k.mandatory).toEqual([]);
+    expect(k.advisory).toEqual([
+      "kmsKeyId (Amazon RDS: may satisfy storageEncrypted): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+  });
+
+  it("Aurora / RDS clusters (serverless engine mode is always encrypted), global clusters and DocumentDB", async () => {
+    expect(await verdict(RDS_CLUSTER, { engine: "aurora-postgresql", storageEncrypted: true })).toEqual(PASS);
+    expect(await verdict(RDS_CLUSTER, { engine: "aurora-mysql", engineMode: "serverless" })).toEqual(PASS);
+    expect((await verdict(RDS_CLUSTER, { engine: "aurora-mysql" })).mandatory).toEqual([
+      "Amazon Aurora / RDS DB cluster: storageEncrypted is not set and AWS defaults to false (nor does kmsKeyId or engineMode satisfy it), so the cluster storage, backups and snapshots are not encrypted; set storageEncrypted: true (only at creation)",
+    ]);
+    expect(await verdict(GLOBAL, { storageEncrypted: true })).toEqual(PASS);
+    expect(await verdict(GLOBAL, { sourceDbClusterIdentifier: "arn:aws:rds:us-east-1:1:cluster:c" })).toEqual(
+      PASS,
+    );
+    expect((await verdict(GLOBAL, {})).mandatory).toHaveLength(1);
+    expect(await verdict(DOCDB, { storageEncrypted: true })).toEqual(PASS);
+    expect((await verdict(DOCDB, { storageEncrypted: false })).mandatory).toEqual([
+      "Amazon DocumentDB: storageEncrypted is not true (nor does kmsKeyId satisfy it), so the cluster storage, backups and snapshots are not encrypted; set storageEncrypted: true (only at creation)",
+    ]);
+  });
+
+  it("Redshift: encrypted by default", async () => {
+    expect(await verdict(REDSHIFT, {})).toEqual(PASS);
+    expect((await verdict(REDSHIFT, { encrypted: false })).mandatory).toEqual([
+      "Amazon Redshift: encrypted is not true, so the data warehouse and its snapshots are not encrypted; set encrypted: true",
+    ]);
+  });
+
+  it("ElastiCache replication groups: the default depends on the engine (valkey true, redis false)", async () => {
+    expect(await verdict(EC_RG, { engine: "valkey" })).toEqual(PASS);
+    expect(await verdict(EC_RG, { atRestEncryptionEnabled: true })).toEqual(PASS);
+    expect((await verdict(EC_RG, { engine: "redis" })).mandatory).toEqual([
+      "Amazon ElastiCache: atRestEncryptionEnabled is not set and AWS defaults to false for this engine, so cache data on disk, backups and swap are not encrypted; set atRestEncryptionEnabled: true (only at creation)",
+    ]);
+    expect((await verdict(EC_RG, {})).mandatory).toHaveLength(1);
+    expect(
+      (await verdict(EC_RG, { engine: "valkey", atRestEncryptionEnabled: false })).mandatory,
+    ).toHaveLength(1);
+    const u = await verdict(EC_RG, { engine: UNKNOWN_STRING });
+    expect(u.mandatory).toEqual([]);
+    expect(u.advisory).toHaveLength(1);
+    expect((await verdict(EC_RG, { globalReplicationGroupId: "g" })).notApplicable).toHaveLength(1);
+  });
+
+  it("ElastiCache node-based clusters cannot encrypt at rest; members are judged on their group", async () => {
+    expect((await verdict(EC_CLUSTER, { engine: "memcached" })).mandatory).toEqual([
+      "Amazon ElastiCache: a node-based cluster (aws.elasticache.Cluster) has no encryption at rest; use an aws.elasticache.ReplicationGroup with atRestEncryptionEnabled: true (Valkey or Redis OSS) or an aws.elasticache.ServerlessCache (always encrypted)",
+    ]);
+    expect((await verdict(EC_CLUSTER, { replicationGroupId: "rg" })).notApplicable).toHaveLength(1);
+  });
+
+  it("MSK is always encrypted at rest; DAX needs serverSideEncryption; OpenSearch (both tokens) encryptAtRest", async () => {
+    expect(await verdict(MSK, {})).toEqual(PASS);
+    expect(await verdict(DAX, { serverSideEncryption: { enabled: true } })).toEqual(PASS);
+    expect((await verdict(DAX, {})).mandatory).toEqual([
+      "Amazon DynamoDB Accelerator (DAX): serverSideEncryption.enabled is not set and AWS defaults to false, so the cache nodes' data on disk is not encrypted; set serverSideEncryption.enabled: true (only at creation)",
+    ]);
+    for (const t of [OPENSEARCH, ELASTICSEARCH]) {
+      expect(await verdict(t, { encryptAtRest: { enabled: true } })).toEqual(PASS);
+      expect((await verdict(t, { encryptAtRest: { enabled: false } })).mandatory).toHaveLength(1);
+      expect((await verdict(t, { encryptAtRest: UNKNOWN_OBJECT })).advisory).toHaveLength(1);
+    }
+  });
+
+  it("SQS: SSE-SQS by default or a KMS key; SNS only with a KMS key", async () => {
+    expect(await verdict(SQS, {})).toEqual(PASS);
+    expect(await verdict(SQS, { sqsManagedSseEnabled: false, kmsMasterKeyId: "alias/aws/sqs" })).toEqual(
+      PASS,
+    );
+    expect((await verdict(SQS, { sqsManagedSseEnabled: false })).mandatory).toEqual([
+      "Amazon SQS: sqsManagedSseEnabled is not true (nor does kmsMasterKeyId satisfy it), so messages are stored unencrypted; set sqsManagedSseEnabled: true, or kmsMasterKeyId to a KMS key",
+    ]);
+    expect(await verdict(SNS, { kmsMasterKeyId: "alias/aws/sns" })).toEqual(PASS);
+    expect((await verdict(SNS, {})).mandatory).toEqual([
+      "Amazon SNS: kmsMasterKeyId is not set, so messages are stored unencrypted; set kmsMasterKeyId: a KMS key (a customer managed key, or alias/aws/sns)",
+    ]);
+  });
+
+  it("requireCustomerManagedKeys: AWS managed keys and missing keys are blocked where a customer key can be used", async () => {
+    expect(await verdict(RDS, { storageEncrypted: true, kmsKeyId: KEY }, CMK)).toEqual(PASS);
+    expect((await verdict(RDS, { storageEncrypted: true }, CMK)).mandatory).toEqual([
+      "Amazon RDS: kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyId to the ARN of a customer managed KMS key with rotation on",
+    ]);
+    expect((await verdict(SQS, { kmsMasterKeyId: "alias/aws/sqs" }, CMK)).mandatory).toEqual([
+      "Amazon SQS: kmsMasterKeyId names the AWS managed key (requireCustomerManagedKeys); set it to the ARN of a customer managed KMS key with rotation on",
+    ]);
+    expect(
+      (await verdict(SNS, { kmsMasterKeyId: "arn:aws:kms:us-east-1:123456789012:alias/aws/sns" }, CMK))
+        .mandatory,
+    ).toHaveLength(1);
+    expect((await verdict(MSK, {}, CMK)).mandatory).toEqual([
+      "Amazon MSK: encryptionInfo.encryptionAtRestKmsKeyArn is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set encryptionInfo.encryptionAtRestKmsKeyArn to the ARN of a customer managed KMS key with rotation on",
+    ]);
+    expect(await verdict(MSK, { encryptionInfo: { encryptionAtRestKmsKeyArn: KEY } }, CMK)).toEqual(PASS);
+    // DAX has no customer-key option: the setting does not apply to it.
+    expect(await verdict(DAX, { serverSideEncryption: { enabled: true } }, CMK)).toEqual(PASS);
+    expect(
+      (await verdict(RDS, { storageEncrypted: true, kmsKeyId: UNKNOWN_STRING }, CMK)).advisory,
+    ).toHaveLength(1);
+  });
+
+  it("rejects an invalid option value (the CLI validates config against the schema)", async () => {
+    await expect(verdict(SQS, {}, { requireCustomerManagedKeys: "yes" })).rejects.toThrow(/invalid config/);
+  });
+});
