@@ -1,7 +1,7 @@
 import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { configProblems, reportConfigProblems } from "../config-checks";
 import { hipaaFramework } from "../framework";
-import { CIDR_PATTERN } from "../rules";
+import { CIDR_PATTERN, PRIVATE_RANGE_LIST } from "../rules";
 import { configWithDefaults, Findings, StackIndex, UNKNOWN } from "../policy-kit";
 import {
   assessPeers,
@@ -39,8 +39,7 @@ export const ingressPrivateSources: ResourceValidationPolicy & StackValidationPo
   severity: "critical",
   framework: hipaaFramework("a1"),
   tags: ["network", "ingress", "security-group", "cidr", "hipaa"],
-  remediationSteps:
-    "Use security-group references, prefix lists or private CIDR blocks (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7) as ingress sources. 0.0.0.0/0, ::/0, split halves such as two /1 blocks and other public ranges are blocked, also as entries of a managed prefix list of the stack that a rule references; a public range that must be reachable goes into allowedPublicCidrs with a documented reason.",
+  remediationSteps: `Use security-group references, prefix lists or private CIDR blocks (${PRIVATE_RANGE_LIST.join(", ")}) as ingress sources. 0.0.0.0/0, ::/0, split halves such as two /1 blocks and other public ranges are blocked, also as entries of a managed prefix list of the stack that a rule references; a public range that must be reachable goes into allowedPublicCidrs with a documented reason.`,
   configSchema: ingressPrivateSourcesConfigSchema,
   validateResource: (args, reportViolation) => {
     if (NACL_TYPES.includes(args.type)) {
