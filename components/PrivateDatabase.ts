@@ -187,17 +187,18 @@ export class PrivateDatabase extends pulumi.ComponentResource {
       tags,
     };
 
+    // RDS instances take a ParameterGroup, Aurora clusters a ClusterParameterGroup, with the same settings.
+    const parameterGroupArgs = {
+      family: plan.family,
+      description: `TLS-only, connection-logging parameters of PrivateDatabase ${name}`,
+      parameters,
+      tags,
+    };
+
     if (plan.engine === "postgres") {
-      const parameterGroup = new aws.rds.ParameterGroup(
-        `${name}-params`,
-        {
-          family: plan.family,
-          description: `TLS-only, connection-logging parameters of PrivateDatabase ${name}`,
-          parameters,
-          tags,
-        },
-        { parent: this },
-      );
+      const parameterGroup = new aws.rds.ParameterGroup(`${name}-params`, parameterGroupArgs, {
+        parent: this,
+      });
       this.parameterGroup = parameterGroup;
       this.instance = new aws.rds.Instance(
         name,
@@ -220,16 +221,9 @@ export class PrivateDatabase extends pulumi.ComponentResource {
       this.port = this.instance.port;
       this.masterUserSecretArn = this.instance.masterUserSecrets.apply((s) => s?.[0]?.secretArn);
     } else {
-      const parameterGroup = new aws.rds.ClusterParameterGroup(
-        `${name}-params`,
-        {
-          family: plan.family,
-          description: `TLS-only, connection-logging parameters of PrivateDatabase ${name}`,
-          parameters,
-          tags,
-        },
-        { parent: this },
-      );
+      const parameterGroup = new aws.rds.ClusterParameterGroup(`${name}-params`, parameterGroupArgs, {
+        parent: this,
+      });
       this.parameterGroup = parameterGroup;
       this.cluster = new aws.rds.Cluster(
         name,
