@@ -6,6 +6,7 @@ import {
   type AllowlistedSecurityGroupArgs,
   type RulePeer,
 } from "./AllowlistedSecurityGroup";
+import { tlsParameterFor } from "../policies/src/rules";
 import { checkedOrThrow, runChecks, type ConfigChecks, type ConfigProblem } from "./errors";
 import { mergeTags } from "./tags";
 
@@ -41,16 +42,22 @@ export const DEFAULT_DATABASE_DELETION_PROTECTION = true;
 /** Default KMS key deletion window (AWS allows 7 to 30 days). */
 export const DEFAULT_KEY_DELETION_WINDOW_DAYS = 30;
 
-/**
- * The PostgreSQL parameters every PrivateDatabase parameter group sets: TLS required for every connection
- * (HIPAA 164.312(e)(1); `rds.force_ssl` is the name on both RDS and Aurora PostgreSQL), and connection
- * attempts logged, successful or not (164.312(b) audit controls).
- */
-export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({
-  "rds.force_ssl": "1",
+/** Connection attempts logged, successful or not (164.312(b) audit controls). */
+export const CONNECTION_LOGGING_PARAMETERS: Readonly<Record<string, string>> = Object.freeze({
   log_connections: "1",
   log_disconnections: "1",
 });
+
+/**
+ * The parameters every PrivateDatabase parameter group sets: the TLS-enforcing parameter the pack requires
+ * for the engine (from the rules module's data-service table, `rds.force_ssl = 1` for both engines; HIPAA
+ * 164.312(e)(1)), and connection logging.
+ */
+export function databaseParameters(engine: DatabaseEngine): Record<string, string> {
+  const tls = tlsParameterFor(engine);
+  if (!tls) throw new Error(`no TLS-enforcing parameter is known for ${engine}`);
+  return { [tls.name]: tls.value, ...CONNECTION_LOGGING_PARAMETERS };
+}
 
 /** The log types each engine exports to CloudWatch Logs. */
 export const DATABASE_LOG_EXPORTS: Readonly<Record<DatabaseEngine, readonly string[]>> = Object.freeze({
@@ -160,7 +167,7 @@ export class PrivateDatabase extends pulumi.ComponentResource {
       { subnetIds: args.subnetIds, description: `Private subnets of PrivateDatabase ${name}`, tags },
       { parent: this },
     );
-    const parameters = Object.entries(DATABASE_PARAMETERS).map(([pname, value]) => ({
+    const parameters = Object.entries(databaseParameters(plan.engine)).map(([pname, value]) => ({
       name: pname,
       value,
       applyMethod: "immediate",
