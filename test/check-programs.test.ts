@@ -174,12 +174,14 @@ describe("programs written like the public examples", () => {
     }
   });
 
-  test("a static website on CloudFront: the default certificate's TLSv1 is named", () => {
+  test("a static website on CloudFront: the default certificate's TLSv1 is named, and its log bucket judged", () => {
     const r = runs["static-website"];
     expect(r.code).toBe(1);
     const e = readEvidence(path.join(out("static-website"), "dev"));
+    // CloudFront's access logs go to cdn-logs, an ordinary bucket: the audit trail is not immutable.
     expect(findings(e)).toEqual([
       'aws:cloudfront/distribution:Distribution "cdn" phi-tls-strong-policy mandatory',
+      'aws:s3/bucket:Bucket "cdn-logs" phi-audit-log-bucket-immutable mandatory',
     ]);
     expect(result(e, "cdn", "phi-tls-strong-policy")?.message).toContain("default CloudFront certificate");
   });

@@ -292,6 +292,13 @@ export const IMPLICIT_DEPENDENCIES: {
     why: "only a network security policy can open a collection to the internet",
   },
   {
+    policy: /^phi-no-public-endpoints$/,
+    types: ["aws:ec2/eip:Eip"],
+    message: /./,
+    deciding: [["networkInterface"], ["instance"]],
+    why: "an Elastic IP is public through what it is attached to: the attachment fields decide, even when malformed",
+  },
+  {
     policy: /^phi-resource-policies-require-tls$/,
     types: ["aws:sqs/queue:Queue", "aws:sns/topic:Topic"],
     message: /./,
