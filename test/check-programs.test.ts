@@ -92,7 +92,7 @@ const out = (name: string) => path.join(tmp, name);
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "phi-programs-"));
-  // The five programs at once: each check is its own processes (program worker, policy pack).
+  // The programs at once: each check is its own processes (program worker, policy pack).
   const cases: Array<[string, string[], { cwd?: string }]> = [
     // Run in the program's folder with no --cwd, as `pulumi preview` is; through the compiled bin.
     ["webserver", ["--out", out("webserver")], { cwd: path.join(PROGRAMS, "webserver") }],
@@ -100,6 +100,21 @@ beforeAll(async () => {
     ["static-website", ["--cwd", path.join(PROGRAMS, "static-website"), "--out", out("static-website")], {}],
     ["awsx-fargate", ["--cwd", path.join(PROGRAMS, "awsx-fargate"), "--out", out("awsx-fargate")], {}],
     ["data-sources", ["--cwd", path.join(PROGRAMS, "data-sources"), "--out", out("data-sources")], {}],
+    // The prod sample's channel with a hand-written database end, under the prod pack config (tcp/5432 allowed).
+    [
+      "database-broken",
+      [
+        "--cwd",
+        path.join(ROOT, "test", "fixtures", "database-broken"),
+        "--stack",
+        "prod",
+        "--policy-config",
+        path.join(ROOT, "policies", "config", "prod.json"),
+        "--out",
+        out("database-broken"),
+      ],
+      {},
+    ],
   ];
   // With them, the same programs run through the worker alone, to see what they received.
   const capturing = Promise.all([
@@ -235,6 +250,44 @@ describe("programs written like the public examples", () => {
     expect(r.stdout).toContain(
       "Secret config data-sources:dbPassword cannot be decrypted offline; a placeholder value was used.",
     );
+  });
+});
+
+describe("the sample stack's database end, broken", () => {
+  test("each mistake is blocked by the policy for its control, and nothing else fails", () => {
+    const r = runs["database-broken"];
+    expect(r.stderr).not.toMatch(/^error:/m);
+    expect(r.code).toBe(1);
+    const e = readEvidence(out("database-broken"));
+    expect(e.metadata).toMatchObject({ project: "claims-database-broken", stack: "prod", source: "offline" });
+    // tcp/5432 is on the prod allowlist, so the port passes; its internet source does not.
+    expect(findings(e)).toEqual([
+      'aws:ec2/securityGroup:SecurityGroup "claims-api-db" phi-ingress-private-sources mandatory',
+      'aws:rds/cluster:Cluster "claims-api-db" phi-data-at-rest-encrypted mandatory',
+      'aws:rds/cluster:Cluster "claims-api-db" phi-data-in-transit-encrypted mandatory',
+      'aws:rds/clusterInstance:ClusterInstance "claims-api-db-writer" phi-no-public-endpoints mandatory',
+      'aws:rds/clusterParameterGroup:ClusterParameterGroup "claims-api-db" phi-data-in-transit-encrypted mandatory',
+    ]);
+    expect(
+      result(e, "claims-api-db", "phi-data-in-transit-encrypted", "aws:rds/cluster:Cluster")?.message,
+    ).toContain(
+      "dbClusterParameterGroupName is parameter group claims-api-db, which sets rds.force_ssl to a value that does not enforce TLS",
+    );
+    expect(
+      result(e, "claims-api-db", "phi-data-at-rest-encrypted", "aws:rds/cluster:Cluster")?.message,
+    ).toContain("storageEncrypted is not true");
+    expect(result(e, "claims-api-db-writer", "phi-no-public-endpoints")?.message).toContain(
+      "publiclyAccessible is true, so the Aurora DB cluster instance has an endpoint reachable from the internet",
+    );
+    expect(
+      result(e, "claims-api-db", "phi-ingress-private-sources", "aws:ec2/securityGroup:SecurityGroup")
+        ?.message,
+    ).toContain("ingress[0].cidrBlocks[0] is not within a private range");
+    expect(
+      result(e, "claims-api-db", "phi-ingress-allowlisted-ports", "aws:ec2/securityGroup:SecurityGroup")
+        ?.status,
+    ).toBe("passed");
+    expect(r.stdout).toMatch(/^FAIL prod: 5 mandatory violation/m);
   });
 });
 
