@@ -162,7 +162,15 @@ function inlineGrants(props: Record<string, unknown>, direction: Direction): Gra
  * The grants a resource writes, or undefined when the type writes none. Elements are either grants or
  * markers for a grant that is entirely unknown at preview.
  */
+const GRANT_TYPE_SET: ReadonlySet<string> = new Set(GRANT_TYPES);
+
+/** Whether {@link grantsOf} reads grants from the type: decided on the type alone, before reading props. */
+export function carriesGrants(type: string): boolean {
+  return GRANT_TYPE_SET.has(type);
+}
+
 export function grantsOf(type: string, props: unknown): GrantEntry[] | undefined {
+  if (!GRANT_TYPE_SET.has(type)) return undefined;
   const grants = grantsIn(type, props);
   if (!grants) return grants;
   const raw = rawProps(props);

@@ -7,7 +7,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { withoutStackTrace } from "../not-applicable";
+import { TypeVerdicts, withoutStackTrace } from "../not-applicable";
 import { today } from "./clock";
 import { nameFromUrn } from "./match";
 import { readExemptions } from "./reader";
@@ -27,15 +27,20 @@ function configOf(args: { getConfig<T extends object>(): T }): Record<string, un
 }
 
 function wrapResourceValidation(v: ResourceValidation, description: string): ResourceValidation {
+  const verdicts = new TypeVerdicts();
   return (args: ResourceValidationArgs, report: ReportViolation) => {
+    const notApplicable = withoutStackTrace(args.notApplicable);
+    // A type this policy has declined on sight is declined again at once, without reading exemptions.
+    const known = verdicts.lookup(args.type);
+    if (known.known) return notApplicable(known.reason);
     const config = configOf(args);
     const day = today();
     const { exemptions } = readExemptions(config, day);
-    const inner = {
+    const inner = verdicts.observe({
       ...args,
-      notApplicable: withoutStackTrace(args.notApplicable),
+      notApplicable,
       getConfig: <T extends object>() => ownConfig(config) as T,
-    };
+    });
     if (exemptions.length === 0) return v(inner, report);
     const self = { urn: args.urn, name: args.name };
     return v(

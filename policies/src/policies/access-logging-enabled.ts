@@ -41,6 +41,8 @@ export const accessLoggingEnabled: ResourceValidationPolicy = {
   remediationSteps:
     "Set accessLogSettings { destinationArn, format } on every aws.apigateway.Stage and aws.apigatewayv2.Stage (destinationArn: a CloudWatch Logs log group ARN, or for REST APIs an Amazon Data Firehose stream whose name starts with amazon-apigateway-). Do not quick-create an HTTP API (aws.apigatewayv2.Api target): its $default stage has no access logging; declare the stage instead.",
   validateResource: (args, reportViolation) => {
+    if (!(args.type in STAGES) && args.type !== APIGATEWAYV2_API)
+      args.notApplicable(`${args.type} is not an API Gateway stage or quick-created HTTP API`);
     const props = rawProps(args.props);
     const findings = new Findings();
     if (args.type in STAGES) checkStage(findings, props, STAGES[args.type]);

@@ -24,6 +24,8 @@ export const certificateKeyStrength: ResourceValidationPolicy = {
   remediationSteps:
     'Use algorithm "ECDSA" with ecdsaCurve "P256" or "P384", or "RSA" with rsaBits >= 2048 (tls.PrivateKey); ACM certificates: keyAlgorithm RSA_2048 or stronger, EC_prime256v1 or EC_secp384r1.',
   validateResource: (args, reportViolation) => {
+    if (args.type !== TLS_PRIVATE_KEY && args.type !== ACM_CERTIFICATE)
+      args.notApplicable(`${args.type} is not a private key or certificate`);
     const props = rawProps(args.props);
     const f = new Findings();
     if (args.type === TLS_PRIVATE_KEY) {
@@ -44,8 +46,6 @@ export const certificateKeyStrength: ResourceValidationPolicy = {
       if (alg === UNKNOWN) f.unknown("keyAlgorithm");
       else if (alg !== undefined && alg !== null && !APPROVED_ACM_KEY_ALGORITHMS.includes(alg as string))
         f.violation(`keyAlgorithm is not one of ${APPROVED_ACM_KEY_ALGORITHMS.join(", ")}`);
-    } else {
-      args.notApplicable(`${args.type} is not a private key or certificate`);
     }
     f.report(reportViolation, DESCRIPTION);
   },

@@ -13,6 +13,7 @@ import {
   assessPeers,
   fieldPath,
   grantLabel,
+  carriesGrants,
   grantsOf,
   grantsToJudge,
   isRuleOfOtherDirection,
@@ -101,6 +102,8 @@ export const egressRestricted: ResourceValidationPolicy & StackValidationPolicy 
         "network ACLs are stateless filters under security groups; security groups are checked",
       );
     }
+    // On the type alone first, so that the verdict holds for every resource of the type.
+    if (!carriesGrants(args.type)) return args.notApplicable(`${args.type} opens no security-group egress`);
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group egress`);
     if (isRuleOfOtherDirection(grants, "egress")) {

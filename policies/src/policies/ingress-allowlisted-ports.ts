@@ -15,6 +15,7 @@ import { configWithDefaults, Findings, UNKNOWN, type Unknown } from "../policy-k
 import {
   fieldPath,
   grantLabel,
+  carriesGrants,
   grantsOf,
   grantsToJudge,
   isRuleOfOtherDirection,
@@ -170,6 +171,8 @@ export const ingressAllowlistedPorts: ResourceValidationPolicy = {
         "network ACLs are stateless filters under security groups and open no port by themselves; security groups are checked",
       );
     }
+    // On the type alone first, so that the verdict holds for every resource of the type.
+    if (!carriesGrants(args.type)) return args.notApplicable(`${args.type} opens no security-group ingress`);
     const grants = grantsOf(args.type, args.props);
     if (!grants) {
       return args.notApplicable(`${args.type} opens no security-group ingress`);

@@ -5,6 +5,7 @@ import { CIDR_PATTERN, PRIVATE_RANGE_LIST } from "../rules";
 import { configWithDefaults, Findings, StackIndex, UNKNOWN } from "../policy-kit";
 import {
   assessPeers,
+  carriesGrants,
   grantsOf,
   grantsToJudge,
   isRuleOfOtherDirection,
@@ -47,6 +48,8 @@ export const ingressPrivateSources: ResourceValidationPolicy & StackValidationPo
         "network ACLs are stateless filters under security groups and admit no source by themselves; security groups are checked",
       );
     }
+    // On the type alone first, so that the verdict holds for every resource of the type.
+    if (!carriesGrants(args.type)) return args.notApplicable(`${args.type} opens no security-group ingress`);
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group ingress`);
     if (isRuleOfOtherDirection(grants, "ingress")) {

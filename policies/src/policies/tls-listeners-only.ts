@@ -28,6 +28,17 @@ import {
   TRANSFER_SERVER,
 } from "../tokens";
 
+function judgesType(type: string): boolean {
+  return (
+    isOneOf(type, LB_LISTENER) ||
+    isOneOf(type, LB_TARGET_GROUP) ||
+    type === CLASSIC_ELB ||
+    type in CLOUDFRONT_BEHAVIOUR_LISTS ||
+    type === CLOUDFRONT_VPC_ORIGIN ||
+    type === TRANSFER_SERVER
+  );
+}
+
 export const tlsListenersOnlyConfigSchema = {
   properties: {
     allowHttpRedirect: {
@@ -218,6 +229,11 @@ export const tlsListenersOnly: ResourceValidationPolicy = {
     'Set protocol to HTTPS (ALB) or TLS (NLB) with a certificate, and target-group protocol to HTTPS or TLS so traffic stays encrypted to the targets. On classic ELBs use lbProtocol and instanceProtocol https or ssl. Remove HTTP redirect listeners, or set allowHttpRedirect if clear-text redirects are acceptable. CloudFront: viewerProtocolPolicy https-only (or redirect-to-https) on defaultCacheBehavior and every ordered cache behaviour; every customOriginConfig (and aws.cloudfront.VpcOrigin) with originProtocolPolicy https-only and originSslProtocols ["TLSv1.2"]. Transfer Family: remove FTP from protocols (use SFTP or FTPS).',
   configSchema: tlsListenersOnlyConfigSchema,
   validateResource: (args, reportViolation) => {
+    // On the type alone first, so that the verdict holds for every resource of the type.
+    if (!judgesType(args.type))
+      args.notApplicable(
+        `${args.type} is not a load-balancer listener or target group, CloudFront distribution or origin, or Transfer Family server`,
+      );
     const props = rawProps(args.props);
     const findings = new Findings();
     if (isOneOf(args.type, LB_LISTENER)) {
@@ -268,10 +284,6 @@ export const tlsListenersOnly: ResourceValidationPolicy = {
       checkVpcOrigin(findings, props);
     } else if (args.type === TRANSFER_SERVER) {
       checkTransferProtocols(findings, props);
-    } else {
-      args.notApplicable(
-        `${args.type} is not a load-balancer listener or target group, CloudFront distribution or origin, or Transfer Family server`,
-      );
     }
     findings.report(reportViolation, DESCRIPTION);
   },
