@@ -103,3 +103,11 @@ export {
   type DatabaseSource,
   type PrivateDatabaseArgs,
 } from "./PrivateDatabase";
+export {
+  DEFAULT_ACCESS_SCOPE,
+  DEFAULT_DATA_SERVICE_RULES,
+  PhiRuntimeGuardrails,
+  validatePhiRuntimeGuardrailsArgs,
+  type GuardrailScopeTag,
+  type PhiRuntimeGuardrailsArgs,
+} from "./PhiRuntimeGuardrails";

@@ -176,4 +176,3 @@ export const OBJECT_LOCK_MODE_PARAMETER = REQUIRED_RETENTION_MODE;
 
 /** VPC_FLOW_LOGS_ENABLED's `trafficType`: the only traffic type phi-vpc-flow-logs accepts. */
 export const FLOW_LOG_TRAFFIC_TYPE_PARAMETER = REQUIRED_FLOW_LOG_TRAFFIC_TYPE;
-
