@@ -35,6 +35,11 @@ import {
   type PrivateDatabaseArgs,
 } from "./PrivateDatabase";
 import {
+  PhiRuntimeGuardrails,
+  validatePhiRuntimeGuardrailsArgs,
+  type PhiRuntimeGuardrailsArgs,
+} from "./PhiRuntimeGuardrails";
+import {
   DEFAULT_VPC_CIDR,
   PrivateNetwork,
   validatePrivateNetworkArgs,
@@ -136,11 +141,24 @@ export interface PhiChannelArgs {
    * block, where the targets are). Default: none.
    */
   database?: ChannelDatabaseArgs;
+  /**
+   * Runtime checks from the same rules: a {@link PhiRuntimeGuardrails} (AWS Config managed rules scoped to
+   * the channel's tag, a Network Access Analyzer scope on its VPC) over its access- and flow-log buckets.
+   * `true` uses the pack's default config; pass `{ policyConfig }` (the parsed `policies/config/<stack>.json`)
+   * to watch for what the stack's pack enforces. Default: `false`.
+   */
+  runtimeGuardrails?: boolean | ChannelGuardrailsArgs;
   /** Classification of what the channel carries. Default: `"phi"`. */
   dataClassification?: DataClassification;
   /** Extra tags on every resource. `phi-channels:*` keys are reserved (set `dataClassification` instead). */
   tags?: Record<string, string>;
 }
+
+/** The channel's guardrails: PhiRuntimeGuardrails' settings; buckets, VPC and scope are the channel's. */
+export type ChannelGuardrailsArgs = Pick<
+  PhiRuntimeGuardrailsArgs,
+  "policyConfig" | "dataServiceRules" | "accessScope" | "configRecorder"
+>;
 
 /** The channel's database: PrivateDatabase's settings, placed in the channel's network. */
 export type ChannelDatabaseArgs = Omit<
@@ -184,6 +202,7 @@ export class PhiChannel extends pulumi.ComponentResource {
   readonly certificate: InternalCertificate | undefined;
   readonly loadBalancer: TlsLoadBalancer;
   readonly database: PrivateDatabase | undefined;
+  readonly guardrails: PhiRuntimeGuardrails | undefined;
   readonly manifest: pulumi.Output<PhiChannelManifest>;
 
   constructor(name: string, args: PhiChannelArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -227,6 +246,16 @@ export class PhiChannel extends pulumi.ComponentResource {
       this.database = new PrivateDatabase(`${name}-db`, plan.databaseArgs(vpcId, subnetIds), {
         parent: this,
       });
+    }
+
+    if (plan.guardrailsArgs) {
+      const accessLogs = [this.loadBalancer.logBucket.bucketName];
+      const audit = [...accessLogs, ...(this.network ? [this.network.logBucket.bucketName] : [])];
+      this.guardrails = new PhiRuntimeGuardrails(
+        `${name}-guardrails`,
+        plan.guardrailsArgs(vpcId, audit, accessLogs),
+        { parent: this },
+      );
     }
 
     const lb = this.loadBalancer;
@@ -277,6 +306,12 @@ interface ChannelPlan {
     securityGroupId: pulumi.Input<string>,
     certificate: TlsCertificateSource,
   ): TlsLoadBalancerArgs;
+  /** The PhiRuntimeGuardrails' arguments; unset without runtime guardrails. */
+  guardrailsArgs?(
+    vpcId: pulumi.Input<string>,
+    auditBucketNames: pulumi.Input<string>[],
+    accessLogBucketNames: pulumi.Input<string>[],
+  ): PhiRuntimeGuardrailsArgs;
   /** The PrivateDatabase's arguments; unset without a database. */
   databaseArgs?(
     vpcId: pulumi.Input<string>,
@@ -286,6 +321,7 @@ interface ChannelPlan {
 
 /** PhiChannel's own default (the others are its children's); docs/components-channel.md states it. */
 export const DEFAULT_MUTUAL_TLS = false;
+export const DEFAULT_RUNTIME_GUARDRAILS = false;
 
 /** The channel's listener: HTTPS/TLS on the TlsLoadBalancer's default port, so the allowlist must cover it. */
 const LISTENER_PORT = DEFAULT_LISTENER_PORT;
@@ -322,6 +358,7 @@ const FIELD_ORDER = [
   "network",
   "certificate",
   "database",
+  "runtimeGuardrails",
 ];
 
 /**
@@ -612,9 +649,42 @@ function planChannel(c: ConfigChecks, name: string, args: PhiChannelArgs): Chann
       p.field === "tags" || p.field.startsWith("tags.") ? undefined : `database.${p.field}`,
     );
   }
+  let guardrailsArgs: ChannelPlan["guardrailsArgs"];
+  const guardrails = (args.runtimeGuardrails ?? DEFAULT_RUNTIME_GUARDRAILS) as unknown;
+  if (guardrails !== false) {
+    if (
+      guardrails !== true &&
+      (guardrails === null || typeof guardrails !== "object" || Array.isArray(guardrails))
+    ) {
+      c.report(
+        "runtimeGuardrails",
+        guardrails,
+        "is not a boolean or an object",
+        "use true, false or { policyConfig } (the parsed policies/config/<stack>.json)",
+      );
+    } else {
+      const own = guardrails === true ? {} : (guardrails as ChannelGuardrailsArgs);
+      guardrailsArgs = (vpcId, auditBucketNames, accessLogBucketNames) => ({
+        ...own,
+        auditBucketNames,
+        accessLogBucketNames,
+        vpcId,
+        scopeTag: { key: CHANNEL_TAG, value: name },
+        tags,
+      });
+      c.include(
+        validatePhiRuntimeGuardrailsArgs(`${name}-guardrails`, guardrailsArgs(PENDING, [PENDING], [PENDING])),
+        (p) =>
+          p.component !== "PhiRuntimeGuardrails"
+            ? undefined
+            : (tagsField(p.field) ?? `runtimeGuardrails.${p.field}`),
+      );
+    }
+  }
   sortByField(c.problems);
 
   return {
+    guardrailsArgs,
     databaseArgs,
     dataClassification,
     allowedIngress: grantedIngress,

@@ -69,9 +69,11 @@ export {
   CHANNEL_TAG,
   DEFAULT_CHANNEL_CIDR,
   DEFAULT_MUTUAL_TLS,
+  DEFAULT_RUNTIME_GUARDRAILS,
   PhiChannel,
   validatePhiChannelArgs,
   type ChannelCertificateArgs,
+  type ChannelGuardrailsArgs,
   type ChannelSource,
   type ExistingNetworkArgs,
   type PhiChannelArgs,
@@ -103,3 +105,11 @@ export {
   type DatabaseSource,
   type PrivateDatabaseArgs,
 } from "./PrivateDatabase";
+export {
+  DEFAULT_ACCESS_SCOPE,
+  DEFAULT_DATA_SERVICE_RULES,
+  PhiRuntimeGuardrails,
+  validatePhiRuntimeGuardrailsArgs,
+  type GuardrailScopeTag,
+  type PhiRuntimeGuardrailsArgs,
+} from "./PhiRuntimeGuardrails";

@@ -84,9 +84,15 @@ const validateShape = ajv.compile<{ channels: ChannelEntry[]; network?: NetworkC
 /**
  * Validates the raw `channels` and `network` config values: their shape, then each channel as PhiChannel
  * does. Throws one {@link StackConfigError} listing every problem. `secret` redacts values in the
- * message (set when either key is stored as a secret).
+ * message (set when either key is stored as a secret). `packConfig` (the parsed
+ * `policies/config/<stack>.json`) parameterises the channels' `runtimeGuardrails: true`.
  */
-export function parseStackConfig(channelsRaw: unknown, networkRaw: unknown, secret = false): StackConfig {
+export function parseStackConfig(
+  channelsRaw: unknown,
+  networkRaw: unknown,
+  secret = false,
+  packConfig?: Record<string, unknown>,
+): StackConfig {
   const config = { channels: channelsRaw, ...(networkRaw === undefined ? {} : { network: networkRaw }) };
   if (!validateShape(config)) {
     throw StackConfigError.of(shapeProblems(validateShape.errors ?? [], config), secret);
@@ -109,6 +115,8 @@ export function parseStackConfig(channelsRaw: unknown, networkRaw: unknown, secr
 
   const channels = config.channels.map(({ name, ...own }, i): ChannelConfig => {
     const args: PhiChannelArgs = { ...own };
+    // The guardrails watch for what the stack's pack enforces: its config, not a second copy in YAML.
+    if (own.runtimeGuardrails === true) args.runtimeGuardrails = { policyConfig: packConfig ?? {} };
     if (own.network === undefined && config.network !== undefined) args.network = config.network;
     for (const p of validatePhiChannelArgs(name, args)) {
       const key = configKey(p, i, name, own.network !== undefined);

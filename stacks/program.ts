@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PhiChannel } from "../components/PhiChannel";
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfigError } from "./config";
@@ -7,6 +9,16 @@ function isSecretKey(key: string): boolean {
   // isConfigSecret is exported at runtime but missing from the type declarations.
   const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
   return typeof runtime.isConfigSecret === "function" ? runtime.isConfigSecret(key) : true;
+}
+
+/**
+ * The pack config of this stack (`policies/config/<stack>.json`, beside the project, as `check` finds it),
+ * or undefined when there is none: the runtime guardrails are parameterised from it.
+ */
+function stackPackConfig(): Record<string, unknown> | undefined {
+  const file = path.join(process.cwd(), "policies", "config", `${pulumi.getStack()}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
 }
 
 /**
@@ -32,7 +44,7 @@ export function definePhiStack(): Record<string, pulumi.Output<unknown>> {
     );
   }
   // Every channel is validated (shape, then as PhiChannel does) before the first one is created.
-  const { channels } = parseStackConfig(channelsRaw, networkRaw, secret);
+  const { channels } = parseStackConfig(channelsRaw, networkRaw, secret, stackPackConfig());
   const manifests = channels.map(({ name, args }) => new PhiChannel(name, args).manifest);
   return { channels: pulumi.output(manifests) };
 }

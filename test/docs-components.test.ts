@@ -20,7 +20,12 @@ import {
   DEFAULT_TARGET_PORT,
   DEFAULT_TARGET_TYPE,
 } from "../components/TlsLoadBalancer";
-import { DEFAULT_CHANNEL_CIDR, DEFAULT_MUTUAL_TLS } from "../components/PhiChannel";
+import {
+  DEFAULT_CHANNEL_CIDR,
+  DEFAULT_MUTUAL_TLS,
+  DEFAULT_RUNTIME_GUARDRAILS,
+} from "../components/PhiChannel";
+import { DEFAULT_ACCESS_SCOPE, DEFAULT_DATA_SERVICE_RULES } from "../components/PhiRuntimeGuardrails";
 import { DEFAULT_RETENTION_DAYS, DEFAULT_RETENTION_MODE } from "../components/ImmutableLogBucket";
 import {
   DEFAULT_AVAILABILITY_ZONE_COUNT,
@@ -148,6 +153,7 @@ describe("PhiChannel defaults: code, Args doc comments and docs/components-chann
     targetPort: shown(DEFAULT_TARGET_PORT),
     deletionProtection: shown(DEFAULT_DELETION_PROTECTION),
     dataClassification: shown(DEFAULT_DATA_CLASSIFICATION),
+    runtimeGuardrails: shown(DEFAULT_RUNTIME_GUARDRAILS),
   });
 
   test("network: a new PrivateNetwork on the default block", () => {
@@ -156,6 +162,18 @@ describe("PhiChannel defaults: code, Args doc comments and docs/components-chann
     );
     const docs = section(read("docs/components-channel.md"), "PhiChannel");
     expect(tableCell(docs, "network")).toBe(`new \`PrivateNetwork\`, \`${DEFAULT_CHANNEL_CIDR}\``);
+  });
+});
+
+describe("PhiRuntimeGuardrails defaults: code, Args doc comments and docs/components-channel.md agree", () => {
+  agree("components/PhiRuntimeGuardrails.ts", "docs/components-channel.md", "PhiRuntimeGuardrails", {
+    dataServiceRules: shown(DEFAULT_DATA_SERVICE_RULES),
+    accessScope: shown(DEFAULT_ACCESS_SCOPE),
+  });
+
+  test("the guardrails are off unless asked for, and complete when on", () => {
+    expect(DEFAULT_RUNTIME_GUARDRAILS).toBe(false);
+    expect([DEFAULT_DATA_SERVICE_RULES, DEFAULT_ACCESS_SCOPE]).toEqual([true, true]);
   });
 });
 

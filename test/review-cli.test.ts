@@ -113,8 +113,8 @@ describe("phi-channels review of the drifted prod export", () => {
         '  ⚠ DRIFT aws:ec2/securityGroup:SecurityGroup "claims-api-lb": field ingress: phi-ingress-private-sources passes on the declared state, fails on the actual state\n',
     );
     expect(drifted.stdout).toContain(
-      "FAIL prod: 2 mandatory violation(s), 0 advisory, 0 not decidable, 51 passed, 1690 not applicable (policy results); " +
-        "resources: 35 checked, 67 not applicable, 0 not analysed, 102 in all (the stack resource included); 1 drifted\n",
+      "FAIL prod: 2 mandatory violation(s), 0 advisory, 0 not decidable, 62 passed, 2461 not applicable (policy results); " +
+        "resources: 42 checked, 106 not applicable, 0 not analysed, 148 in all (the stack resource included); 1 drifted\n",
     );
   });
 
@@ -139,7 +139,7 @@ describe("phi-channels review of the drifted prod export", () => {
       resourcesPendingDeletion: 0,
     });
     expect(e.verdict).toBe("fail");
-    expect(e.totals).toMatchObject({ resources: 102, mandatoryViolations: 2, resourcesDrifted: 1 });
+    expect(e.totals).toMatchObject({ resources: 148, mandatoryViolations: 2, resourcesDrifted: 1 });
     const sg = e.resources.find((r) => r.urn === SG_URN)!;
     expect(sg.drift).toEqual([
       {
@@ -244,7 +244,7 @@ describe("phi-channels review of the unchanged prod export", () => {
     expect(unchanged.stdout).toBe(fs.readFileSync(path.join(unchangedOut, "evidence.json"), "utf8"));
     expect(printed.verdict).toBe("pass");
     expect(printed.verdictReasons).toEqual([
-      "no mandatory violation on the 35 resource(s) the policies apply to",
+      "no mandatory violation on the 42 resource(s) the policies apply to",
     ]);
     expect(printed.totals).toMatchObject({
       mandatoryViolations: 0,

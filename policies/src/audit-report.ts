@@ -19,7 +19,12 @@ import {
   logReferences,
   type BucketAssessment,
 } from "./audit-buckets";
-import { AUDIT_LOG_CLASSIFICATION, checkDefaultRetention, DATA_CLASSIFICATION_TAG } from "./rules";
+import {
+  AUDIT_LOG_CLASSIFICATION,
+  checkDefaultRetention,
+  DATA_CLASSIFICATION_TAG,
+  REQUIRED_FLOW_LOG_TRAFFIC_TYPE,
+} from "./rules";
 import { mayBeSecret } from "./secret-paths";
 import {
   dependenciesOf,
@@ -172,7 +177,7 @@ export function judgeFlowLog(
   // is unknown at preview (fail closed).
   const destination = judgeDestination(fl, o, buckets, assess);
   const traffic = field(o, "trafficType");
-  if (traffic !== UNKNOWN && !sameText(traffic, "ALL")) {
+  if (traffic !== UNKNOWN && !sameText(traffic, REQUIRED_FLOW_LOG_TRAFFIC_TYPE)) {
     // Enum values are named unless they were secrets; nothing else from the resource is echoed.
     const shown =
       typeof traffic === "string" && /^(ACCEPT|REJECT)$/i.test(traffic) && !mayBeSecret(o, "trafficType")

@@ -178,6 +178,16 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         id = arn("acm", `certificate/${uuid(seed)}`);
         Object.assign(state, { arn: id, status: "ISSUED" });
         break;
+      case "aws:rds/clusterParameterGroup:ClusterParameterGroup":
+      case "aws:rds/parameterGroup:ParameterGroup":
+      case "aws:rds/subnetGroup:SubnetGroup":
+        // The engine auto-names these (name = <resource name>-<suffix>); the name is what others reference.
+        id = (inputs.name as string | undefined) ?? `${name}-${hex(seed, 7)}`;
+        Object.assign(state, {
+          name: id,
+          arn: arn("rds", `${type.includes("ubnet") ? "subgrp" : "pg"}:${id}`),
+        });
+        break;
       case "aws:iam/role:Role":
         id = (inputs.name as string | undefined) ?? `${name}-${hex(seed, 7)}`;
         Object.assign(state, {

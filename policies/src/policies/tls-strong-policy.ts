@@ -4,6 +4,7 @@ import { hipaaFramework } from "../framework";
 import {
   assessClassicElbSslAttributes,
   assessTlsPolicy,
+  CONFIGURABLE_TLS_FLOORS,
   DEFAULT_TLS_PROFILE,
   listStrongAlternatives,
   TLS_PROFILES,
@@ -35,7 +36,7 @@ export const tlsStrongPolicyConfigSchema = {
   properties: {
     minimumTlsVersion: {
       type: "string",
-      enum: ["1.2", "1.3"],
+      enum: [...CONFIGURABLE_TLS_FLOORS],
       description: "Lowest TLS version a security policy may accept.",
       default: "1.2",
     },

@@ -16,3 +16,5 @@ export { DEFAULT_ALLOWED_INGRESS } from "./defaults";
 export type { Refusal } from "./refusal";
 export * from "./iam-policy";
 export * from "./cloudfront";
+export * from "./flow-logs";
+export * from "./guardrails";

@@ -1,5 +1,11 @@
 import { parseInteger } from "./numbers";
 
+/**
+ * The only Object Lock mode that counts: GOVERNANCE can be bypassed by any principal with
+ * s3:BypassGovernanceRetention.
+ */
+export const REQUIRED_RETENTION_MODE = "COMPLIANCE";
+
 /** 6 years: HIPAA's documentation retention period (45 CFR 164.316(b)(2)(i)). */
 export const DEFAULT_MINIMUM_RETENTION_DAYS = 2190;
 
@@ -15,7 +21,7 @@ export function checkDefaultRetention(
   years: unknown,
   minimumDays: number = DEFAULT_MINIMUM_RETENTION_DAYS,
 ): RetentionVerdict {
-  if (typeof mode !== "string" || mode.toUpperCase() !== "COMPLIANCE") {
+  if (typeof mode !== "string" || mode.toUpperCase() !== REQUIRED_RETENTION_MODE) {
     return {
       ok: false,
       reason: "the default retention mode must be COMPLIANCE (GOVERNANCE can be bypassed)",

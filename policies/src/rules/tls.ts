@@ -23,6 +23,9 @@ export {
 
 export type TlsVersion = "1.0" | "1.1" | "1.2" | "1.3";
 
+/** The floors phi-tls-strong-policy's `minimumTlsVersion` may be set to (and the runtime guardrails take). */
+export const CONFIGURABLE_TLS_FLOORS: readonly TlsVersion[] = ["1.2", "1.3"];
+
 /** A strength rule over protocols and ciphers (`data/tls-profiles.json`). */
 export interface TlsProfile {
   description: string;

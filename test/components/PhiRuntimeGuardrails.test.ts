@@ -1,0 +1,252 @@
+import {
+  PhiRuntimeGuardrails,
+  validatePhiRuntimeGuardrailsArgs,
+  type PhiRuntimeGuardrailsArgs,
+} from "../../components/PhiRuntimeGuardrails";
+import { expectRefusal } from "../support/refusal";
+import { setupPulumiMocks, type RecordedResource } from "../support/pulumi-mocks";
+
+const mocks = setupPulumiMocks();
+beforeEach(() => mocks.reset());
+
+const T = {
+  rule: "aws:cfg/rule:Rule",
+  scope: "aws:ec2/networkInsightsAccessScope:NetworkInsightsAccessScope",
+};
+
+/** The prod pack config's two relevant policies (policies/config/prod.json). */
+const PROD_CONFIG = {
+  "phi-ingress-allowlisted-ports": { enforcementLevel: "mandatory", allowedIngress: ["tcp/443", "tcp/5432"] },
+  "phi-tls-strong-policy": { enforcementLevel: "mandatory", minimumTlsVersion: "1.2", tlsProfile: "strict" },
+};
+
+const valid = (over: Partial<PhiRuntimeGuardrailsArgs> = {}): PhiRuntimeGuardrailsArgs => ({
+  policyConfig: PROD_CONFIG,
+  auditBucketNames: ["access-logs", "flow-logs"],
+  accessLogBucketNames: ["access-logs"],
+  vpcId: "vpc-0123",
+  ...over,
+});
+
+async function build(args: PhiRuntimeGuardrailsArgs) {
+  const component = new PhiRuntimeGuardrails("claims", args);
+  await mocks.settle();
+  return component;
+}
+
+/** The rules by their managed identifier, with their parameters parsed. */
+function rules(): Map<string, { rule: RecordedResource; params: Record<string, unknown> | undefined }[]> {
+  const found = new Map<string, { rule: RecordedResource; params: Record<string, unknown> | undefined }[]>();
+  for (const rule of mocks.byType(T.rule)) {
+    const source = rule.inputs.source as { owner: string; sourceIdentifier: string };
+    expect(source.owner).toBe("AWS");
+    const raw = rule.inputs.inputParameters as string | undefined;
+    const entry = {
+      rule,
+      params: raw === undefined ? undefined : (JSON.parse(raw) as Record<string, unknown>),
+    };
+    found.set(source.sourceIdentifier, [...(found.get(source.sourceIdentifier) ?? []), entry]);
+  }
+  return found;
+}
+
+const paramsOf = (identifier: string) => rules().get(identifier)?.[0]?.params;
+
+describe("PhiRuntimeGuardrails: the Config rules take their parameters from the pack's config", () => {
+  test("the prod allowlist: authorized tcp ports, blocked common ports", async () => {
+    await build(valid());
+    expect(paramsOf("VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS")).toEqual({ authorizedTcpPorts: "443,5432" });
+    expect(paramsOf("RESTRICTED_INCOMING_TRAFFIC")).toEqual({
+      blockedPort1: 20,
+      blockedPort2: 21,
+      blockedPort3: 3389,
+      blockedPort4: 3306,
+      blockedPort5: 4333,
+    });
+  });
+
+  test("another allowlist changes the authorized and blocked ports and the access scope's ports", async () => {
+    await build(
+      valid({
+        policyConfig: {
+          ...PROD_CONFIG,
+          "phi-ingress-allowlisted-ports": { allowedIngress: ["tcp/443", "tcp/3306", "udp/53"] },
+        },
+      }),
+    );
+    expect(paramsOf("VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS")).toEqual({
+      authorizedTcpPorts: "443,3306",
+      authorizedUdpPorts: "53",
+    });
+    expect(paramsOf("RESTRICTED_INCOMING_TRAFFIC")).toEqual({
+      blockedPort1: 20,
+      blockedPort2: 21,
+      blockedPort3: 3389,
+      blockedPort4: 4333,
+      blockedPort5: 1433,
+    });
+    expect(mocks.one(T.scope).inputs.matchPaths).toEqual([
+      {
+        source: { resourceStatement: { resourceTypes: ["AWS::EC2::InternetGateway"] } },
+        destination: {
+          resourceStatement: { resources: ["vpc-0123"] },
+          packetHeaderStatement: {
+            protocols: ["tcp"],
+            destinationPorts: ["1-442", "444-3305", "3307-65535"],
+          },
+        },
+      },
+      {
+        source: { resourceStatement: { resourceTypes: ["AWS::EC2::InternetGateway"] } },
+        destination: {
+          resourceStatement: { resources: ["vpc-0123"] },
+          packetHeaderStatement: { protocols: ["udp"], destinationPorts: ["1-52", "54-65535"] },
+        },
+      },
+    ]);
+  });
+
+  test("the prod allowlist's access scope: tcp outside 443 and 5432, all of udp", async () => {
+    await build(valid());
+    const paths = mocks.one(T.scope).inputs.matchPaths as {
+      destination: { packetHeaderStatement: { protocols: string[]; destinationPorts: string[] } };
+    }[];
+    expect(paths.map((p) => p.destination.packetHeaderStatement)).toEqual([
+      { protocols: ["tcp"], destinationPorts: ["1-442", "444-5431", "5433-65535"] },
+      { protocols: ["udp"], destinationPorts: ["1-65535"] },
+    ]);
+  });
+
+  test("the TLS profile and floor change the ELBv2 rule's sslPolicies", async () => {
+    await build(
+      valid({
+        policyConfig: {
+          ...PROD_CONFIG,
+          "phi-tls-strong-policy": { minimumTlsVersion: "1.3", tlsProfile: "strict" },
+        },
+      }),
+    );
+    expect(paramsOf("ELBV2_PREDEFINED_SECURITY_POLICY_SSL_CHECK")).toEqual({
+      sslPolicies:
+        "ELBSecurityPolicy-TLS13-1-3-2021-06,ELBSecurityPolicy-TLS13-1-3-PQ-2025-09,ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04,ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+    });
+  });
+
+  test("nist-800-52r2 admits ELBSecurityPolicy-TLS13-1-2-2021-06, strict does not", async () => {
+    await build(
+      valid({
+        policyConfig: {
+          ...PROD_CONFIG,
+          "phi-tls-strong-policy": { minimumTlsVersion: "1.2", tlsProfile: "nist-800-52r2" },
+        },
+      }),
+    );
+    const nist = String(paramsOf("ELBV2_PREDEFINED_SECURITY_POLICY_SSL_CHECK")?.sslPolicies).split(",");
+    expect(nist).toContain("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    mocks.reset();
+    await build(valid());
+    const strict = String(paramsOf("ELBV2_PREDEFINED_SECURITY_POLICY_SSL_CHECK")?.sslPolicies).split(",");
+    expect(strict).not.toContain("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    expect(strict[0]).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
+  });
+
+  test("Object Lock COMPLIANCE per audit bucket, scoped to it; ELB logs to the access-log bucket; flow logs ALL", async () => {
+    await build(valid());
+    const locks = rules().get("S3_BUCKET_DEFAULT_LOCK_ENABLED")!;
+    expect(locks.map((l) => [l.params, l.rule.inputs.scope])).toEqual([
+      [
+        { mode: "COMPLIANCE" },
+        { complianceResourceTypes: ["AWS::S3::Bucket"], complianceResourceId: "access-logs" },
+      ],
+      [
+        { mode: "COMPLIANCE" },
+        { complianceResourceTypes: ["AWS::S3::Bucket"], complianceResourceId: "flow-logs" },
+      ],
+    ]);
+    expect(paramsOf("ELB_LOGGING_ENABLED")).toEqual({ s3BucketNames: "access-logs" });
+    expect(paramsOf("VPC_FLOW_LOGS_ENABLED")).toEqual({ trafficType: "ALL" });
+  });
+
+  test("every rule once (two lock rules), the parameterless ones without inputParameters", async () => {
+    await build(valid());
+    const found = rules();
+    expect([...found.keys()].sort()).toEqual(
+      [
+        "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+        "INCOMING_SSH_DISABLED",
+        "RESTRICTED_INCOMING_TRAFFIC",
+        "ELBV2_PREDEFINED_SECURITY_POLICY_SSL_CHECK",
+        "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+        "ELB_LOGGING_ENABLED",
+        "S3_BUCKET_DEFAULT_LOCK_ENABLED",
+        "S3_BUCKET_SSL_REQUESTS_ONLY",
+        "VPC_FLOW_LOGS_ENABLED",
+        "RDS_STORAGE_ENCRYPTED",
+        "ELASTICACHE_REPL_GRP_ENCRYPTED_IN_TRANSIT",
+        "ELASTICACHE_REPL_GRP_ENCRYPTED_AT_REST",
+        "MSK_IN_CLUSTER_NODE_REQUIRE_TLS",
+        "REDSHIFT_REQUIRE_TLS_SSL",
+        "SNS_ENCRYPTED_KMS",
+      ].sort(),
+    );
+    expect(mocks.byType(T.rule)).toHaveLength(16);
+    for (const id of ["INCOMING_SSH_DISABLED", "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", "SNS_ENCRYPTED_KMS"]) {
+      expect(found.get(id)![0].params).toBeUndefined();
+    }
+    const component = mocks.one("phi:guardrails:PhiRuntimeGuardrails", "claims");
+    expect(mocks.byType(T.rule).every((r) => r.parent === component.urn)).toBe(true);
+  });
+
+  test("a scope tag scopes the configuration-change rules, never the periodic ones", async () => {
+    await build(valid({ scopeTag: { key: "phi-channels:channel", value: "claims" } }));
+    const found = rules();
+    expect(found.get("INCOMING_SSH_DISABLED")![0].rule.inputs.scope).toEqual({
+      tagKey: "phi-channels:channel",
+      tagValue: "claims",
+    });
+    expect(found.get("VPC_FLOW_LOGS_ENABLED")![0].rule.inputs.scope).toBeUndefined();
+    expect(found.get("ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK")![0].rule.inputs.scope).toBeUndefined();
+  });
+
+  test("without data-service rules and the access scope", async () => {
+    await build(valid({ dataServiceRules: false, accessScope: false }));
+    expect(rules().has("RDS_STORAGE_ENCRYPTED")).toBe(false);
+    expect(mocks.byType(T.rule)).toHaveLength(10);
+    expect(mocks.byType(T.scope)).toHaveLength(0);
+  });
+});
+
+describe("validatePhiRuntimeGuardrailsArgs: every problem, in the pack's words", () => {
+  test("the valid arguments have none", () => {
+    expect(validatePhiRuntimeGuardrailsArgs("claims", valid())).toEqual([]);
+  });
+
+  test("a bad allowlist entry, floor and profile, and no buckets, all at once", () => {
+    const problems = validatePhiRuntimeGuardrailsArgs(
+      "claims",
+      valid({
+        policyConfig: {
+          "phi-ingress-allowlisted-ports": { allowedIngress: ["tcp/443", "all/*"] },
+          "phi-tls-strong-policy": { minimumTlsVersion: "1.1", tlsProfile: "weak" },
+        },
+        auditBucketNames: [],
+      }),
+    );
+    expect(problems.map((p) => p.field)).toEqual([
+      "policyConfig.phi-ingress-allowlisted-ports.allowedIngress[1]",
+      "policyConfig.phi-tls-strong-policy.minimumTlsVersion",
+      "policyConfig.phi-tls-strong-policy.tlsProfile",
+      "auditBucketNames",
+    ]);
+    expect(problems[0].problem).toMatch(/is not a valid allowlist entry/);
+  });
+
+  test("the constructor throws before registering anything", () => {
+    expectRefusal(
+      () => new PhiRuntimeGuardrails("claims", valid({ vpcId: "" })),
+      "vpcId",
+      /is required/,
+      () => mocks.resources.length,
+    );
+  });
+});
