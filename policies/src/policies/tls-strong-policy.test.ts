@@ -267,7 +267,7 @@ describe("phi-tls-strong-policy: other TLS floors", () => {
       securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09",
     });
     expect(bogus.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
-      "endpointConfiguration.types is not one of EDGE, REGIONAL, PRIVATE, so which security policies AWS accepts for securityPolicy is not known",
+      "endpointConfiguration.types is not one of EDGE, REGIONAL, PRIVATE, so which security policies AWS accepts for securityPolicy is not known; set it to one of them",
     ]);
   });
 
@@ -312,6 +312,11 @@ describe("phi-tls-strong-policy: other TLS floors", () => {
       ).diagnostics,
     ).toEqual([]);
     expect((await runResource(policy, REST, { securityPolicy: "TLS_1_0" })).mandatory).toHaveLength(1);
+    // A misspelt endpoint type: the fix names the real types, and disabling the endpoint that is judged.
+    const bogus = await runResource(policy, REST, { endpointConfiguration: { types: "GLOBAL" } });
+    expect(bogus.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "endpointConfiguration.types is not one of EDGE, REGIONAL, PRIVATE, so which security policies AWS accepts for securityPolicy is not known; set it to one of them, or set disableExecuteApiEndpoint: true if clients use only a custom domain",
+    ]);
     // With the execute-api endpoint disabled, clients reach the API only through custom domains.
     expect((await runResource(policy, REST, { disableExecuteApiEndpoint: true })).notApplicable).toEqual([
       "the default execute-api endpoint is disabled (clients use a custom domain)",

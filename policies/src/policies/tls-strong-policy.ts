@@ -383,7 +383,10 @@ function checkPolicy(
   const variant = variantOf(props, variants);
   if (variant !== UNKNOWN && typeof variant === "object")
     return findings.violation(
-      `${variants.field} is not one of ${Object.keys(variants.byValue).join(", ")}, so which security policies AWS accepts for ${e.policyField} is not known`,
+      `${variants.field} is not one of ${Object.keys(variants.byValue).join(", ")}, so which security policies AWS accepts for ${e.policyField} is not known; set it to one of them` +
+        (e.notApplicableWhenTrue
+          ? `, or set ${e.notApplicableWhenTrue.field}: true if clients use only a custom domain`
+          : ""),
     );
   const checkAs = (f: Findings, k: string) =>
     checkName(f, e.policyField, service, label, rule(), {
