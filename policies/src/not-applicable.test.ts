@@ -67,8 +67,9 @@ describe("TypeVerdicts", () => {
     const verdicts = new TypeVerdicts();
     const observed = verdicts.observe(args("aws:s3/bucket:Bucket"));
     expect(() => observed.notApplicable("not a key")).toThrow("not a key");
-    expect(verdicts.lookup("aws:s3/bucket:Bucket")).toEqual({ known: true, reason: "not a key" });
-    expect(verdicts.lookup("aws:kms/key:Key")).toEqual({ known: false });
+    expect(verdicts.declinedOnSight("aws:s3/bucket:Bucket")).toBe(true);
+    expect(verdicts.reasonFor("aws:s3/bucket:Bucket")).toBe("not a key");
+    expect(verdicts.declinedOnSight("aws:kms/key:Key")).toBe(false);
   });
 
   it.each(["props", "urn", "name", "getConfig"] as const)(
@@ -78,7 +79,7 @@ describe("TypeVerdicts", () => {
       const observed = verdicts.observe(args("aws:s3/bucket:Bucket", { bucket: "logs" }));
       void observed[field];
       expect(() => observed.notApplicable("no logs")).toThrow("no logs");
-      expect(verdicts.lookup("aws:s3/bucket:Bucket")).toEqual({ known: false });
+      expect(verdicts.declinedOnSight("aws:s3/bucket:Bucket")).toBe(false);
     },
   );
 

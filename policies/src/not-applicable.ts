@@ -13,13 +13,14 @@
 /** At most this many distinct reasons are kept per not-applicable function (reasons name types). */
 const MAX_KEPT_REASONS = 4096;
 
-const keptErrors = new WeakMap<(reason?: string) => never, Map<string | undefined, unknown>>();
+const wrappers = new WeakMap<(reason?: string) => never, (reason?: string) => never>();
 
+/** `notApplicable` without a stack trace, throwing the first error per reason again; one wrapper per function. */
 export function withoutStackTrace(notApplicable: (reason?: string) => never): (reason?: string) => never {
-  let kept = keptErrors.get(notApplicable);
-  if (!kept) keptErrors.set(notApplicable, (kept = new Map()));
-  const errors = kept;
-  return (reason?: string): never => {
+  const known = wrappers.get(notApplicable);
+  if (known) return known;
+  const errors = new Map<string | undefined, unknown>();
+  const wrapper = (reason?: string): never => {
     if (errors.has(reason)) throw errors.get(reason);
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
@@ -32,6 +33,8 @@ export function withoutStackTrace(notApplicable: (reason?: string) => never): (r
       Error.stackTraceLimit = limit;
     }
   };
+  wrappers.set(notApplicable, wrapper);
+  return wrapper;
 }
 
 type ResourceArgs = { type: string; notApplicable: (reason?: string) => never } & Record<string, unknown>;
@@ -94,10 +97,13 @@ class ObservedArgs {
 export class TypeVerdicts {
   private readonly declined = new Map<string, string | undefined>();
 
-  /** The remembered reason, or `known: false`. */
-  lookup(type: string): { known: boolean; reason?: string } {
-    if (!this.declined.has(type)) return { known: false };
-    return { known: true, reason: this.declined.get(type) };
+  /** Whether the policy declined `type` on sight; {@link reasonFor} then gives its reason. */
+  declinedOnSight(type: string): boolean {
+    return this.declined.has(type);
+  }
+
+  reasonFor(type: string): string | undefined {
+    return this.declined.get(type);
   }
 
   /** `args` as the policy sees it; a not-applicable verdict reached on the type alone is remembered. */

@@ -31,8 +31,7 @@ function wrapResourceValidation(v: ResourceValidation, description: string): Res
   return (args: ResourceValidationArgs, report: ReportViolation) => {
     const notApplicable = withoutStackTrace(args.notApplicable);
     // A type this policy has declined on sight is declined again at once, without reading exemptions.
-    const known = verdicts.lookup(args.type);
-    if (known.known) return notApplicable(known.reason);
+    if (verdicts.declinedOnSight(args.type)) return notApplicable(verdicts.reasonFor(args.type));
     const config = configOf(args);
     const day = today();
     const { exemptions } = readExemptions(config, day);
