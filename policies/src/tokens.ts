@@ -182,3 +182,6 @@ export const NATIVE = {
 
 /** A CloudFormation stack, whose inline template the pack judges resource by resource. */
 export const CLOUDFORMATION_STACK = "aws:cloudformation/stack:Stack";
+/** phi-cfn-template-inline's description (the shapes wrapper leaves that policy's own report to it). */
+export const CFN_TEMPLATE_INLINE_DESCRIPTION =
+  "CloudFormation stacks give their template inline (templateBody), so the pack can judge the resources they create.";

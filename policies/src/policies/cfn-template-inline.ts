@@ -2,10 +2,9 @@ import type { PolicyConfigSchema, ResourceValidationPolicy } from "@pulumi/polic
 import { hipaaFramework } from "../framework";
 import { configWithDefaults, field, Findings, rawProps, reportAdvisory, UNKNOWN } from "../policy-kit";
 import { templateOf } from "../shapes";
-import { CLOUDFORMATION_STACK } from "../tokens";
+import { CFN_TEMPLATE_INLINE_DESCRIPTION, CLOUDFORMATION_STACK } from "../tokens";
 
-const DESCRIPTION =
-  "CloudFormation stacks give their template inline (templateBody), so the pack can judge the resources they create.";
+const DESCRIPTION = CFN_TEMPLATE_INLINE_DESCRIPTION;
 
 export const cfnTemplateInlineConfigSchema = {
   properties: {
@@ -43,7 +42,14 @@ export const cfnTemplateInline: ResourceValidationPolicy = {
       f.violation(`templateBody cannot be read as a CloudFormation template: ${template.reason}`);
     else if (template.kind === "absent") {
       const url = field(props, "templateUrl");
-      if (url === UNKNOWN || (typeof url === "string" && url !== ""))
+      // Unknown: a URL (advisory by default) or none (a violation); blocked either way with the option.
+      if (url === UNKNOWN)
+        if (config.requireInlineTemplate)
+          f.violation(
+            "templateBody is not set, so the template cannot be judged (templateUrl is not known at preview)",
+          );
+        else f.unknown("templateUrl", "whether the stack has a template at all");
+      else if (typeof url === "string" && url !== "")
         unreadable.push(
           "the template is given only by templateUrl, so the resources it creates cannot be judged",
         );

@@ -120,6 +120,12 @@ export function inNativeTerms(message: string, judged: readonly Judged[], keepFi
   }
   out = message.slice(0, cut) + out;
   const origins = [...new Set(judged.map((j) => `${j.origin}, judged as ${j.shape.type}`))];
-  const notes = [...new Set(judged.map((j) => j.shape.note).filter((n): n is string => !!n))];
+  const notes = [
+    ...new Set(
+      judged
+        .filter((j) => j.shape.note && (!j.shape.noteFor || out.includes(j.shape.noteFor)))
+        .map((j) => j.shape.note!),
+    ),
+  ];
   return `${out}\n[${origins.join("; ")}${notes.length ? `; ${notes.join("; ")}` : ""}]`;
 }

@@ -53,8 +53,9 @@ export interface MappedShape {
   deps?: Readonly<Record<string, readonly string[]>>;
   /** Classic top-level property → the index of another shape of the same resource it refers to. */
   sibling?: Readonly<Record<string, number>>;
-  /** Said in messages, e.g. that a value is CloudFormation's default. */
+  /** Said in messages that name `noteFor` (a native field), e.g. that a value is CloudFormation's default. */
   note?: string;
+  noteFor?: string;
 }
 
 export type ShapeMapper = (props: Raw) => MappedShape[];
@@ -99,6 +100,10 @@ function inlineRule(rule: Raw, direction: "ingress" | "egress"): Raw {
 const SG_FIELDS = [
   ["ingress[", "securityGroupIngress["],
   ["egress[", "securityGroupEgress["],
+  ["ingress is", "securityGroupIngress is"],
+  ["egress is", "securityGroupEgress is"],
+  ["ingress (", "securityGroupIngress ("],
+  ["egress (", "securityGroupEgress ("],
   ["cidrBlocks[0]", "cidrIp"],
   ["ipv6CidrBlocks[0]", "cidrIpv6"],
   ["cidrBlocks", "cidrIp"],
@@ -126,6 +131,7 @@ const securityGroup: ShapeMapper = (p) => {
       note: egressUnset
         ? "securityGroupEgress is unset, so EC2 keeps its default rule allowing all egress to 0.0.0.0/0 (judged as egress[0])"
         : undefined,
+      noteFor: "securityGroupEgress[0]",
     },
   ];
 };
@@ -189,7 +195,7 @@ const LB_FIELDS = [
   ["connectionLogs.bucket", "loadBalancerAttributes[connection_logs.s3.bucket]"],
   ["enableDeletionProtection", "loadBalancerAttributes[deletion_protection.enabled]"],
   ["dropInvalidHeaderFields", "loadBalancerAttributes[routing.http.drop_invalid_header_fields.enabled]"],
-  ["internal", "scheme"],
+  ["internal is not true", "scheme is not internal"],
   ["loadBalancerType", "type"],
 ] as const;
 

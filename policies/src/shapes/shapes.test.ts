@@ -513,11 +513,15 @@ Resources:
     expect(unknown.mandatory).toHaveLength(0);
     expect(unknown.advisory).toHaveLength(1);
     expect(unknown.advisory[0].message).toContain("templateBody");
-    // The other policies have nothing to judge in it yet.
-    expect(
-      (await runResource(policy("phi-ingress-allowlisted-ports"), STACK, { templateBody: UNKNOWN_STRING }))
-        .notApplicable,
-    ).toHaveLength(1);
+    // Every other policy cannot judge it yet either: undecided, never a pass.
+    const other = await runResource(policy("phi-ingress-allowlisted-ports"), STACK, {
+      templateBody: UNKNOWN_STRING,
+    });
+    expect(other.mandatory).toHaveLength(0);
+    expect(other.advisory).toHaveLength(1);
+    expect(other.advisory[0].message).toContain(
+      "templateBody (the resources of the template): it is not known at preview",
+    );
   });
 
   it("nested stacks and transforms are reported like a URL-only template", async () => {

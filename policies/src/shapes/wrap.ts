@@ -17,12 +17,15 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import { outputs } from "../policy-kit";
-import { CLOUDFORMATION_STACK } from "../tokens";
-import { inNativeTerms, isShaped, type Judged, judgedAs, sourcesOf } from "./index";
+import { Findings, outputs, rawProps } from "../policy-kit";
+import { CFN_TEMPLATE_INLINE_DESCRIPTION, CLOUDFORMATION_STACK } from "../tokens";
+import { inNativeTerms, isShaped, type Judged, judgedAs, sourcesOf, templateOf } from "./index";
 import { NATIVE_SHAPES } from "./native";
 
 type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/** phi-cfn-template-inline reports an unknown templateBody itself. */
+const OWN_TEMPLATE_POLICY_DESCRIPTION = CFN_TEMPLATE_INLINE_DESCRIPTION;
 
 class Declined extends Error {
   constructor(readonly reason?: string) {
@@ -62,8 +65,11 @@ function translating(report: ReportViolation, judgedFor: (urn?: string) => reado
   }) as ReportViolation;
 }
 
-function shapedResourceValidation(v: ResourceValidation): ResourceValidation {
+function shapedResourceValidation(v: ResourceValidation, description: string): ResourceValidation {
   const shaped = async (args: ResourceValidationArgs, report: ReportViolation) => {
+    // A template unknown at preview may hold anything this policy judges: undecided, never a pass.
+    const template = args.type === CLOUDFORMATION_STACK ? templateOf(rawProps(args.props)) : undefined;
+    const templateUnknown = template?.kind === "unknown";
     const forms = judgedAs(args.type, args.props);
     const declined: string[] = [];
     let judged = 0;
@@ -87,6 +93,12 @@ function shapedResourceValidation(v: ResourceValidation): ResourceValidation {
     // The stack resource itself is judged too (phi-cfn-template-inline reads it).
     if (args.type === CLOUDFORMATION_STACK) await run(args.type, args.props, []);
     for (const f of forms) await run(f.shape.type, f.shape.props, [f]);
+    if (templateUnknown && description !== OWN_TEMPLATE_POLICY_DESCRIPTION) {
+      const f = new Findings();
+      f.unknown("templateBody", "the resources of the template");
+      f.report(report, description);
+      return;
+    }
     if (judged === 0)
       args.notApplicable(
         forms.length === 0
@@ -186,8 +198,8 @@ export function withShapes<P extends PackPolicy>(policy: P): P {
   }
   if (innerResource) {
     wrapped.validateResource = Array.isArray(innerResource)
-      ? innerResource.map(shapedResourceValidation)
-      : shapedResourceValidation(innerResource);
+      ? innerResource.map((v) => shapedResourceValidation(v, policy.description))
+      : shapedResourceValidation(innerResource, policy.description);
   }
   return wrapped as unknown as P;
 }
