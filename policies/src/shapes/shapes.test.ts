@@ -538,3 +538,107 @@ Resources:
     expect(inline.diagnostics).toEqual([]);
   });
 });
+
+describe("aws-native data services and networks", () => {
+  const db = {
+    engine: "postgres",
+    engineVersion: "16.3",
+    storageEncrypted: true,
+    publiclyAccessible: false,
+    dbParameterGroupName: "pg",
+  };
+  const group = {
+    dbParameterGroupName: "pg",
+    family: "postgres16",
+    parameters: { "rds.force_ssl": "1" },
+  };
+  const dbStack = (g: Record<string, unknown>): StackResourceSpec[] => [
+    { type: "aws-native:rds:DbInstance", name: "db", props: db, deps: { dbParameterGroupName: ["pg"] } },
+    { type: "aws-native:rds:DbParameterGroup", name: "pg", props: g },
+  ];
+
+  it("an RDS DbInstance: storageEncrypted and publiclyAccessible decide", async () => {
+    const T = "aws-native:rds:DbInstance";
+    expect((await runResource(policy("phi-data-at-rest-encrypted"), T, db)).diagnostics).toEqual([]);
+    const plain = await runResource(policy("phi-data-at-rest-encrypted"), T, {
+      ...db,
+      storageEncrypted: false,
+    });
+    expect(plain.mandatory[0].message).toContain("Amazon RDS: storageEncrypted is not true");
+    const open = await runResource(policy("phi-no-public-endpoints"), T, { ...db, publiclyAccessible: true });
+    expect(open.mandatory[0].message).toContain("publiclyAccessible is true");
+  });
+
+  it("an RDS DbParameterGroup's parameters map decides TLS for the instance that names it", async () => {
+    const p = policy("phi-data-in-transit-encrypted");
+    expect((await runStack(p, dbStack(group))).diagnostics).toEqual([]);
+    const off = await runStack(p, dbStack({ ...group, parameters: { "rds.force_ssl": "0" } }));
+    expect(off.mandatory).toHaveLength(1);
+    expect(off.mandatory[0].message).toContain(
+      "dbParameterGroupName is parameter group pg, which sets rds.force_ssl to a value that does not enforce TLS",
+    );
+    expect(off.mandatory[0].urn).toBe("urn:pulumi:test::phi::aws-native:rds:DbInstance::db");
+  });
+
+  it("an ElastiCache ReplicationGroup without transit encryption is blocked", async () => {
+    const v = await runResource(
+      policy("phi-data-in-transit-encrypted"),
+      "aws-native:elasticache:ReplicationGroup",
+      {
+        engine: "redis",
+        transitEncryptionEnabled: false,
+        atRestEncryptionEnabled: true,
+      },
+    );
+    expect(v.mandatory[0].message).toContain("Amazon ElastiCache: transitEncryptionEnabled is not true");
+  });
+
+  it("a queue whose QueueInlinePolicy does not deny requests without TLS is blocked", async () => {
+    const url = "https://sqs.us-east-1.amazonaws.com/111122223333/q";
+    const v = await runStack(policy("phi-resource-policies-require-tls"), [
+      {
+        type: "aws-native:sqs:Queue",
+        name: "q",
+        props: { queueUrl: url, arn: "arn:aws:sqs:us-east-1:111122223333:q" },
+      },
+      {
+        type: "aws-native:sqs:QueueInlinePolicy",
+        name: "qp",
+        props: { queue: url, policyDocument: { Version: "2012-10-17", Statement: [] } },
+        deps: { queue: ["q"] },
+      },
+    ]);
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.mandatory[0].message).toContain(
+      'does not deny every request with aws:SecureTransport = "false"',
+    );
+  });
+
+  it("a subnet routed to an internet gateway and a VPC whose only flow log is a subnet's are blocked", async () => {
+    const network: StackResourceSpec[] = [
+      { type: VPC, name: "vpc", props: { vpcId: "vpc-1", cidrBlock: "10.0.0.0/16" } },
+      { type: "aws-native:ec2:Subnet", name: "sub", props: { subnetId: "subnet-1", vpcId: "vpc-1" } },
+      { type: "aws-native:ec2:InternetGateway", name: "igw", props: { internetGatewayId: "igw-1" } },
+      { type: "aws-native:ec2:RouteTable", name: "rt", props: { routeTableId: "rtb-1", vpcId: "vpc-1" } },
+      {
+        type: "aws-native:ec2:Route",
+        name: "r",
+        props: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" },
+      },
+      {
+        type: "aws-native:ec2:SubnetRouteTableAssociation",
+        name: "a",
+        props: { subnetId: "subnet-1", routeTableId: "rtb-1" },
+      },
+    ];
+    const routes = await runStack(policy("phi-subnet-private"), network);
+    expect(routes.mandatory).toHaveLength(1);
+    expect(routes.mandatory[0].message).toContain("route routes to an internet gateway");
+    const subnetLog = { ...flowLogs, resourceType: "Subnet", resourceId: "subnet-1" };
+    const logs = await runStack(policy("phi-vpc-flow-logs"), [
+      network[0],
+      { type: FLOW_LOG, name: "fl", props: subnetLog },
+    ]);
+    expect(logs.mandatory.map((d) => d.message.split("\n")[1])).toEqual(["VPC has no flow log"]);
+  });
+});
