@@ -77,8 +77,17 @@ function renameMapper(spec: RenameSpec): ShapeMapper {
 // ---------------------------------------------------------------------------------------------------
 // EC2 security groups.
 
-/** CloudFormation's rule for no `securityGroupEgress`: EC2 keeps its default allow-all egress rule. */
-const DEFAULT_EGRESS = { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] };
+/**
+ * No `securityGroupEgress`: "if you do not add egress rules, we add egress rules that allow all outbound
+ * IPv4 and IPv6 traffic" (AWS::EC2::SecurityGroup, CloudFormation template reference).
+ */
+const DEFAULT_EGRESS = {
+  protocol: "-1",
+  fromPort: 0,
+  toPort: 0,
+  cidrBlocks: ["0.0.0.0/0"],
+  ipv6CidrBlocks: ["::/0"],
+};
 
 function inlineRule(rule: Raw, direction: "ingress" | "egress"): Raw {
   const peerGroup =
@@ -129,7 +138,7 @@ const securityGroup: ShapeMapper = (p) => {
       fields: SG_FIELDS,
       deps: { ingress: ["securityGroupIngress"], egress: ["securityGroupEgress"], vpcId: ["vpcId"] },
       note: egressUnset
-        ? "securityGroupEgress is unset, so EC2 keeps its default rule allowing all egress to 0.0.0.0/0 (judged as egress[0])"
+        ? "securityGroupEgress is unset, so EC2 adds its default rules allowing all egress to 0.0.0.0/0 and ::/0 (judged as egress[0])"
         : undefined,
       noteFor: "securityGroupEgress[0]",
     },

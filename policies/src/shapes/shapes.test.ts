@@ -214,10 +214,13 @@ describe("aws-native resources are judged as the classic resources they are", ()
   it("a native security group without securityGroupEgress keeps EC2's allow-all egress rule", async () => {
     const { securityGroupEgress: _e, ...noEgress } = sg;
     const v = await runResource(policy("phi-egress-restricted"), SG, noEgress);
-    expect(v.advisory).toHaveLength(2);
+    expect(v.advisory).toHaveLength(3);
     expect(v.advisory[0].message).toContain("securityGroupEgress[0] allows every protocol and port");
     expect(v.advisory[1].message).toContain("securityGroupEgress[0].cidrIp is not within a private range");
-    expect(v.advisory[0].message).toContain("securityGroupEgress is unset, so EC2 keeps its default rule");
+    expect(v.advisory[2].message).toContain("securityGroupEgress[0].cidrIpv6 is not within a private range");
+    expect(v.advisory[0].message).toContain(
+      "securityGroupEgress is unset, so EC2 adds its default rules allowing all egress to 0.0.0.0/0 and ::/0",
+    );
   });
 
   it("a native HTTP listener is blocked by phi-tls-listeners-only", async () => {
@@ -533,7 +536,7 @@ Resources:
     expect(v.advisory.map((d) => d.message).join("\n")).toContain(
       "template resource Child is a nested stack",
     );
-    expect(v.advisory).toHaveLength(2);
+    expect(v.advisory).toHaveLength(3);
     const inline = await runResource(p(), STACK, { templateBody: openSgJson });
     expect(inline.diagnostics).toEqual([]);
   });
