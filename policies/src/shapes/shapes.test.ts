@@ -536,7 +536,7 @@ Resources:
     expect(v.advisory.map((d) => d.message).join("\n")).toContain(
       "template resource Child is a nested stack",
     );
-    expect(v.advisory).toHaveLength(3);
+    expect(v.advisory).toHaveLength(2);
     const inline = await runResource(p(), STACK, { templateBody: openSgJson });
     expect(inline.diagnostics).toEqual([]);
   });
