@@ -5,7 +5,7 @@
  * (`{"Ref": …}`, `{"Fn::GetAtt": …}`, YAML's `!Ref`, `!Sub`, …) are values CloudFormation computes when
  * it deploys, so they read as unknown; the resources they name are kept as dependencies.
  */
-import YAML, { type Tags } from "yaml";
+import type { Tags } from "yaml";
 import shapeData from "../data/native-shapes.json";
 import { isObject, type Raw, UNKNOWN_VALUE } from "./values";
 
@@ -63,19 +63,29 @@ const INTRINSICS = [
 const keyOf = (name: string) => (name === "Ref" || name === "Condition" ? name : `Fn::${name}`);
 
 /** YAML short forms (`!Ref X`, `!GetAtt A.B`, `!Sub [...]`) as the long forms JSON templates use. */
-const SHORT_FORM_TAGS: Tags = INTRINSICS.flatMap((name) => [
-  { tag: `!${name}`, resolve: (v: string) => ({ [keyOf(name)]: v }) },
-  {
-    tag: `!${name}`,
-    collection: "seq" as const,
-    resolve: (v: { toJSON(): unknown }) => ({ [keyOf(name)]: v.toJSON() }),
-  },
-  {
-    tag: `!${name}`,
-    collection: "map" as const,
-    resolve: (v: { toJSON(): unknown }) => ({ [keyOf(name)]: v.toJSON() }),
-  },
-]) as unknown as Tags;
+const shortFormTags = (): Tags =>
+  INTRINSICS.flatMap((name) => [
+    { tag: `!${name}`, resolve: (v: string) => ({ [keyOf(name)]: v }) },
+    {
+      tag: `!${name}`,
+      collection: "seq" as const,
+      resolve: (v: { toJSON(): unknown }) => ({ [keyOf(name)]: v.toJSON() }),
+    },
+    {
+      tag: `!${name}`,
+      collection: "map" as const,
+      resolve: (v: { toJSON(): unknown }) => ({ [keyOf(name)]: v.toJSON() }),
+    },
+  ]) as unknown as Tags;
+
+let yaml: typeof import("yaml") | undefined;
+
+/** YAML with CloudFormation's tags; the library loads on the first YAML template (the pack starts without it). */
+function parseYaml(text: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yaml ??= require("yaml") as typeof import("yaml");
+  return yaml.parse(text, { customTags: shortFormTags(), prettyErrors: false });
+}
 
 /** `OriginSSLProtocols` → `originSslProtocols`, `KMSMasterKeyID` → `kmsMasterKeyId` (aws-native's names). */
 export function camelCase(key: string): string {
@@ -134,9 +144,7 @@ export function parseTemplate(body: unknown, isUnknown: (v: unknown) => boolean)
   let doc: unknown = body;
   if (typeof body === "string") {
     try {
-      doc = /^\s*\{/.test(body)
-        ? JSON.parse(body)
-        : YAML.parse(body, { customTags: SHORT_FORM_TAGS, prettyErrors: false });
+      doc = /^\s*\{/.test(body) ? JSON.parse(body) : parseYaml(body);
     } catch (e) {
       const at = /line (\d+)/.exec((e as Error).message)?.[1];
       return { kind: "invalid", reason: `it is not valid JSON or YAML${at ? ` (line ${at})` : ""}` };
