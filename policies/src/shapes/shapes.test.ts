@@ -596,6 +596,38 @@ describe("aws-native data services and networks", () => {
     expect(v.mandatory[0].message).toContain("Amazon ElastiCache: transitEncryptionEnabled is not true");
   });
 
+  it("an MSK cluster accepting plaintext clients and an unencrypted DbCluster are blocked", async () => {
+    const msk = await runResource(policy("phi-data-in-transit-encrypted"), "aws-native:msk:Cluster", {
+      clusterName: "events",
+      encryptionInfo: { encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: true } },
+    });
+    expect(msk.mandatory).toHaveLength(1);
+    expect(msk.mandatory[0].message).toContain("encryptionInfo.encryptionInTransit.clientBroker");
+    const cluster = await runResource(policy("phi-data-at-rest-encrypted"), "aws-native:rds:DbCluster", {
+      engine: "aurora-postgresql",
+      storageEncrypted: false,
+    });
+    expect(cluster.mandatory).toHaveLength(1);
+    expect(cluster.mandatory[0].message).toContain("storageEncrypted is not true");
+  });
+
+  it("an SNS TopicPolicy is judged once per topic it names", async () => {
+    const arn = (n: string) => `arn:aws:sns:us-east-1:111122223333:${n}`;
+    const v = await runStack(policy("phi-resource-policies-require-tls"), [
+      { type: "aws-native:sns:Topic", name: "a", props: { topicArn: arn("a") } },
+      { type: "aws-native:sns:Topic", name: "b", props: { topicArn: arn("b") } },
+      {
+        type: "aws-native:sns:TopicPolicy",
+        name: "tp",
+        props: { topics: [arn("a"), arn("b")], policyDocument: { Version: "2012-10-17", Statement: [] } },
+      },
+    ]);
+    expect(v.mandatory.map((d) => d.urn)).toEqual([
+      "urn:pulumi:test::phi::aws-native:sns:Topic::a",
+      "urn:pulumi:test::phi::aws-native:sns:Topic::b",
+    ]);
+  });
+
   it("a queue whose QueueInlinePolicy does not deny requests without TLS is blocked", async () => {
     const url = "https://sqs.us-east-1.amazonaws.com/111122223333/q";
     const v = await runStack(policy("phi-resource-policies-require-tls"), [
