@@ -48,3 +48,28 @@ export function mayBeSecret(props: object, path: string): boolean {
   }
   return isSecretWire(cur);
 }
+
+function containsSecret(v: unknown): boolean {
+  if (isSecretWire(v)) return true;
+  if (v === null || typeof v !== "object") return false;
+  return Object.values(v as Record<string, unknown>).some(containsSecret);
+}
+
+/**
+ * True when it is known that no value of `props` was a secret on the wire (false when it cannot be told).
+ * The shapes wrapper asks it once per native resource, before building its classic forms.
+ */
+export function knownFreeOfSecrets(props: object): boolean {
+  let wire = wireOf.get(props);
+  if (wire === undefined) return false;
+  if (typeof (wire as { toJavaScript?: unknown }).toJavaScript === "function") {
+    wire = (wire as { toJavaScript(): unknown }).toJavaScript();
+    wireOf.set(props, wire);
+  }
+  return !containsSecret(wire);
+}
+
+/** Records that `derived` (built from props free of secrets) holds no secret: it is its own wire form. */
+export function rememberFreeOfSecrets(derived: object): void {
+  wireOf.set(derived, derived);
+}

@@ -5,6 +5,7 @@
  * is judged as itself (one Map lookup: {@link isShaped}).
  */
 import { isUnknown, rawProps } from "../policy-kit";
+import { knownFreeOfSecrets, rememberFreeOfSecrets } from "../secret-paths";
 import { CLOUDFORMATION_STACK } from "../tokens";
 import { parseTemplate, type ParsedTemplate, type TemplateResource } from "./cloudformation";
 import { type MappedShape, NATIVE_SHAPES } from "./native";
@@ -79,6 +80,9 @@ export function judgedAs(type: string, props: unknown): Judged[] {
     for (const shape of NATIVE_SHAPES.get(s.nativeType)?.(s.props) ?? [])
       out.push({ shape, origin: s.origin, logicalId: s.logicalId, source });
   });
+  // Without a secret anywhere in the resource, its forms' messages may name values as classic ones do;
+  // otherwise no value of them is named (secret-paths.ts: no wire form means "may be secret").
+  if (out.length && knownFreeOfSecrets(raw)) for (const j of out) rememberFreeOfSecrets(j.shape.props);
   judgedCache.set(raw, out);
   return out;
 }

@@ -2,6 +2,7 @@ import { policies } from "../policies";
 import {
   runResource,
   runStack,
+  secret,
   type StackResourceSpec,
   UNKNOWN_ARRAY,
   UNKNOWN_BOOL,
@@ -181,6 +182,26 @@ describe("aws-native resources are judged as the classic resources they are", ()
     expect(sources.mandatory[0].message).toContain(
       "securityGroupIngress[0].cidrIp is not within a private range",
     );
+  });
+
+  it("values are named as for classic resources, unless some value of the resource was a secret", async () => {
+    const p = policy("phi-ingress-allowlisted-ports");
+    const rule = { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIp: "203.0.113.77/32" };
+    const known = await runResource(p, SG, { ...sg, securityGroupIngress: [rule] });
+    expect(known.mandatory[0].message).toContain(
+      "securityGroupIngress[0] opens tcp/22, which is outside the allowlist",
+    );
+    const hidden = await runResource(p, SG, {
+      ...sg,
+      securityGroupIngress: [{ ...rule, fromPort: secret(22), cidrIp: secret("203.0.113.77/32") }],
+    });
+    expect(hidden.mandatory[0].message).toContain("its protocol or ports are secret, so not shown");
+    const sources = await runResource(policy("phi-ingress-private-sources"), SG, {
+      ...sg,
+      securityGroupIngress: [{ ...rule, cidrIp: secret("203.0.113.77/32") }],
+    });
+    expect(sources.mandatory).toHaveLength(1);
+    expect(hidden.text + sources.text).not.toContain("203.0.113.77");
   });
 
   it("IPv6 and separate ingress resources are judged too", async () => {
