@@ -5,7 +5,7 @@
  * is judged as itself (one Map lookup: {@link isShaped}).
  */
 import { isUnknown, rawProps } from "../policy-kit";
-import { knownFreeOfSecrets, rememberFreeOfSecrets } from "../secret-paths";
+import { mayBeSecret, mayBeSecretOrElsewhere, rememberDerived } from "../secret-paths";
 import { CLOUDFORMATION_STACK } from "../tokens";
 import { parseTemplate, type ParsedTemplate, type TemplateResource } from "./cloudformation";
 import { type MappedShape, NATIVE_SHAPES } from "./native";
@@ -80,9 +80,15 @@ export function judgedAs(type: string, props: unknown): Judged[] {
     for (const shape of NATIVE_SHAPES.get(s.nativeType)?.(s.props) ?? [])
       out.push({ shape, origin: s.origin, logicalId: s.logicalId, source });
   });
-  // Without a secret anywhere in the resource, its forms' messages may name values as classic ones do;
-  // otherwise no value of them is named (secret-paths.ts: no wire form means "may be secret").
-  if (out.length && knownFreeOfSecrets(raw)) for (const j of out) rememberFreeOfSecrets(j.shape.props);
+  // A form's value may be named in a message when its native field was not a secret (asked by the native
+  // path; a value that was moved or computed counts as secret). A template's, when templateBody was not.
+  for (const j of out)
+    rememberDerived(
+      j.shape.props,
+      j.logicalId !== undefined
+        ? () => mayBeSecret(raw, "templateBody")
+        : (p) => mayBeSecretOrElsewhere(raw, translated(p, [j])),
+    );
   judgedCache.set(raw, out);
   return out;
 }
@@ -108,21 +114,23 @@ function patternsOf(shape: MappedShape): [RegExp, string][] {
   return p;
 }
 
+/** Classic field names in `text` replaced by the native ones, in one pass (a native name is not renamed again). */
+function translated(text: string, judged: readonly Judged[]): string {
+  const ps = judged.flatMap((j) => patternsOf(j.shape));
+  if (ps.length === 0) return text;
+  const all = new RegExp(ps.map(([r]) => r.source).join("|"), "g");
+  return text.replace(all, (m) => ps.find(([r]) => new RegExp(`^(?:${r.source})$`).test(m))?.[1] ?? m);
+}
+
 /**
  * A finding about a classic form in the words of the native resource: its field names where they differ,
  * and where it comes from. Replacements are applied in one pass, so a native name is never renamed again.
  */
 export function inNativeTerms(message: string, judged: readonly Judged[], keepFirstLine = false): string {
   if (judged.length === 0) return message;
-  const ps = judged.flatMap((j) => patternsOf(j.shape));
   // An object-form report starts with the policy's description, which stays as it is.
   const cut = keepFirstLine ? message.indexOf("\n") + 1 : 0;
-  let out = message.slice(cut);
-  if (ps.length) {
-    const all = new RegExp(ps.map(([r]) => r.source).join("|"), "g");
-    out = out.replace(all, (m) => ps.find(([r]) => new RegExp(`^(?:${r.source})$`).test(m))?.[1] ?? m);
-  }
-  out = message.slice(0, cut) + out;
+  const out = message.slice(0, cut) + translated(message.slice(cut), judged);
   const origins = [...new Set(judged.map((j) => `${j.origin}, judged as ${j.shape.type}`))];
   const notes = [
     ...new Set(
