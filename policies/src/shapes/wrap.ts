@@ -20,7 +20,6 @@ import type {
 import { Findings, outputs, rawProps } from "../policy-kit";
 import { CFN_TEMPLATE_INLINE_DESCRIPTION, CLOUDFORMATION_STACK } from "../tokens";
 import { inNativeTerms, isShaped, type Judged, judgedAs, sourcesOf, templateOf } from "./index";
-import { NATIVE_SHAPES } from "./native";
 
 type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
@@ -166,9 +165,8 @@ export function expandResources(resources: readonly PolicyResource[]): Expansion
         const deps = natives.flatMap(nativeDeps);
         if (deps.length) form.propertyDependencies[classic] = deps;
       }
-      const shapes = NATIVE_SHAPES.get(s.nativeType) ? siblings : [];
       for (const [classic, index] of Object.entries(judged.shape.sibling ?? {})) {
-        const target = shapes[index];
+        const target = siblings[index];
         if (target)
           form.propertyDependencies[classic] = [...(form.propertyDependencies[classic] ?? []), target];
       }
