@@ -40,6 +40,7 @@ import {
   type Raw,
   renamed,
   statusIs,
+  tagMap,
   UNKNOWN_VALUE,
 } from "./values";
 
@@ -342,7 +343,7 @@ const bucket: ShapeMapper = (p) => {
           compact({ enabled: statusIs(v.status, "Enabled") }),
         ),
         logging,
-        tags: p.tags,
+        tags: tagMap(p.tags),
       }),
       fields: BUCKET_FIELDS,
       deps: { logging: ["loggingConfiguration"] },

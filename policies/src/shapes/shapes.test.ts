@@ -88,7 +88,7 @@ const logBucket = {
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   },
-  tags: [{ key: "data-classification", value: "audit-log" }],
+  tags: [{ key: "phi-channels:data-classification", value: "audit-log" }],
 };
 const tlsOnlyPolicy = {
   Version: "2012-10-17",
@@ -446,6 +446,9 @@ Resources:
       BucketName: !Sub "logs-\${AWS::AccountId}"
       VersioningConfiguration:
         Status: Suspended
+      Tags:
+        - Key: phi-channels:data-classification
+          Value: audit-log
   Sg:
     Type: AWS::EC2::SecurityGroup
     Properties:
@@ -474,7 +477,15 @@ Resources:
     expect(logs.props).toEqual({
       bucketName: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
       versioningConfiguration: { status: "Suspended" },
+      tags: [{ key: "phi-channels:data-classification", value: "audit-log" }],
     });
+    // Tagged as an audit-log bucket, it is judged as one: versioning suspended is blocked.
+    const audit = await runStack(policy("phi-audit-log-bucket-immutable"), [
+      { type: STACK, name: "infra", props },
+    ]);
+    const text = audit.mandatory.map((d) => d.message).join("\n");
+    expect(text).toContain("versioningConfiguration.status is not Enabled");
+    expect(text).toContain("template resource Logs (AWS::S3::Bucket");
     const listener = parsed.resources.find((r) => r.logicalId === "HttpListener")!;
     expect(listener.refs).toEqual({ loadBalancerArn: ["Lb"], defaultActions: ["Tg"] });
   });

@@ -70,3 +70,17 @@ export function renamed(props: Raw, renames: Readonly<Record<string, string>>): 
   for (const [from, to] of Object.entries(renames)) if (props[from] !== undefined) out[to] = props[from];
   return out;
 }
+
+/**
+ * CloudFormation's tag list (`[{ key, value }]`) as the classic provider's map. An unknown list, or an
+ * entry whose key is unknown, makes the whole map unknown (any tag may then be the one a policy reads).
+ */
+export function tagMap(v: unknown): unknown {
+  if (v === undefined || v === null || isUnknown(v) || !Array.isArray(v)) return v;
+  const out: Raw = {};
+  for (const e of v) {
+    if (isUnknown(e) || !isObject(e) || isUnknown(e.key)) return UNKNOWN_VALUE;
+    if (typeof e.key === "string") out[e.key] = e.value;
+  }
+  return out;
+}
