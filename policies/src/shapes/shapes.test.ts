@@ -9,6 +9,7 @@ import {
   UNKNOWN_OBJECT,
   UNKNOWN_STRING,
 } from "../testing/harness";
+import { setExemptionClockForTesting } from "../exemptions";
 import { camelCase, parseTemplate } from "./cloudformation";
 
 const policy = (name: string) => {
@@ -345,6 +346,48 @@ describe("aws-native resources are judged as the classic resources they are", ()
     const unset = { ...lb } as Record<string, unknown>;
     delete unset.scheme;
     expect((await runResource(policy("phi-lb-internal"), LB, unset)).mandatory).toHaveLength(1);
+  });
+});
+
+describe("exemptions name the real resource", () => {
+  beforeAll(() => setExemptionClockForTesting(() => new Date("2026-06-15T23:59:59Z")));
+  afterAll(() => setExemptionClockForTesting(undefined));
+  const exemption = {
+    resource: "legacy-sftp",
+    reason: "vendor SFTP endpoint until migration to the HTTPS API",
+    ticket: "SEC-123",
+    expires: "2026-09-30",
+    approvedBy: "jane.doe@example.com",
+  };
+  const open = {
+    ...sg,
+    securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIp: "10.0.0.0/16" }],
+  };
+
+  it("an exemption for a native resource's name turns its finding advisory", async () => {
+    const p = policy("phi-ingress-allowlisted-ports");
+    const v = await runResource(p, SG, open, { exemptions: [exemption] }, "legacy-sftp");
+    expect(v.mandatory).toEqual([]);
+    expect(v.advisory).toHaveLength(1);
+    expect(v.advisory[0].message).toContain("exempted until 2026-09-30");
+    expect(v.advisory[0].message).toContain("securityGroupIngress[0] opens tcp/22");
+    const other = await runResource(p, SG, open, { exemptions: [exemption] }, "another-sg");
+    expect(other.mandatory).toHaveLength(1);
+  });
+
+  it("a stack finding on a native bucket is exempted by the bucket's name", async () => {
+    const channel = nativeChannel();
+    const bucket = channel.find((s) => s.name === "audit-logs")!;
+    const { objectLockEnabled: _l, objectLockConfiguration: _c, ...unlocked } = logBucket;
+    bucket.props = unlocked;
+    const v = await runStack(policy("phi-audit-log-bucket-immutable"), channel, {
+      exemptions: [{ ...exemption, resource: "audit-logs" }],
+    });
+    expect(v.mandatory).toEqual([]);
+    expect(v.advisory.length).toBeGreaterThan(0);
+    expect(v.advisory.every((d) => d.urn === "urn:pulumi:test::phi::aws-native:s3:Bucket::audit-logs")).toBe(
+      true,
+    );
   });
 });
 
