@@ -123,7 +123,11 @@ const SG_FIELDS = [
 ] as const;
 
 const securityGroup: ShapeMapper = (p) => {
-  const egressUnset = p.securityGroupEgress === undefined || p.securityGroupEgress === null;
+  // An empty list adds no egress rule either, so EC2's default stays (CloudFormation's known workaround
+  // is a rule to 127.0.0.1/32).
+  const egress = p.securityGroupEgress;
+  const egressUnset =
+    egress === undefined || egress === null || (Array.isArray(egress) && egress.length === 0);
   return [
     {
       type: SECURITY_GROUP,

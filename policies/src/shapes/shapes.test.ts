@@ -235,6 +235,8 @@ describe("aws-native resources are judged as the classic resources they are", ()
 
   it("a native security group without securityGroupEgress keeps EC2's allow-all egress rule", async () => {
     const { securityGroupEgress: _e, ...noEgress } = sg;
+    const empty = await runResource(policy("phi-egress-restricted"), SG, { ...sg, securityGroupEgress: [] });
+    expect(empty.advisory).toHaveLength(3);
     const v = await runResource(policy("phi-egress-restricted"), SG, noEgress);
     expect(v.advisory).toHaveLength(3);
     expect(v.advisory[0].message).toContain("securityGroupEgress[0] allows every protocol and port");
