@@ -333,6 +333,57 @@ describe("secrets", () => {
   });
 });
 
+describe("other provider token families over the wire", () => {
+  beforeAll(() => configure());
+
+  test("an aws-native security group open on tcp/22 to 0.0.0.0/0 is mandatory for both ingress policies", async () => {
+    const r = await pack.analyze({
+      type: "aws-native:ec2:SecurityGroup",
+      name: "native-ssh",
+      properties: {
+        groupDescription: "test",
+        vpcId: "vpc-0123456789abcdef0",
+        securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIp: "0.0.0.0/0" }],
+        securityGroupEgress: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIp: "10.0.0.0/16" }],
+      },
+    });
+    expect(levelOf(r, "phi-ingress-allowlisted-ports")).toEqual(["mandatory"]);
+    expect(levelOf(r, "phi-ingress-private-sources")).toEqual(["mandatory"]);
+    const d = r.diagnostics.find((x) => x.policyName === "phi-ingress-private-sources")!;
+    expect(d.message).toContain("securityGroupIngress[0].cidrIp is not within a private range");
+  });
+
+  test("a CloudFormation stack whose YAML template opens tcp/22 is mandatory; a URL-only template is advisory", async () => {
+    const templateBody = [
+      "Resources:",
+      "  WebSg:",
+      "    Type: AWS::EC2::SecurityGroup",
+      "    Properties:",
+      "      GroupDescription: web",
+      "      VpcId: !Ref Vpc",
+      "      SecurityGroupIngress:",
+      "        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }",
+      "",
+    ].join("\n");
+    const r = await pack.analyze({
+      type: "aws:cloudformation/stack:Stack",
+      name: "infra",
+      properties: { templateBody },
+    });
+    expect(levelOf(r, "phi-ingress-allowlisted-ports")).toEqual(["mandatory"]);
+    expect(r.diagnostics.find((x) => x.policyName === "phi-ingress-allowlisted-ports")!.message).toContain(
+      "template resource WebSg (AWS::EC2::SecurityGroup",
+    );
+    expect(levelOf(r, "phi-cfn-template-inline")).toEqual([]);
+    const byUrl = await pack.analyze({
+      type: "aws:cloudformation/stack:Stack",
+      name: "by-url",
+      properties: { templateUrl: "https://s3.amazonaws.com/templates/infra.yaml" },
+    });
+    expect(levelOf(byUrl, "phi-cfn-template-inline")).toEqual(["advisory"]);
+  });
+});
+
 describe("AnalyzeStack", () => {
   beforeAll(() => configure());
 

@@ -113,7 +113,7 @@ describe("phi-channels review of the drifted prod export", () => {
         '  ⚠ DRIFT aws:ec2/securityGroup:SecurityGroup "claims-api-lb": field ingress: phi-ingress-private-sources passes on the declared state, fails on the actual state\n',
     );
     expect(drifted.stdout).toContain(
-      "FAIL prod: 2 mandatory violation(s), 0 advisory, 0 not decidable, 62 passed, 2461 not applicable (policy results); " +
+      "FAIL prod: 2 mandatory violation(s), 0 advisory, 0 not decidable, 62 passed, 2609 not applicable (policy results); " +
         "resources: 42 checked, 106 not applicable, 0 not analysed, 148 in all (the stack resource included); 1 drifted\n",
     );
   });

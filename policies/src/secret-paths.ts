@@ -34,6 +34,8 @@ const isSecretWire = (v: unknown) =>
  * (no wire form recorded): callers then leave the value out of the message.
  */
 export function mayBeSecret(props: object, path: string): boolean {
+  const derived = derivedOf.get(props);
+  if (derived) return derived(path);
   let wire = wireOf.get(props);
   if (wire === undefined) return true;
   if (typeof (wire as { toJavaScript?: unknown }).toJavaScript === "function") {
@@ -45,6 +47,35 @@ export function mayBeSecret(props: object, path: string): boolean {
     if (isSecretWire(cur)) return true;
     if (cur === null || typeof cur !== "object") return false;
     cur = (cur as Record<string | number, unknown>)[s];
+  }
+  return isSecretWire(cur);
+}
+
+/** Forms built from another resource's props (policies/src/shapes/): their secrecy is asked of the source. */
+const derivedOf = new WeakMap<object, (path: string) => boolean>();
+
+/** Records how to tell, for a path of `derived`, whether its value may have been a secret. */
+export function rememberDerived(derived: object, maySecret: (path: string) => boolean): void {
+  derivedOf.set(derived, maySecret);
+}
+
+/**
+ * Like {@link mayBeSecret}, but also true when the path does not lead to a value of the wire form (a value
+ * that was moved or computed: whether it came from a secret cannot be told).
+ */
+export function mayBeSecretOrElsewhere(props: object, path: string): boolean {
+  let wire = wireOf.get(props);
+  if (wire === undefined) return true;
+  if (typeof (wire as { toJavaScript?: unknown }).toJavaScript === "function") {
+    wire = (wire as { toJavaScript(): unknown }).toJavaScript();
+    wireOf.set(props, wire);
+  }
+  let cur = wire;
+  for (const s of segments(path)) {
+    if (isSecretWire(cur)) return true;
+    if (cur === null || typeof cur !== "object") return true;
+    cur = (cur as Record<string | number, unknown>)[s];
+    if (cur === undefined) return true;
   }
   return isSecretWire(cur);
 }

@@ -141,3 +141,47 @@ export const DATA_SERVICE_TOKENS: readonly string[] = [
   SQS_QUEUE,
   SNS_TOPIC,
 ];
+
+/**
+ * Pulumi AWS Cloud Control provider (`aws-native`) tokens the pack judges as the classic resources above
+ * (policies/src/shapes/). Checked against @pulumi/aws-native 1.79 `__pulumiType` values; the pure
+ * renames among them are listed in data/native-shapes.json.
+ */
+export const NATIVE = {
+  SECURITY_GROUP: "aws-native:ec2:SecurityGroup",
+  SECURITY_GROUP_INGRESS: "aws-native:ec2:SecurityGroupIngress",
+  SECURITY_GROUP_EGRESS: "aws-native:ec2:SecurityGroupEgress",
+  LOAD_BALANCER: "aws-native:elasticloadbalancingv2:LoadBalancer",
+  LISTENER: "aws-native:elasticloadbalancingv2:Listener",
+  TARGET_GROUP: "aws-native:elasticloadbalancingv2:TargetGroup",
+  BUCKET: "aws-native:s3:Bucket",
+  BUCKET_POLICY: "aws-native:s3:BucketPolicy",
+  DISTRIBUTION: "aws-native:cloudfront:Distribution",
+  APIGATEWAY_DOMAIN_NAME: "aws-native:apigateway:DomainName",
+  APIGATEWAYV2_DOMAIN_NAME: "aws-native:apigatewayv2:DomainName",
+  KMS_KEY: "aws-native:kms:Key",
+  FLOW_LOG: "aws-native:ec2:FlowLog",
+  VPC: "aws-native:ec2:Vpc",
+  SUBNET: "aws-native:ec2:Subnet",
+  ROUTE_TABLE: "aws-native:ec2:RouteTable",
+  ROUTE: "aws-native:ec2:Route",
+  SUBNET_ROUTE_TABLE_ASSOCIATION: "aws-native:ec2:SubnetRouteTableAssociation",
+  INTERNET_GATEWAY: "aws-native:ec2:InternetGateway",
+  DB_INSTANCE: "aws-native:rds:DbInstance",
+  DB_CLUSTER: "aws-native:rds:DbCluster",
+  DB_PARAMETER_GROUP: "aws-native:rds:DbParameterGroup",
+  DB_CLUSTER_PARAMETER_GROUP: "aws-native:rds:DbClusterParameterGroup",
+  ELASTICACHE_REPLICATION_GROUP: "aws-native:elasticache:ReplicationGroup",
+  MSK_CLUSTER: "aws-native:msk:Cluster",
+  SQS_QUEUE: "aws-native:sqs:Queue",
+  QUEUE_INLINE_POLICY: "aws-native:sqs:QueueInlinePolicy",
+  SNS_TOPIC: "aws-native:sns:Topic",
+  TOPIC_POLICY: "aws-native:sns:TopicPolicy",
+  TOPIC_INLINE_POLICY: "aws-native:sns:TopicInlinePolicy",
+} as const;
+
+/** A CloudFormation stack, whose inline template the pack judges resource by resource. */
+export const CLOUDFORMATION_STACK = "aws:cloudformation/stack:Stack";
+/** phi-cfn-template-inline's description (the shapes wrapper leaves that policy's own report to it). */
+export const CFN_TEMPLATE_INLINE_DESCRIPTION =
+  "CloudFormation stacks give their template inline (templateBody), so the pack can judge the resources they create.";

@@ -801,6 +801,221 @@ export const kmsKey: fc.Arbitrary<GenResource> = resource(
   }),
 );
 
+// ---------------------------------------------------------------------------------------------------
+// aws-native (Cloud Control) shapes of the same resources: the CloudFormation properties in camelCase,
+// judged as the classic resources (policies/src/shapes/).
+
+export const N = {
+  sg: "aws-native:ec2:SecurityGroup",
+  sgIngress: "aws-native:ec2:SecurityGroupIngress",
+  sgEgress: "aws-native:ec2:SecurityGroupEgress",
+  listener: "aws-native:elasticloadbalancingv2:Listener",
+  loadBalancer: "aws-native:elasticloadbalancingv2:LoadBalancer",
+  bucket: "aws-native:s3:Bucket",
+  kmsKey: "aws-native:kms:Key",
+  cfnStack: "aws:cloudformation/stack:Stack",
+} as const;
+
+/** One `securityGroupIngress` / `securityGroupEgress` entry (scalar peers: cidrIp, cidrIpv6, one group). */
+function nativeRuleFields(direction: "ingress" | "egress") {
+  const peer = direction === "ingress" ? "sourceSecurityGroupId" : "destinationSecurityGroupId";
+  const prefixList = direction === "ingress" ? "sourcePrefixListId" : "destinationPrefixListId";
+  return fc
+    .record({
+      ipProtocol: protocol,
+      ports: portPair,
+      cidrIp: opt(ipv4Block, 5),
+      cidrIpv6: opt(ipv6Block, 2),
+      [peer]: opt(field(sgId)),
+      [prefixList]: opt(field(prefixListId), 1),
+      description,
+    })
+    .map(({ ports, ...r }) => ({ ...r, ...(ports as object) }));
+}
+
+const nativeInlineRule = (direction: "ingress" | "egress") =>
+  fc.oneof(
+    { weight: 20, arbitrary: nativeRuleFields(direction) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(UNKNOWN, null, "tcp/443", 443, []) },
+  );
+
+export const nativeSecurityGroup: fc.Arbitrary<GenResource> = resource(
+  N.sg,
+  "native-sg",
+  fc.record({
+    groupDescription: description,
+    vpcId,
+    securityGroupIngress: list(nativeInlineRule("ingress"), 3),
+    securityGroupEgress: opt(list(nativeInlineRule("egress"), 2), 6),
+  }),
+);
+
+function nativeRuleResource(type: string, direction: "ingress" | "egress"): fc.Arbitrary<GenResource> {
+  return nativeRuleFields(direction).chain((rule) =>
+    resource(type, "native-rule", fc.constant({ ...rule, groupId: "sg-0123456789abcdef0" })),
+  );
+}
+
+export const nativeListener: fc.Arbitrary<GenResource> = resource(
+  N.listener,
+  "native-listener",
+  fc.record({
+    protocol: lbProtocolName,
+    port: lbPort,
+    sslPolicy: opt(sslPolicyName, 3),
+    certificates: opt(list(fc.record({ certificateArn: field(arn("acm")) }), 1)),
+    loadBalancerArn: field(arn("elasticloadbalancing")),
+    defaultActions: list(
+      fc.oneof(
+        fc.record({
+          type: field(fc.constantFrom<unknown>("redirect", "forward", "fixed-response")),
+          redirectConfig: field(
+            fc.record({
+              protocol: field(fc.constantFrom<unknown>("HTTPS", "HTTP", "https", "#{protocol}")),
+              port: field(fc.constantFrom("443", "80")),
+              statusCode: fc.constant("HTTP_301"),
+            }),
+          ),
+        }),
+        fc.constantFrom<unknown>(UNKNOWN, null, "forward"),
+      ),
+      2,
+    ),
+  }),
+);
+
+const attributeEntry = (key: string, value: fc.Arbitrary<unknown>) =>
+  fc.oneof(
+    { weight: 10, arbitrary: fc.record({ key: fc.constant(key), value }) },
+    { weight: 1, arbitrary: fc.record({ key: field(fc.constant(key)), value }) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(UNKNOWN, null) },
+  );
+
+export const nativeLoadBalancer: fc.Arbitrary<GenResource> = resource(
+  N.loadBalancer,
+  "native-lb",
+  fc.record({
+    scheme: opt(field(fc.constantFrom<unknown>("internal", "internet-facing", "INTERNAL", ""))),
+    type: opt(field(fc.constantFrom<unknown>("application", "network", "gateway"))),
+    subnets: field(fc.constant(["subnet-0123456789abcdef0"])),
+    loadBalancerAttributes: opt(
+      field(
+        fc
+          .tuple(
+            opt(
+              attributeEntry("access_logs.s3.enabled", field(fc.constantFrom<unknown>("true", "false"))),
+              4,
+            ),
+            opt(attributeEntry("access_logs.s3.bucket", field(bucketRef)), 4),
+            opt(
+              attributeEntry("deletion_protection.enabled", field(fc.constantFrom<unknown>("true", "false"))),
+            ),
+            opt(
+              attributeEntry(
+                "routing.http.drop_invalid_header_fields.enabled",
+                field(fc.constantFrom<unknown>("true", "false")),
+              ),
+            ),
+          )
+          .map((entries) => entries.filter((e) => e !== undefined)),
+      ),
+      6,
+    ),
+  }),
+);
+
+export const nativeBucket: fc.Arbitrary<GenResource> = resource(
+  N.bucket,
+  "native-bucket",
+  fc.record({
+    bucketName: field(fc.constantFrom("phi-audit-logs", "other-bucket")),
+    arn: opt(field(fc.constantFrom("arn:aws:s3:::phi-audit-logs"))),
+    objectLockEnabled: opt(field(fc.constantFrom<unknown>(true, false, "true"))),
+    objectLockConfiguration: opt(
+      field(
+        fc.record({
+          objectLockEnabled: opt(field(fc.constantFrom<unknown>("Enabled", "Disabled")), 6),
+          rule: opt(retention, 6),
+        }),
+      ),
+    ),
+    versioningConfiguration: opt(
+      field(fc.record({ status: field(fc.constantFrom<unknown>("Enabled", "Suspended", "enabled")) })),
+    ),
+    publicAccessBlockConfiguration: opt(
+      field(
+        fc.record({
+          blockPublicAcls: field(fc.boolean()),
+          blockPublicPolicy: field(fc.boolean()),
+          ignorePublicAcls: field(fc.boolean()),
+          restrictPublicBuckets: field(fc.boolean()),
+        }),
+      ),
+    ),
+    tags: opt(field(fc.constant([{ key: "phi-channels:data-classification", value: "audit-log" }]))),
+  }),
+);
+
+export const nativeKmsKey: fc.Arbitrary<GenResource> = resource(
+  N.kmsKey,
+  "native-key",
+  fc.record({
+    keySpec: opt(field(fc.constantFrom<unknown>("SYMMETRIC_DEFAULT", "RSA_2048", "HMAC_256"))),
+    keyUsage: opt(field(fc.constantFrom<unknown>("ENCRYPT_DECRYPT", "SIGN_VERIFY"))),
+    enableKeyRotation: opt(field(fc.constantFrom<unknown>(true, false, "true", "false")), 4),
+  }),
+);
+
+const OPEN_SSH_TEMPLATE = JSON.stringify({
+  Resources: {
+    WebSg: {
+      Type: "AWS::EC2::SecurityGroup",
+      Properties: {
+        GroupDescription: "web",
+        VpcId: { Ref: "Vpc" },
+        SecurityGroupIngress: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: "0.0.0.0/0" }],
+      },
+    },
+  },
+});
+const UNROTATED_KEY_TEMPLATE = [
+  "Resources:",
+  "  Key:",
+  "    Type: AWS::KMS::Key",
+  "    Properties:",
+  "      EnableKeyRotation: false",
+  "      KeyPolicy: { Version: '2012-10-17', Statement: [] }",
+  "  Http:",
+  "    Type: AWS::ElasticLoadBalancingV2::Listener",
+  "    Properties: { LoadBalancerArn: !Ref Lb, Protocol: HTTP, Port: 80 }",
+  "",
+].join("\n");
+
+/** A CloudFormation stack: inline templates (judged), unreadable bodies, URL-only templates. */
+export const cfnStack: fc.Arbitrary<GenResource> = resource(
+  N.cfnStack,
+  "cfn-stack",
+  fc.record({
+    templateBody: opt(
+      field(fc.constantFrom<unknown>(OPEN_SSH_TEMPLATE, UNROTATED_KEY_TEMPLATE, "Resources: [", "{}", "[]")),
+      6,
+    ),
+    templateUrl: opt(field(fc.constantFrom("https://s3.amazonaws.com/templates/t.yaml"))),
+  }),
+);
+
+/** The aws-native resources, in equal measure. */
+export const nativeResource: fc.Arbitrary<GenResource> = fc.oneof(
+  nativeSecurityGroup,
+  nativeRuleResource(N.sgIngress, "ingress"),
+  nativeRuleResource(N.sgEgress, "egress"),
+  nativeListener,
+  nativeLoadBalancer,
+  nativeBucket,
+  nativeKmsKey,
+  cfnStack,
+);
+
 export const privateKey: fc.Arbitrary<GenResource> = resource(
   T.privateKey,
   "tls-key",
@@ -2024,6 +2239,7 @@ export const anyResource: fc.Arbitrary<GenResource> = fc.oneof(
   loadBalancerResource,
   s3Resource,
   otherResource,
+  nativeResource,
 );
 
 export type GenStack = { resources: GenResource[]; deps: Record<string, Record<string, string[]>> };

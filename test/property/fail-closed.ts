@@ -64,7 +64,8 @@ function recordKeys(v: unknown, p: Path, shape: Shape): void {
 }
 
 for (const r of [
-  ...fc.sample(fc.oneof(anyResource, relationResource), { seed: SEED, numRuns: 6000 }),
+  // Enough samples that every generator shows each key it can write (anyResource includes aws-native shapes).
+  ...fc.sample(fc.oneof(anyResource, relationResource), { seed: SEED, numRuns: 9000 }),
   ...fc.sample(databaseStackResource, { seed: SEED, numRuns: 1000 }),
 ]) {
   let shape = shapes.get(r.type);
@@ -188,15 +189,23 @@ export const IMPLICIT_DEPENDENCIES: {
   {
     policy: /^phi-lb-internal$/,
     types: "*",
-    message: /dropInvalidHeaderFields is not true on an application load balancer/,
-    deciding: [["loadBalancerType"]],
+    message:
+      /(dropInvalidHeaderFields|routing\.http\.drop_invalid_header_fields\.enabled\]) is not true on an application load balancer/,
+    deciding: [["loadBalancerType"], ["type"]],
     why: "dropInvalidHeaderFields applies to application load balancers only",
+  },
+  {
+    policy: /./,
+    types: ["aws:cloudformation/stack:Stack"],
+    message: /./,
+    deciding: [["templateBody"], ["templateUrl"]],
+    why: "a stack's resources are those of its template: templateBody, or only templateUrl when there is none",
   },
   {
     policy: /^phi-kms-key-rotation$/,
     types: "*",
     message: /enableKeyRotation is not true/,
-    deciding: [["customerMasterKeySpec"], ["keyUsage"]],
+    deciding: [["customerMasterKeySpec"], ["keyUsage"], ["keySpec"]],
     why: "only symmetric encryption keys support automatic rotation",
   },
   {

@@ -23,4 +23,5 @@ export const ALL_POLICY_NAMES: readonly string[] = [
   "phi-audit-trail-integrity",
   "phi-data-in-transit-encrypted",
   "phi-data-at-rest-encrypted",
+  "phi-cfn-template-inline",
 ];

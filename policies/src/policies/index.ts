@@ -23,11 +23,15 @@ import { accessLoggingEnabled } from "./access-logging-enabled";
 import { auditTrailIntegrity } from "./audit-trail-integrity";
 import { dataInTransitEncrypted } from "./data-in-transit-encrypted";
 import { dataAtRestEncrypted, dataAtRestEncryptedConfigSchema } from "./data-at-rest-encrypted";
+import { cfnTemplateInline, cfnTemplateInlineConfigSchema } from "./cfn-template-inline";
 import { withExemptions } from "../exemptions";
+import { withShapes } from "../shapes/wrap";
 
 export type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
-/** Every policy takes exemptions (reason, ticket, approver, expiry) in its own config: see ../exemptions.ts. */
+/**
+ * Every policy judges aws-native resources and inline CloudFormation templates as the classic resources
+ * they are (../shapes/wrap.ts), and takes exemptions (reason, ticket, approver, expiry) in its own config: see ../exemptions.ts. */
 export const policies: PackPolicy[] = [
   ingressAllowlistedPorts,
   ingressPrivateSources,
@@ -49,7 +53,8 @@ export const policies: PackPolicy[] = [
   auditTrailIntegrity,
   dataInTransitEncrypted,
   dataAtRestEncrypted,
-].map((p) => withExemptions<PackPolicy>(p));
+  cfnTemplateInline,
+].map((p) => withExemptions<PackPolicy>(withShapes(p)));
 
 /** Config schemas by policy name: the very objects the pack serves, for validating config files with ajv. */
 export const configSchemas: Readonly<Record<string, PolicyConfigSchema>> = Object.fromEntries(
@@ -65,4 +70,5 @@ export {
   auditLogBucketImmutableConfigSchema,
   subnetPrivateConfigSchema,
   dataAtRestEncryptedConfigSchema,
+  cfnTemplateInlineConfigSchema,
 };

@@ -1,0 +1,756 @@
+import { policies } from "../policies";
+import {
+  runResource,
+  runStack,
+  secret,
+  type StackResourceSpec,
+  UNKNOWN_ARRAY,
+  UNKNOWN_BOOL,
+  UNKNOWN_OBJECT,
+  UNKNOWN_STRING,
+} from "../testing/harness";
+import { setExemptionClockForTesting } from "../exemptions";
+import { camelCase, parseTemplate } from "./cloudformation";
+
+const policy = (name: string) => {
+  const p = policies.find((x) => x.name === name);
+  if (!p) throw new Error(`no policy ${name}`);
+  return p;
+};
+
+const SG = "aws-native:ec2:SecurityGroup";
+const SG_INGRESS = "aws-native:ec2:SecurityGroupIngress";
+const SG_EGRESS = "aws-native:ec2:SecurityGroupEgress";
+const LB = "aws-native:elasticloadbalancingv2:LoadBalancer";
+const LISTENER = "aws-native:elasticloadbalancingv2:Listener";
+const TARGET_GROUP = "aws-native:elasticloadbalancingv2:TargetGroup";
+const BUCKET = "aws-native:s3:Bucket";
+const BUCKET_POLICY = "aws-native:s3:BucketPolicy";
+const DISTRIBUTION = "aws-native:cloudfront:Distribution";
+const REST_DOMAIN = "aws-native:apigateway:DomainName";
+const HTTP_DOMAIN = "aws-native:apigatewayv2:DomainName";
+const KMS_KEY = "aws-native:kms:Key";
+const FLOW_LOG = "aws-native:ec2:FlowLog";
+const VPC = "aws-native:ec2:Vpc";
+const STACK = "aws:cloudformation/stack:Stack";
+
+const CERT = "arn:aws:acm:us-east-1:111122223333:certificate/0e7e8c1e-8f1e-4d6e-9c1e-111122223333";
+
+// One valid fixture per resource; each case changes one field.
+const sg = {
+  groupDescription: "app",
+  vpcId: "vpc-1",
+  securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIp: "10.0.0.0/16" }],
+  securityGroupEgress: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIp: "10.0.0.0/16" }],
+};
+const listener = {
+  loadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/lb/1",
+  protocol: "HTTPS",
+  port: 443,
+  sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  certificates: [{ certificateArn: CERT }],
+  defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }],
+  mutualAuthentication: { mode: "verify", trustStoreArn: "arn:aws:elasticloadbalancing:ts" },
+};
+const distribution = {
+  distributionConfig: {
+    enabled: true,
+    defaultCacheBehavior: { targetOriginId: "o", viewerProtocolPolicy: "https-only" },
+    viewerCertificate: {
+      acmCertificateArn: CERT,
+      sslSupportMethod: "sni-only",
+      minimumProtocolVersion: "TLSv1.2_2021",
+    },
+    origins: [
+      {
+        id: "o",
+        domainName: "origin.example.com",
+        customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+      },
+    ],
+  },
+};
+const kmsKey = { enableKeyRotation: true, keySpec: "SYMMETRIC_DEFAULT", keyUsage: "ENCRYPT_DECRYPT" };
+const logBucket = {
+  bucketName: "phi-audit-logs",
+  arn: "arn:aws:s3:::phi-audit-logs",
+  objectLockEnabled: true,
+  objectLockConfiguration: {
+    objectLockEnabled: "Enabled",
+    rule: { defaultRetention: { mode: "COMPLIANCE", days: 2190 } },
+  },
+  versioningConfiguration: { status: "Enabled" },
+  bucketEncryption: {
+    serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+  },
+  publicAccessBlockConfiguration: {
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+  },
+  tags: [{ key: "phi-channels:data-classification", value: "audit-log" }],
+};
+const tlsOnlyPolicy = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: ["arn:aws:s3:::phi-audit-logs", "arn:aws:s3:::phi-audit-logs/*"],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  ],
+};
+const flowLogs = {
+  resourceType: "VPC",
+  resourceId: "vpc-1",
+  trafficType: "ALL",
+  logDestinationType: "s3",
+  logDestination: "arn:aws:s3:::phi-audit-logs",
+};
+
+/** A compliant channel built only from aws-native resources. */
+function nativeChannel(): StackResourceSpec[] {
+  return [
+    { type: VPC, name: "vpc", props: { vpcId: "vpc-1", cidrBlock: "10.0.0.0/16" } },
+    { type: FLOW_LOG, name: "flow-logs", props: flowLogs, deps: { logDestination: ["audit-logs"] } },
+    { type: SG, name: "app-sg", props: sg },
+    {
+      type: LB,
+      name: "lb",
+      props: {
+        scheme: "internal",
+        type: "application",
+        subnets: ["subnet-1"],
+        loadBalancerAttributes: [
+          { key: "access_logs.s3.enabled", value: "true" },
+          { key: "access_logs.s3.bucket", value: "phi-audit-logs" },
+          { key: "deletion_protection.enabled", value: "true" },
+          { key: "routing.http.drop_invalid_header_fields.enabled", value: "true" },
+        ],
+      },
+    },
+    { type: LISTENER, name: "listener", props: listener, deps: { loadBalancerArn: ["lb"] } },
+    { type: TARGET_GROUP, name: "tg", props: { protocol: "HTTPS", port: 443, targetType: "ip" } },
+    { type: BUCKET, name: "audit-logs", props: logBucket },
+    {
+      type: BUCKET_POLICY,
+      name: "audit-logs-policy",
+      props: { bucket: "phi-audit-logs", policyDocument: tlsOnlyPolicy },
+      deps: { bucket: ["audit-logs"] },
+    },
+    { type: KMS_KEY, name: "key", props: kmsKey },
+  ];
+}
+
+/** Every policy over every resource (resource part) and the whole stack (stack part). */
+async function judgeAll(specs: StackResourceSpec[]) {
+  const out: { policy: string; resource?: string; message: string; level: string }[] = [];
+  for (const p of policies) {
+    for (const s of specs) {
+      const v = await runResource(p, s.type, s.props);
+      for (const d of v.diagnostics)
+        out.push({ policy: p.name, resource: s.name, message: d.message, level: d.enforcementLevel });
+    }
+    const v = await runStack(p, specs);
+    for (const d of v.diagnostics)
+      out.push({ policy: p.name, message: d.message, level: d.enforcementLevel });
+  }
+  return out;
+}
+
+describe("aws-native resources are judged as the classic resources they are", () => {
+  it("a compliant channel built with aws-native resources passes every policy", async () => {
+    expect(await judgeAll(nativeChannel())).toEqual([]);
+  });
+
+  it("a native security group open to 0.0.0.0/0 on port 22 is blocked by both ingress policies", async () => {
+    const open = {
+      ...sg,
+      securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIp: "0.0.0.0/0" }],
+    };
+    const ports = await runResource(policy("phi-ingress-allowlisted-ports"), SG, open);
+    expect(ports.mandatory).toHaveLength(1);
+    expect(ports.mandatory[0].message).toContain("securityGroupIngress[0]");
+    expect(ports.mandatory[0].message).toContain(
+      "aws-native:ec2:SecurityGroup, judged as aws:ec2/securityGroup:SecurityGroup",
+    );
+    const sources = await runResource(policy("phi-ingress-private-sources"), SG, open);
+    expect(sources.mandatory).toHaveLength(1);
+    expect(sources.mandatory[0].message).toContain(
+      "securityGroupIngress[0].cidrIp is not within a private range",
+    );
+  });
+
+  it("values are named as for classic resources, unless some value of the resource was a secret", async () => {
+    const p = policy("phi-ingress-allowlisted-ports");
+    const rule = { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIp: "203.0.113.77/32" };
+    const known = await runResource(p, SG, { ...sg, securityGroupIngress: [rule] });
+    expect(known.mandatory[0].message).toContain(
+      "securityGroupIngress[0] opens tcp/22, which is outside the allowlist",
+    );
+    const hidden = await runResource(p, SG, {
+      ...sg,
+      securityGroupIngress: [{ ...rule, fromPort: secret(22), cidrIp: secret("203.0.113.77/32") }],
+    });
+    expect(hidden.mandatory[0].message).toContain("its protocol or ports are secret, so not shown");
+    const sources = await runResource(policy("phi-ingress-private-sources"), SG, {
+      ...sg,
+      securityGroupIngress: [{ ...rule, cidrIp: secret("203.0.113.77/32") }],
+    });
+    expect(sources.mandatory).toHaveLength(1);
+    expect(hidden.text + sources.text).not.toContain("203.0.113.77");
+  });
+
+  it("IPv6 and separate ingress resources are judged too", async () => {
+    const v6 = {
+      ...sg,
+      securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0" }],
+    };
+    const v = await runResource(policy("phi-ingress-private-sources"), SG, v6);
+    expect(v.mandatory[0].message).toContain(
+      "securityGroupIngress[0].cidrIpv6 is not within a private range",
+    );
+    const rule = { groupId: "sg-1", ipProtocol: "-1", cidrIp: "0.0.0.0/0" };
+    expect(
+      (await runResource(policy("phi-ingress-allowlisted-ports"), SG_INGRESS, rule)).mandatory,
+    ).toHaveLength(1);
+    expect(
+      (await runResource(policy("phi-ingress-private-sources"), SG_INGRESS, rule)).mandatory,
+    ).toHaveLength(1);
+    // phi-egress-restricted is advisory by default.
+    const egress = await runResource(policy("phi-egress-restricted"), SG_EGRESS, rule);
+    expect(egress.advisory.map((d) => d.message.split("\n")[1])).toEqual([
+      "the rule allows every protocol and port",
+      "cidrIp is not within a private range; egress destinations must lie within 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10, fc00::/7",
+    ]);
+    // An ingress rule is not an egress rule.
+    expect((await runResource(policy("phi-egress-restricted"), SG_INGRESS, rule)).notApplicable).toHaveLength(
+      1,
+    );
+  });
+
+  it("a native security group without securityGroupEgress keeps EC2's allow-all egress rule", async () => {
+    const { securityGroupEgress: _e, ...noEgress } = sg;
+    const empty = await runResource(policy("phi-egress-restricted"), SG, { ...sg, securityGroupEgress: [] });
+    expect(empty.advisory).toHaveLength(3);
+    const v = await runResource(policy("phi-egress-restricted"), SG, noEgress);
+    expect(v.advisory).toHaveLength(3);
+    expect(v.advisory[0].message).toContain("securityGroupEgress[0] allows every protocol and port");
+    expect(v.advisory[1].message).toContain("securityGroupEgress[0].cidrIp is not within a private range");
+    expect(v.advisory[2].message).toContain("securityGroupEgress[0].cidrIpv6 is not within a private range");
+    expect(v.advisory[0].message).toContain(
+      "securityGroupEgress is unset, so EC2 adds its default rules allowing all egress to 0.0.0.0/0 and ::/0",
+    );
+  });
+
+  it("a native HTTP listener is blocked by phi-tls-listeners-only", async () => {
+    const v = await runResource(policy("phi-tls-listeners-only"), LISTENER, {
+      ...listener,
+      protocol: "HTTP",
+      port: 80,
+    });
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.mandatory[0].message).toContain("aws-native:elasticloadbalancingv2:Listener");
+  });
+
+  it("a native CloudFront distribution allowing TLSv1 and allow-all is blocked", async () => {
+    const weak = structuredClone(distribution);
+    weak.distributionConfig.viewerCertificate.minimumProtocolVersion = "TLSv1";
+    const strong = await runResource(policy("phi-tls-strong-policy"), DISTRIBUTION, weak);
+    expect(strong.mandatory).toHaveLength(1);
+    expect(strong.mandatory[0].message).toContain(
+      "distributionConfig.viewerCertificate.minimumProtocolVersion",
+    );
+    const allowAll = structuredClone(distribution);
+    allowAll.distributionConfig.defaultCacheBehavior.viewerProtocolPolicy = "allow-all";
+    const listeners = await runResource(policy("phi-tls-listeners-only"), DISTRIBUTION, allowAll);
+    expect(listeners.mandatory).toHaveLength(1);
+    expect(listeners.mandatory[0].message).toContain(
+      "distributionConfig.defaultCacheBehavior.viewerProtocolPolicy",
+    );
+  });
+
+  it("a native CloudFront distribution without viewerCertificate uses the default certificate (TLSv1)", async () => {
+    const none = structuredClone(distribution) as { distributionConfig: Record<string, unknown> };
+    delete none.distributionConfig.viewerCertificate;
+    expect((await runResource(policy("phi-tls-strong-policy"), DISTRIBUTION, none)).mandatory).toHaveLength(
+      1,
+    );
+  });
+
+  it("API Gateway domain names on TLS_1_0 are blocked (v1 securityPolicy, v2 each domainNameConfigurations entry)", async () => {
+    const rest = {
+      domainName: "api.example.com",
+      regionalCertificateArn: CERT,
+      endpointConfiguration: { types: ["REGIONAL"] },
+    };
+    const p = policy("phi-tls-strong-policy");
+    expect(
+      (await runResource(p, REST_DOMAIN, { ...rest, securityPolicy: "TLS_1_0" })).mandatory,
+    ).toHaveLength(1);
+    const http = {
+      domainName: "api.example.com",
+      domainNameConfigurations: [
+        { certificateArn: CERT, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+        { certificateArn: CERT, endpointType: "REGIONAL", securityPolicy: "TLS_1_0" },
+      ],
+    };
+    // Under the strict profile no v2 policy qualifies: each entry is judged and named.
+    const v = await runResource(p, HTTP_DOMAIN, http);
+    expect(v.mandatory).toHaveLength(2);
+    expect(v.mandatory[1].message).toContain("domainNameConfigurations[1].securityPolicy accepts TLS 1.0");
+    const nist = await runResource(p, HTTP_DOMAIN, http, { tlsProfile: "nist-800-52r2" });
+    expect(nist.mandatory).toHaveLength(2);
+    expect(nist.mandatory[1].message).toContain("domainNameConfigurations[1].securityPolicy accepts TLS 1.0");
+  });
+
+  it("a native KMS key without rotation is blocked (enableKeyRotation defaults to false)", async () => {
+    const { enableKeyRotation: _r, ...unset } = kmsKey;
+    const p = policy("phi-kms-key-rotation");
+    expect((await runResource(p, KMS_KEY, unset)).mandatory).toHaveLength(1);
+    expect((await runResource(p, KMS_KEY, { ...kmsKey, enableKeyRotation: false })).mandatory).toHaveLength(
+      1,
+    );
+    expect((await runResource(p, KMS_KEY, kmsKey)).diagnostics).toEqual([]);
+    expect(
+      (await runResource(p, KMS_KEY, { ...kmsKey, keySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }))
+        .notApplicable,
+    ).toHaveLength(1);
+  });
+
+  it("a native log bucket without Object Lock is blocked by phi-audit-log-bucket-immutable", async () => {
+    const channel = nativeChannel();
+    const bucket = channel.find((s) => s.name === "audit-logs")!;
+    const { objectLockEnabled: _l, objectLockConfiguration: _c, ...unlocked } = logBucket;
+    bucket.props = unlocked;
+    const v = await runStack(policy("phi-audit-log-bucket-immutable"), channel);
+    expect(v.mandatory.length).toBeGreaterThan(0);
+    expect(v.mandatory.map((d) => d.message).join("\n")).toContain("objectLockEnabled is not true");
+    expect(v.mandatory[0].urn).toBe("urn:pulumi:test::phi::aws-native:s3:Bucket::audit-logs");
+  });
+
+  it("a native load balancer's attributes decide access logs, deletion protection and header dropping", async () => {
+    const lb = nativeChannel().find((s) => s.name === "lb")!.props;
+    const noAttrs = { ...lb, loadBalancerAttributes: [] };
+    const logs = await runResource(policy("phi-lb-access-logs"), LB, noAttrs);
+    expect(logs.mandatory).toHaveLength(1);
+    expect(logs.mandatory[0].message).toContain("loadBalancerAttributes[access_logs.s3.*] is not set");
+    const deletion = await runResource(policy("phi-lb-deletion-protection"), LB, noAttrs);
+    expect(deletion.advisory[0].message).toContain(
+      "loadBalancerAttributes[deletion_protection.enabled] is not true",
+    );
+    const internet = await runResource(policy("phi-lb-internal"), LB, { ...lb, scheme: "internet-facing" });
+    expect(internet.mandatory).toHaveLength(1);
+    const unset = { ...lb } as Record<string, unknown>;
+    delete unset.scheme;
+    expect((await runResource(policy("phi-lb-internal"), LB, unset)).mandatory).toHaveLength(1);
+  });
+});
+
+describe("exemptions name the real resource", () => {
+  beforeAll(() => setExemptionClockForTesting(() => new Date("2026-06-15T23:59:59Z")));
+  afterAll(() => setExemptionClockForTesting(undefined));
+  const exemption = {
+    resource: "legacy-sftp",
+    reason: "vendor SFTP endpoint until migration to the HTTPS API",
+    ticket: "SEC-123",
+    expires: "2026-09-30",
+    approvedBy: "jane.doe@example.com",
+  };
+  const open = {
+    ...sg,
+    securityGroupIngress: [{ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIp: "10.0.0.0/16" }],
+  };
+
+  it("an exemption for a native resource's name turns its finding advisory", async () => {
+    const p = policy("phi-ingress-allowlisted-ports");
+    const v = await runResource(p, SG, open, { exemptions: [exemption] }, "legacy-sftp");
+    expect(v.mandatory).toEqual([]);
+    expect(v.advisory).toHaveLength(1);
+    expect(v.advisory[0].message).toContain("exempted until 2026-09-30");
+    expect(v.advisory[0].message).toContain("securityGroupIngress[0] opens tcp/22");
+    const other = await runResource(p, SG, open, { exemptions: [exemption] }, "another-sg");
+    expect(other.mandatory).toHaveLength(1);
+  });
+
+  it("a stack finding on a native bucket is exempted by the bucket's name", async () => {
+    const channel = nativeChannel();
+    const bucket = channel.find((s) => s.name === "audit-logs")!;
+    const { objectLockEnabled: _l, objectLockConfiguration: _c, ...unlocked } = logBucket;
+    bucket.props = unlocked;
+    const v = await runStack(policy("phi-audit-log-bucket-immutable"), channel, {
+      exemptions: [{ ...exemption, resource: "audit-logs" }],
+    });
+    expect(v.mandatory).toEqual([]);
+    expect(v.advisory.length).toBeGreaterThan(0);
+    expect(v.advisory.every((d) => d.urn === "urn:pulumi:test::phi::aws-native:s3:Bucket::audit-logs")).toBe(
+      true,
+    );
+  });
+});
+
+describe("unknown values at preview", () => {
+  it("a decidable violation stays mandatory while other fields are unknown", async () => {
+    const v = await runResource(policy("phi-ingress-private-sources"), SG, {
+      ...sg,
+      vpcId: UNKNOWN_STRING,
+      securityGroupIngress: [
+        { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIp: "0.0.0.0/0" },
+        { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIp: UNKNOWN_STRING },
+      ],
+    });
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.advisory).toHaveLength(1);
+    expect(v.advisory[0].message).toContain("securityGroupIngress[1].cidrIp");
+  });
+
+  it("an unknown whole list or sub-object stays unknown (advisory, never a pass)", async () => {
+    const ingress = await runResource(policy("phi-ingress-private-sources"), SG, {
+      ...sg,
+      securityGroupIngress: UNKNOWN_ARRAY,
+    });
+    expect(ingress.mandatory).toHaveLength(0);
+    expect(ingress.advisory).toHaveLength(1);
+    const cf = await runResource(policy("phi-tls-strong-policy"), DISTRIBUTION, {
+      distributionConfig: { ...distribution.distributionConfig, viewerCertificate: UNKNOWN_OBJECT },
+    });
+    expect(cf.mandatory).toHaveLength(0);
+    expect(cf.advisory.length).toBeGreaterThan(0);
+    const key = await runResource(policy("phi-kms-key-rotation"), KMS_KEY, {
+      ...kmsKey,
+      enableKeyRotation: UNKNOWN_BOOL,
+    });
+    expect(key.advisory).toHaveLength(1);
+    const lb = await runResource(policy("phi-lb-deletion-protection"), LB, {
+      scheme: "internal",
+      loadBalancerAttributes: UNKNOWN_ARRAY,
+    });
+    expect(lb.advisory).toHaveLength(1);
+    expect(lb.advisory[0].message).toContain("it is not known at preview");
+  });
+});
+
+describe("CloudFormation templates given inline", () => {
+  const openSgJson = JSON.stringify({
+    AWSTemplateFormatVersion: "2010-09-09",
+    Resources: {
+      WebSg: {
+        Type: "AWS::EC2::SecurityGroup",
+        Properties: {
+          GroupDescription: "web",
+          VpcId: { Ref: "VpcId" },
+          SecurityGroupIngress: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: "0.0.0.0/0" }],
+          SecurityGroupEgress: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: "10.0.0.0/8" }],
+        },
+      },
+    },
+  });
+
+  it("a JSON template's security group open on 22 is blocked, naming the stack resource and logical id", async () => {
+    const v = await runResource(
+      policy("phi-ingress-allowlisted-ports"),
+      STACK,
+      { templateBody: openSgJson },
+      {},
+      "infra",
+    );
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.mandatory[0].message).toContain("template resource WebSg (AWS::EC2::SecurityGroup");
+    const stack = await runStack(policy("phi-ingress-private-sources"), [
+      { type: STACK, name: "infra", props: { templateBody: openSgJson } },
+    ]);
+    expect(stack.mandatory).toHaveLength(0);
+  });
+
+  const yamlTemplate = `
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Vpc: { Type: String }
+Resources:
+  Lb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Scheme: internal
+      Subnets: [!Ref SubnetA]
+  HttpListener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Lb
+      Protocol: HTTP
+      Port: 80
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !GetAtt Tg.TargetGroupArn
+  Logs:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub "logs-\${AWS::AccountId}"
+      VersioningConfiguration:
+        Status: Suspended
+      Tags:
+        - Key: phi-channels:data-classification
+          Value: audit-log
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+`;
+
+  it("a YAML template with short-form tags: listener, security group and bucket are judged", async () => {
+    const props = { templateBody: yamlTemplate };
+    const listeners = await runResource(policy("phi-tls-listeners-only"), STACK, props, {}, "infra");
+    expect(listeners.mandatory).toHaveLength(1);
+    expect(listeners.mandatory[0].message).toContain("template resource HttpListener");
+    expect((await runResource(policy("phi-ingress-allowlisted-ports"), STACK, props)).mandatory).toHaveLength(
+      1,
+    );
+    // The bucket receives the load balancer's logs? No: it is judged as a bucket for data at rest etc.
+    const parsed = parseTemplate(yamlTemplate, (v) => v === "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect(parsed.kind).toBe("template");
+    if (parsed.kind !== "template") return;
+    const logs = parsed.resources.find((r) => r.logicalId === "Logs")!;
+    expect(logs.props).toEqual({
+      bucketName: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+      versioningConfiguration: { status: "Suspended" },
+      tags: [{ key: "phi-channels:data-classification", value: "audit-log" }],
+    });
+    // Tagged as an audit-log bucket, it is judged as one: versioning suspended is blocked.
+    const audit = await runStack(policy("phi-audit-log-bucket-immutable"), [
+      { type: STACK, name: "infra", props },
+    ]);
+    const text = audit.mandatory.map((d) => d.message).join("\n");
+    expect(text).toContain("versioningConfiguration.status is not Enabled");
+    expect(text).toContain("template resource Logs (AWS::S3::Bucket");
+    const listener = parsed.resources.find((r) => r.logicalId === "HttpListener")!;
+    expect(listener.refs).toEqual({ loadBalancerArn: ["Lb"], defaultActions: ["Tg"] });
+  });
+
+  it("a template's log bucket is followed from its load balancer (Ref) and judged", async () => {
+    const template = {
+      Resources: {
+        Lb: {
+          Type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+          Properties: {
+            Scheme: "internal",
+            LoadBalancerAttributes: [
+              { Key: "access_logs.s3.enabled", Value: "true" },
+              { Key: "access_logs.s3.bucket", Value: { Ref: "Logs" } },
+            ],
+          },
+        },
+        Logs: { Type: "AWS::S3::Bucket", Properties: { VersioningConfiguration: { Status: "Enabled" } } },
+      },
+    };
+    const v = await runStack(policy("phi-audit-log-bucket-immutable"), [
+      { type: STACK, name: "infra", props: { templateBody: JSON.stringify(template) } },
+    ]);
+    expect(v.mandatory.length).toBeGreaterThan(0);
+    const text = v.mandatory.map((d) => d.message).join("\n");
+    expect(text).toContain("template resource Logs (AWS::S3::Bucket");
+    expect(text).not.toContain("template resource Lb");
+    expect(v.mandatory[0].urn).toBe("urn:pulumi:test::phi::aws:cloudformation/stack:Stack::infra");
+    expect(text).toContain("objectLockEnabled is not true");
+  });
+
+  it("camelCase follows aws-native's names", () => {
+    expect(camelCase("OriginSSLProtocols")).toBe("originSslProtocols");
+    expect(camelCase("KMSMasterKeyID")).toBe("kmsMasterKeyId");
+    expect(camelCase("SSEAlgorithm")).toBe("sseAlgorithm");
+    expect(camelCase("CidrIpv6")).toBe("cidrIpv6");
+    expect(camelCase("DBParameterGroupName")).toBe("dbParameterGroupName");
+  });
+
+  const p = () => policy("phi-cfn-template-inline");
+
+  it("a template given only by URL is advisory by default and mandatory with requireInlineTemplate", async () => {
+    const props = { templateUrl: "https://s3.amazonaws.com/bucket/template.yaml" };
+    const byDefault = await runResource(p(), STACK, props);
+    expect(byDefault.mandatory).toHaveLength(0);
+    expect(byDefault.advisory).toHaveLength(1);
+    expect(byDefault.advisory[0].message).toContain("given only by templateUrl");
+    const required = await runResource(p(), STACK, props, { requireInlineTemplate: true });
+    expect(required.mandatory).toHaveLength(1);
+  });
+
+  it("an unparseable templateBody is a violation; an unknown one is undecided at preview", async () => {
+    const bad = await runResource(p(), STACK, { templateBody: "Resources: [unclosed" });
+    expect(bad.mandatory).toHaveLength(1);
+    expect(bad.mandatory[0].message).toContain("templateBody cannot be read as a CloudFormation template");
+    expect(bad.text).not.toContain("unclosed");
+    const noResources = await runResource(p(), STACK, { templateBody: "{}" });
+    expect(noResources.mandatory[0].message).toContain("it has no Resources section");
+    const unknown = await runResource(p(), STACK, { templateBody: UNKNOWN_STRING });
+    expect(unknown.mandatory).toHaveLength(0);
+    expect(unknown.advisory).toHaveLength(1);
+    expect(unknown.advisory[0].message).toContain("templateBody");
+    // Every other policy cannot judge it yet either: undecided, never a pass.
+    const other = await runResource(policy("phi-ingress-allowlisted-ports"), STACK, {
+      templateBody: UNKNOWN_STRING,
+    });
+    expect(other.mandatory).toHaveLength(0);
+    expect(other.advisory).toHaveLength(1);
+    expect(other.advisory[0].message).toContain(
+      "templateBody (the resources of the template): it is not known at preview",
+    );
+  });
+
+  it("nested stacks and transforms are reported like a URL-only template", async () => {
+    const body = JSON.stringify({
+      Transform: "AWS::Serverless-2016-10-31",
+      Resources: { Child: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: "https://x" } } },
+    });
+    const v = await runResource(p(), STACK, { templateBody: body });
+    expect(v.advisory.map((d) => d.message).join("\n")).toContain(
+      "template resource Child is a nested stack",
+    );
+    expect(v.advisory).toHaveLength(2);
+    const inline = await runResource(p(), STACK, { templateBody: openSgJson });
+    expect(inline.diagnostics).toEqual([]);
+  });
+});
+
+describe("aws-native data services and networks", () => {
+  const db = {
+    engine: "postgres",
+    engineVersion: "16.3",
+    storageEncrypted: true,
+    publiclyAccessible: false,
+    dbParameterGroupName: "pg",
+  };
+  const group = {
+    dbParameterGroupName: "pg",
+    family: "postgres16",
+    parameters: { "rds.force_ssl": "1" },
+  };
+  const dbStack = (g: Record<string, unknown>): StackResourceSpec[] => [
+    { type: "aws-native:rds:DbInstance", name: "db", props: db, deps: { dbParameterGroupName: ["pg"] } },
+    { type: "aws-native:rds:DbParameterGroup", name: "pg", props: g },
+  ];
+
+  it("an RDS DbInstance: storageEncrypted and publiclyAccessible decide", async () => {
+    const T = "aws-native:rds:DbInstance";
+    expect((await runResource(policy("phi-data-at-rest-encrypted"), T, db)).diagnostics).toEqual([]);
+    const plain = await runResource(policy("phi-data-at-rest-encrypted"), T, {
+      ...db,
+      storageEncrypted: false,
+    });
+    expect(plain.mandatory[0].message).toContain("Amazon RDS: storageEncrypted is not true");
+    const open = await runResource(policy("phi-no-public-endpoints"), T, { ...db, publiclyAccessible: true });
+    expect(open.mandatory[0].message).toContain("publiclyAccessible is true");
+  });
+
+  it("an RDS DbParameterGroup's parameters map decides TLS for the instance that names it", async () => {
+    const p = policy("phi-data-in-transit-encrypted");
+    expect((await runStack(p, dbStack(group))).diagnostics).toEqual([]);
+    const off = await runStack(p, dbStack({ ...group, parameters: { "rds.force_ssl": "0" } }));
+    expect(off.mandatory).toHaveLength(1);
+    expect(off.mandatory[0].message).toContain(
+      "dbParameterGroupName is parameter group pg, which sets rds.force_ssl to a value that does not enforce TLS",
+    );
+    expect(off.mandatory[0].urn).toBe("urn:pulumi:test::phi::aws-native:rds:DbInstance::db");
+  });
+
+  it("an ElastiCache ReplicationGroup without transit encryption is blocked", async () => {
+    const v = await runResource(
+      policy("phi-data-in-transit-encrypted"),
+      "aws-native:elasticache:ReplicationGroup",
+      {
+        engine: "redis",
+        transitEncryptionEnabled: false,
+        atRestEncryptionEnabled: true,
+      },
+    );
+    expect(v.mandatory[0].message).toContain("Amazon ElastiCache: transitEncryptionEnabled is not true");
+  });
+
+  it("an MSK cluster accepting plaintext clients and an unencrypted DbCluster are blocked", async () => {
+    const msk = await runResource(policy("phi-data-in-transit-encrypted"), "aws-native:msk:Cluster", {
+      clusterName: "events",
+      encryptionInfo: { encryptionInTransit: { clientBroker: "TLS_PLAINTEXT", inCluster: true } },
+    });
+    expect(msk.mandatory).toHaveLength(1);
+    expect(msk.mandatory[0].message).toContain("encryptionInfo.encryptionInTransit.clientBroker");
+    const cluster = await runResource(policy("phi-data-at-rest-encrypted"), "aws-native:rds:DbCluster", {
+      engine: "aurora-postgresql",
+      storageEncrypted: false,
+    });
+    expect(cluster.mandatory).toHaveLength(1);
+    expect(cluster.mandatory[0].message).toContain("storageEncrypted is not true");
+  });
+
+  it("an SNS TopicPolicy is judged once per topic it names", async () => {
+    const arn = (n: string) => `arn:aws:sns:us-east-1:111122223333:${n}`;
+    const v = await runStack(policy("phi-resource-policies-require-tls"), [
+      { type: "aws-native:sns:Topic", name: "a", props: { topicArn: arn("a") } },
+      { type: "aws-native:sns:Topic", name: "b", props: { topicArn: arn("b") } },
+      {
+        type: "aws-native:sns:TopicPolicy",
+        name: "tp",
+        props: { topics: [arn("a"), arn("b")], policyDocument: { Version: "2012-10-17", Statement: [] } },
+      },
+    ]);
+    expect(v.mandatory.map((d) => d.urn)).toEqual([
+      "urn:pulumi:test::phi::aws-native:sns:Topic::a",
+      "urn:pulumi:test::phi::aws-native:sns:Topic::b",
+    ]);
+  });
+
+  it("a queue whose QueueInlinePolicy does not deny requests without TLS is blocked", async () => {
+    const url = "https://sqs.us-east-1.amazonaws.com/111122223333/q";
+    const v = await runStack(policy("phi-resource-policies-require-tls"), [
+      {
+        type: "aws-native:sqs:Queue",
+        name: "q",
+        props: { queueUrl: url, arn: "arn:aws:sqs:us-east-1:111122223333:q" },
+      },
+      {
+        type: "aws-native:sqs:QueueInlinePolicy",
+        name: "qp",
+        props: { queue: url, policyDocument: { Version: "2012-10-17", Statement: [] } },
+        deps: { queue: ["q"] },
+      },
+    ]);
+    expect(v.mandatory).toHaveLength(1);
+    expect(v.mandatory[0].message).toContain(
+      'does not deny every request with aws:SecureTransport = "false"',
+    );
+  });
+
+  it("a subnet routed to an internet gateway and a VPC whose only flow log is a subnet's are blocked", async () => {
+    const network: StackResourceSpec[] = [
+      { type: VPC, name: "vpc", props: { vpcId: "vpc-1", cidrBlock: "10.0.0.0/16" } },
+      { type: "aws-native:ec2:Subnet", name: "sub", props: { subnetId: "subnet-1", vpcId: "vpc-1" } },
+      { type: "aws-native:ec2:InternetGateway", name: "igw", props: { internetGatewayId: "igw-1" } },
+      { type: "aws-native:ec2:RouteTable", name: "rt", props: { routeTableId: "rtb-1", vpcId: "vpc-1" } },
+      {
+        type: "aws-native:ec2:Route",
+        name: "r",
+        props: { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-1" },
+      },
+      {
+        type: "aws-native:ec2:SubnetRouteTableAssociation",
+        name: "a",
+        props: { subnetId: "subnet-1", routeTableId: "rtb-1" },
+      },
+    ];
+    const routes = await runStack(policy("phi-subnet-private"), network);
+    expect(routes.mandatory).toHaveLength(1);
+    expect(routes.mandatory[0].message).toContain("route routes to an internet gateway");
+    const subnetLog = { ...flowLogs, resourceType: "Subnet", resourceId: "subnet-1" };
+    const logs = await runStack(policy("phi-vpc-flow-logs"), [
+      network[0],
+      { type: FLOW_LOG, name: "fl", props: subnetLog },
+    ]);
+    expect(logs.mandatory.map((d) => d.message.split("\n")[1])).toEqual(["VPC has no flow log"]);
+  });
+});
