@@ -83,6 +83,16 @@ describe("TypeVerdicts", () => {
     },
   );
 
+  it("survives a wrapper that spreads the args, which then depends on every field", () => {
+    const verdicts = new TypeVerdicts();
+    const observed = verdicts.observe(args("aws:s3/bucket:Bucket", { bucket: "logs" }));
+    const copy = { ...observed, type: "aws:s3/bucket:Bucket" };
+    expect(copy.props).toEqual({ bucket: "logs" });
+    expect(copy.getConfig()).toEqual({});
+    expect(() => observed.notApplicable("no logs")).toThrow("no logs");
+    expect(verdicts.declinedOnSight("aws:s3/bucket:Bucket")).toBe(false);
+  });
+
   it("passes the resource's fields through unchanged", () => {
     const observed = new TypeVerdicts().observe(args("aws:s3/bucket:Bucket", { bucket: "logs" }));
     expect(observed.type).toBe("aws:s3/bucket:Bucket");

@@ -39,59 +39,42 @@ export function withoutStackTrace(notApplicable: (reason?: string) => never): (r
 
 type ResourceArgs = { type: string; notApplicable: (reason?: string) => never } & Record<string, unknown>;
 
-/**
- * A policy's args, observed: `type` and `notApplicable` are plain fields, every other field is a getter
- * that marks the call as depending on the resource (or the config). Getters on the prototype, so that
- * observing costs one small object per call.
- */
-class ObservedArgs {
-  touched = false;
-  readonly type: string;
-  readonly notApplicable: (reason?: string) => never;
+/** Every field of a policy's args but `type` and `notApplicable`: reading one makes a verdict the resource's. */
+const RESOURCE_FIELDS = [
+  "props",
+  "urn",
+  "name",
+  "opts",
+  "provider",
+  "stackTags",
+  "isType",
+  "asType",
+  "getConfig",
+];
 
-  constructor(
-    private readonly args: ResourceArgs,
-    declined: Map<string, string | undefined>,
-  ) {
-    this.type = args.type;
-    this.notApplicable = (reason?: string): never => {
-      if (!this.touched && declined.size < MAX_KEPT_REASONS) declined.set(args.type, reason);
-      return args.notApplicable(reason);
-    };
-  }
-
-  private read(key: string): unknown {
-    this.touched = true;
-    return this.args[key];
-  }
-  get props() {
-    return this.read("props");
-  }
-  get urn() {
-    return this.read("urn");
-  }
-  get name() {
-    return this.read("name");
-  }
-  get opts() {
-    return this.read("opts");
-  }
-  get provider() {
-    return this.read("provider");
-  }
-  get stackTags() {
-    return this.read("stackTags");
-  }
-  get isType() {
-    return this.read("isType");
-  }
-  get asType() {
-    return this.read("asType");
-  }
-  get getConfig() {
-    return this.read("getConfig");
-  }
+interface Observed {
+  touched: boolean;
+  args: ResourceArgs;
 }
+const STATE = Symbol("observed args");
+
+/**
+ * The getters, shared by every observed args object: own enumerable properties, so that a wrapper that
+ * spreads the args (`{ ...args }`) copies the values (and so marks the call as depending on them).
+ */
+const DESCRIPTORS: PropertyDescriptorMap = Object.fromEntries(
+  RESOURCE_FIELDS.map((key) => [
+    key,
+    {
+      enumerable: true,
+      get(this: { [STATE]: Observed }) {
+        const state = this[STATE];
+        state.touched = true;
+        return state.args[key];
+      },
+    },
+  ]),
+);
 
 /** Per policy: the types it declined having read nothing but the type, with the reason it gave. */
 export class TypeVerdicts {
@@ -108,6 +91,19 @@ export class TypeVerdicts {
 
   /** `args` as the policy sees it; a not-applicable verdict reached on the type alone is remembered. */
   observe<A extends { type: string; notApplicable: (reason?: string) => never }>(args: A): A {
-    return new ObservedArgs(args as unknown as ResourceArgs, this.declined) as unknown as A;
+    const state: Observed = { touched: false, args: args as unknown as ResourceArgs };
+    const declined = this.declined;
+    const observed = Object.defineProperties(
+      {
+        [STATE]: state,
+        type: args.type,
+        notApplicable: (reason?: string): never => {
+          if (!state.touched && declined.size < MAX_KEPT_REASONS) declined.set(args.type, reason);
+          return args.notApplicable(reason);
+        },
+      },
+      DESCRIPTORS,
+    );
+    return observed as unknown as A;
   }
 }
