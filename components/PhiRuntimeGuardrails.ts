@@ -32,8 +32,6 @@ const COMPONENT = "PhiRuntimeGuardrails";
 /** The defaults of {@link PhiRuntimeGuardrailsArgs}; docs/components-channel.md states them. */
 export const DEFAULT_DATA_SERVICE_RULES = true;
 export const DEFAULT_ACCESS_SCOPE = true;
-/** Off: an account usually has its recorder already, and AWS allows one per account and region. */
-export const DEFAULT_CREATE_RECORDER = false;
 /** What a created recorder records (see {@link RecorderSetupArgs.recording}). */
 export const DEFAULT_RECORDING = "all-supported";
 /** The AWS managed policy AWS documents for a recorder's role (read access to what Config records). */
