@@ -32,6 +32,29 @@ const COMPONENT = "PhiRuntimeGuardrails";
 /** The defaults of {@link PhiRuntimeGuardrailsArgs}; docs/components-channel.md states them. */
 export const DEFAULT_DATA_SERVICE_RULES = true;
 export const DEFAULT_ACCESS_SCOPE = true;
+/** What a created recorder records (see {@link RecorderSetupArgs.recording}). */
+export const DEFAULT_RECORDING = "all-supported";
+/** The AWS managed policy AWS documents for a recorder's role (read access to what Config records). */
+export const CONFIG_ROLE_POLICY = "service-role/AWS_ConfigRole";
+
+/**
+ * A recorder the component creates, with its IAM role, delivery channel and status. AWS Config does not
+ * deliver to a bucket with Object Lock default retention
+ * (https://docs.aws.amazon.com/config/latest/developerguide/manage-delivery-channel.html), so an
+ * ImmutableLogBucket cannot be the destination: name a bucket you keep for Config.
+ */
+export interface RecorderSetupArgs {
+  /** The delivery channel's bucket, in this account and region. Required. */
+  deliveryBucketName: pulumi.Input<string>;
+  /** SSE-KMS key Config encrypts deliveries with (same region as the bucket). Default: unset (SSE-S3). */
+  deliveryKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * `"all-supported"`: every current and future resource type AWS Config supports in the region;
+   * `"rule-types"`: only the types the deployed rules judge (data/config-rules.json). Default:
+   * `"all-supported"`. Global types (IAM) are not recorded: record them in one region only.
+   */
+  recording?: "all-supported" | "rule-types";
+}
 
 /** A tag every resource the rules should judge carries, e.g. PhiChannel's `phi-channels:channel`. */
 export interface GuardrailScopeTag {
@@ -70,6 +93,12 @@ export interface PhiRuntimeGuardrailsArgs {
    * (the account already records).
    */
   configRecorder?: pulumi.Resource;
+  /**
+   * Create the recorder (when the account has none): `aws.cfg.Recorder` with its role, an
+   * `aws.cfg.DeliveryChannel` and an enabled `aws.cfg.RecorderStatus` every rule depends on. Default:
+   * unset (off). Not with `configRecorder`.
+   */
+  createRecorder?: RecorderSetupArgs;
   /** Extra tags on the rules and the scope. */
   tags?: Record<string, string>;
 }
@@ -92,6 +121,11 @@ export class PhiRuntimeGuardrails extends pulumi.ComponentResource {
   /** The Config rules by key of `data/config-rules.json` (`s3-default-lock` has one rule per bucket). */
   readonly rules: Record<string, aws.cfg.Rule[]> = {};
   readonly accessScope: aws.ec2.NetworkInsightsAccessScope | undefined;
+  /** With `createRecorder`: the recorder, its role, delivery channel and status; every rule waits for the status. */
+  readonly recorder: aws.cfg.Recorder | undefined;
+  readonly recorderRole: aws.iam.Role | undefined;
+  readonly deliveryChannel: aws.cfg.DeliveryChannel | undefined;
+  readonly recorderStatus: aws.cfg.RecorderStatus | undefined;
   /** The rule parameters as computed, for evidence and tests. */
   readonly parameters: Readonly<Record<string, Readonly<Record<string, string | number>>>>;
 
@@ -99,12 +133,25 @@ export class PhiRuntimeGuardrails extends pulumi.ComponentResource {
     const plan = checkedOrThrow(COMPONENT, name, (c) => planGuardrails(c, args));
     super("phi:guardrails:PhiRuntimeGuardrails", name, {}, opts);
     const tags = mergeTags("phi", args.tags, COMPONENT);
-    const ruleOpts: pulumi.CustomResourceOptions = {
-      parent: this,
-      ...(args.configRecorder ? { dependsOn: [args.configRecorder] } : {}),
-    };
     const params = staticParameters(plan);
     this.parameters = params;
+    const deployed = (Object.keys(MANAGED_CONFIG_RULES) as ConfigRuleKey[]).filter(
+      (key) =>
+        !(MANAGED_CONFIG_RULES[key].dataService && !(args.dataServiceRules ?? DEFAULT_DATA_SERVICE_RULES)) &&
+        !(key === "sg-restricted-common-ports" && params[key] === undefined),
+    );
+    if (args.createRecorder) {
+      const created = this.createRecorder(name, args.createRecorder, deployed, tags);
+      this.recorderRole = created.role;
+      this.recorder = created.recorder;
+      this.deliveryChannel = created.channel;
+      this.recorderStatus = created.status;
+    }
+    const waitFor = args.configRecorder ?? this.recorderStatus;
+    const ruleOpts: pulumi.CustomResourceOptions = {
+      parent: this,
+      ...(waitFor ? { dependsOn: [waitFor] } : {}),
+    };
 
     const add = (
       key: ConfigRuleKey,
@@ -133,9 +180,7 @@ export class PhiRuntimeGuardrails extends pulumi.ComponentResource {
         ? { tagKey: args.scopeTag.key, tagValue: args.scopeTag.value }
         : undefined;
 
-    for (const key of Object.keys(MANAGED_CONFIG_RULES) as ConfigRuleKey[]) {
-      const rule = MANAGED_CONFIG_RULES[key];
-      if (rule.dataService && !(args.dataServiceRules ?? DEFAULT_DATA_SERVICE_RULES)) continue;
+    for (const key of deployed) {
       if (key === "s3-default-lock") {
         // One rule per audit bucket, scoped to it by id: other buckets need no Object Lock.
         args.auditBucketNames.forEach((bucket, i) =>
@@ -156,7 +201,6 @@ export class PhiRuntimeGuardrails extends pulumi.ComponentResource {
         );
         continue;
       }
-      if (key === "sg-restricted-common-ports" && params[key] === undefined) continue;
       add(key, `${name}-${key}`, params[key], tagScope(key));
     }
 
@@ -180,8 +224,117 @@ export class PhiRuntimeGuardrails extends pulumi.ComponentResource {
     this.registerOutputs({
       parameters: this.parameters,
       accessScopeId: this.accessScope?.id,
+      recorderName: this.recorder?.name,
     });
   }
+
+  /** The recorder, its role, the delivery channel and the status, in the order AWS requires them. */
+  private createRecorder(
+    name: string,
+    setup: RecorderSetupArgs,
+    deployed: readonly ConfigRuleKey[],
+    tags: Record<string, string>,
+  ) {
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const accountId = identity.accountId;
+    const role = new aws.iam.Role(
+      `${name}-recorder`,
+      {
+        description: `AWS Config recorder of phi-channels ${name}`,
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "config.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              // The confused-deputy guard AWS recommends: only Config acting for this account.
+              Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+          ],
+        }),
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-recorder-config-role`,
+      {
+        role: role.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${CONFIG_ROLE_POLICY}`,
+      },
+      { parent: this },
+    );
+    // Delivery in the same account goes through the role: it may write Config's prefix and nothing else.
+    const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${setup.deliveryBucketName}`;
+    const delivery = new aws.iam.RolePolicy(
+      `${name}-recorder-delivery`,
+      {
+        role: role.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["s3:GetBucketAcl", "s3:ListBucket"], Resource: bucketArn },
+            {
+              Effect: "Allow",
+              Action: "s3:PutObject",
+              Resource: pulumi.interpolate`${bucketArn}/AWSLogs/${accountId}/Config/*`,
+              Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+            },
+            ...(setup.deliveryKmsKeyArn === undefined
+              ? []
+              : [
+                  {
+                    Effect: "Allow",
+                    Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                    Resource: setup.deliveryKmsKeyArn,
+                  },
+                ]),
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    const recording = setup.recording ?? DEFAULT_RECORDING;
+    const recorder = new aws.cfg.Recorder(
+      `${name}-recorder`,
+      {
+        // AWS's own name for the account's recorder when none is given.
+        name: "default",
+        roleArn: role.arn,
+        recordingGroup:
+          recording === "all-supported"
+            ? { allSupported: true, includeGlobalResourceTypes: false }
+            : {
+                allSupported: false,
+                includeGlobalResourceTypes: false,
+                recordingStrategies: [{ useOnly: "INCLUSION_BY_RESOURCE_TYPES" }],
+                resourceTypes: ruleResourceTypes(deployed),
+              },
+      },
+      { parent: this },
+    );
+    const channel = new aws.cfg.DeliveryChannel(
+      `${name}-delivery`,
+      {
+        s3BucketName: setup.deliveryBucketName,
+        ...(setup.deliveryKmsKeyArn === undefined ? {} : { s3KmsKeyArn: setup.deliveryKmsKeyArn }),
+      },
+      { parent: this, dependsOn: [recorder, delivery] },
+    );
+    const status = new aws.cfg.RecorderStatus(
+      `${name}-recorder-status`,
+      { name: recorder.name, isEnabled: true },
+      { parent: this, dependsOn: [channel] },
+    );
+    return { role, recorder, channel, status };
+  }
+}
+
+/** The resource types the deployed rules judge, once each, in table order. */
+export function ruleResourceTypes(keys: readonly ConfigRuleKey[]): string[] {
+  return [...new Set(keys.flatMap((key) => MANAGED_CONFIG_RULES[key].resourceTypes))];
 }
 
 /** The parameters that come from the plan alone (bucket names are added per rule). */
@@ -305,6 +458,7 @@ function planGuardrails(c: ConfigChecks, args: PhiRuntimeGuardrailsArgs): Guardr
       c.report("scopeTag", tag, "is not a { key, value } tag", 'pass e.g. { key: "team", value: "records" }');
     }
   }
+  checkRecorderSetup(c, args);
   for (const flag of ["dataServiceRules", "accessScope"] as const) {
     if (args[flag] !== undefined && typeof args[flag] !== "boolean")
       c.report(flag, args[flag], "must be a boolean", "use true or false");
@@ -323,4 +477,51 @@ function planGuardrails(c: ConfigChecks, args: PhiRuntimeGuardrailsArgs): Guardr
     );
   }
   return { allowlist, minimumTlsVersion, tlsProfile };
+}
+
+function checkRecorderSetup(c: ConfigChecks, args: PhiRuntimeGuardrailsArgs): void {
+  const setup = args.createRecorder as unknown;
+  if (setup === undefined) return;
+  if (setup === null || typeof setup !== "object" || Array.isArray(setup)) {
+    c.report(
+      "createRecorder",
+      setup,
+      "is not an object",
+      "omit it (the account records already), or pass { deliveryBucketName }",
+    );
+    return;
+  }
+  if (args.configRecorder !== undefined) {
+    c.report(
+      "createRecorder",
+      "{…}",
+      "is set with configRecorder; AWS allows one recorder per account and region",
+      "pass configRecorder for the account's recorder, or createRecorder to create one, not both",
+    );
+  }
+  const s = setup as Partial<RecorderSetupArgs>;
+  if (s.deliveryBucketName === undefined || s.deliveryBucketName === null || s.deliveryBucketName === "") {
+    c.report(
+      "createRecorder.deliveryBucketName",
+      s.deliveryBucketName,
+      "is required",
+      "name the bucket AWS Config delivers to (not one with Object Lock default retention)",
+    );
+  }
+  if (s.deliveryKmsKeyArn === "" || s.deliveryKmsKeyArn === null) {
+    c.report(
+      "createRecorder.deliveryKmsKeyArn",
+      s.deliveryKmsKeyArn,
+      "is not a KMS key ARN",
+      "omit it for SSE-S3, or pass the key's ARN",
+    );
+  }
+  if (s.recording !== undefined && s.recording !== "all-supported" && s.recording !== "rule-types") {
+    c.report(
+      "createRecorder.recording",
+      s.recording,
+      "is not a recording choice",
+      'use "all-supported" or "rule-types"',
+    );
+  }
 }

@@ -115,6 +115,21 @@ beforeAll(async () => {
       ],
       {},
     ],
+    // The same channel with runtime guardrails that create the Config recorder (createRecorder).
+    [
+      "recorder-on",
+      [
+        "--cwd",
+        path.join(ROOT, "test", "fixtures", "recorder-on"),
+        "--stack",
+        "prod",
+        "--policy-config",
+        path.join(ROOT, "policies", "config", "prod.json"),
+        "--out",
+        out("recorder-on"),
+      ],
+      {},
+    ],
   ];
   // With them, the same programs run through the worker alone, to see what they received.
   const capturing = Promise.all([
@@ -503,4 +518,26 @@ describe("a user's own program outside this repository", () => {
     expect(old.code).toBe(2);
     expect(old.stderr).toContain("Fix: pass --cwd <directory with Pulumi.yaml>");
   }, 60_000);
+});
+
+describe("runtime guardrails that create the Config recorder", () => {
+  test("the recorder, its role, delivery channel and status pass the pack beside the channel", () => {
+    const r = runs["recorder-on"];
+    expect(r.stderr).not.toMatch(/^error:/m);
+    expect(r.code).toBe(0);
+    const e = readEvidence(out("recorder-on"));
+    expect(findings(e)).toEqual([]);
+    expect(e.notAnalysed).toEqual([]);
+    const names = e.resources.filter((x) => /^aws:(cfg|iam)\//.test(x.type) && !/rule:Rule$/.test(x.type));
+    expect(names.map((x) => `${x.type} ${x.name}`).sort()).toEqual([
+      "aws:cfg/deliveryChannel:DeliveryChannel claims-api-guardrails-delivery",
+      "aws:cfg/recorder:Recorder claims-api-guardrails-recorder",
+      "aws:cfg/recorderStatus:RecorderStatus claims-api-guardrails-recorder-status",
+      "aws:iam/role:Role claims-api-guardrails-recorder",
+      "aws:iam/rolePolicy:RolePolicy claims-api-guardrails-recorder-delivery",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment claims-api-guardrails-recorder-config-role",
+    ]);
+    expect(e.resources.filter((x) => x.type === "aws:cfg/rule:Rule")).toHaveLength(16);
+    expect(r.stdout).toMatch(/^PASS prod: 0 mandatory violation/m);
+  });
 });

@@ -25,7 +25,11 @@ import {
   DEFAULT_MUTUAL_TLS,
   DEFAULT_RUNTIME_GUARDRAILS,
 } from "../components/PhiChannel";
-import { DEFAULT_ACCESS_SCOPE, DEFAULT_DATA_SERVICE_RULES } from "../components/PhiRuntimeGuardrails";
+import {
+  DEFAULT_ACCESS_SCOPE,
+  DEFAULT_DATA_SERVICE_RULES,
+  DEFAULT_RECORDING,
+} from "../components/PhiRuntimeGuardrails";
 import { DEFAULT_RETENTION_DAYS, DEFAULT_RETENTION_MODE } from "../components/ImmutableLogBucket";
 import {
   DEFAULT_AVAILABILITY_ZONE_COUNT,
@@ -169,6 +173,8 @@ describe("PhiRuntimeGuardrails defaults: code, Args doc comments and docs/compon
   agree("components/PhiRuntimeGuardrails.ts", "docs/components-channel.md", "PhiRuntimeGuardrails", {
     dataServiceRules: shown(DEFAULT_DATA_SERVICE_RULES),
     accessScope: shown(DEFAULT_ACCESS_SCOPE),
+    // createRecorder's own table.
+    recording: shown(DEFAULT_RECORDING),
   });
 
   test("the guardrails are off unless asked for, and complete when on", () => {

@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import { setupPulumiMocks, promiseOf, type RecordedResource } from "../support/pulumi-mocks";
-import { PhiChannel, CHANNEL_TAG, type PhiChannelArgs } from "../../components/PhiChannel";
+import {
+  PhiChannel,
+  CHANNEL_TAG,
+  validatePhiChannelArgs,
+  type PhiChannelArgs,
+} from "../../components/PhiChannel";
 import { PhiConfigError } from "../../components/errors";
 import { DATA_CLASSIFICATION_TAG } from "../../components/tags";
 import { DEFAULT_ELB_SECURITY_POLICY } from "../../policies/src/rules";
@@ -298,5 +303,126 @@ describe("PhiChannel with a database end", () => {
       "PhiChannel:database.backupRetentionDays",
     ]);
     expect(mocks.resources).toHaveLength(0);
+  });
+});
+
+describe("PhiChannel with runtime guardrails", () => {
+  const RULE = "aws:cfg/rule:Rule";
+  const SCOPE = "aws:ec2/networkInsightsAccessScope:NetworkInsightsAccessScope";
+  /** The rules' parameters and scope by managed identifier (the lock rule once per bucket). */
+  const rulesById = () => {
+    const found: Record<string, { params: unknown; scope: unknown }[]> = {};
+    for (const r of mocks.byType(RULE)) {
+      const id = (r.inputs.source as { sourceIdentifier: string }).sourceIdentifier;
+      const raw = r.inputs.inputParameters as string | undefined;
+      (found[id] ??= []).push({
+        params: raw === undefined ? undefined : JSON.parse(raw),
+        scope: r.inputs.scope,
+      });
+    }
+    return found;
+  };
+  /** A pack config whose allowlist is the channel's own. */
+  const packConfig = {
+    "phi-ingress-allowlisted-ports": { allowedIngress: ["tcp/443", "tcp/8443"] },
+    "phi-tls-strong-policy": { minimumTlsVersion: "1.2", tlsProfile: "strict" },
+  };
+
+  test("off by default: no Config rule, recorder or access scope", async () => {
+    new PhiChannel("claims-api", channelArgs());
+    await mocks.settle();
+    expect(mocks.byType("phi:guardrails:PhiRuntimeGuardrails")).toHaveLength(0);
+    expect(mocks.resources.filter((r) => r.type.startsWith("aws:cfg/")).map((r) => r.type)).toEqual([]);
+    expect(mocks.byType(SCOPE)).toHaveLength(0);
+  });
+
+  test("on with the stack's pack config: rules from the channel's allowlist, over its buckets and VPC, scoped to its tag", async () => {
+    const channel = new PhiChannel(
+      "claims-api",
+      channelArgs({
+        allowedIngress: ["tcp/443", "tcp/8443"],
+        runtimeGuardrails: { policyConfig: packConfig },
+      }),
+    );
+    await mocks.settle();
+    const m = await promiseOf(channel.manifest);
+    const guardrails = mocks.one("phi:guardrails:PhiRuntimeGuardrails");
+    expect(guardrails.name).toBe("claims-api-guardrails");
+    expect(guardrails.parent).toBe(mocks.one("phi:channel:PhiChannel").urn);
+
+    const rules = rulesById();
+    const channelScope = { tagKey: "phi-channels:channel", tagValue: "claims-api" };
+    expect(rules.VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS).toEqual([
+      { params: { authorizedTcpPorts: "443,8443" }, scope: channelScope },
+    ]);
+    expect(rules.RESTRICTED_INCOMING_TRAFFIC[0].params).toEqual({
+      blockedPort1: 20,
+      blockedPort2: 21,
+      blockedPort3: 3389,
+      blockedPort4: 3306,
+      blockedPort5: 4333,
+    });
+    expect(rules.ELB_LOGGING_ENABLED).toEqual([
+      { params: { s3BucketNames: "claims-api-logs-21fb396" }, scope: channelScope },
+    ]);
+    // Object Lock on both of the channel's audit buckets (the mocks' deterministic names), each rule scoped
+    // to its bucket alone; registration order is not fixed.
+    expect([m.accessLogBucket, m.flowLogBucket]).toEqual([
+      "claims-api-logs-21fb396",
+      "claims-api-network-flow-logs-ea4c18e",
+    ]);
+    const lockScopes = rules.S3_BUCKET_DEFAULT_LOCK_ENABLED.map(
+      (r) => r.scope as { complianceResourceId: string },
+    );
+    expect(lockScopes.sort((a, b) => a.complianceResourceId.localeCompare(b.complianceResourceId))).toEqual([
+      { complianceResourceTypes: ["AWS::S3::Bucket"], complianceResourceId: "claims-api-logs-21fb396" },
+      {
+        complianceResourceTypes: ["AWS::S3::Bucket"],
+        complianceResourceId: "claims-api-network-flow-logs-ea4c18e",
+      },
+    ]);
+    // Periodic rules cannot be scoped.
+    expect(rules.VPC_FLOW_LOGS_ENABLED).toEqual([{ params: { trafficType: "ALL" }, scope: undefined }]);
+    expect(mocks.byType(RULE)).toHaveLength(16);
+
+    const paths = mocks.one(SCOPE).inputs.matchPaths as {
+      destination: { resourceStatement: { resources: string[] }; packetHeaderStatement: unknown };
+    }[];
+    expect(paths.map((p) => p.destination.resourceStatement.resources)).toEqual([[m.vpcId], [m.vpcId]]);
+    expect(paths.map((p) => p.destination.packetHeaderStatement)).toEqual([
+      { protocols: ["tcp"], destinationPorts: ["1-442", "444-8442", "8444-65535"] },
+      { protocols: ["udp"], destinationPorts: ["1-65535"] },
+    ]);
+    // The rules and the scope carry the channel's tags like every other resource.
+    expect(mocks.one(SCOPE).inputs.tags).toMatchObject({ "phi-channels:channel": "claims-api" });
+  });
+
+  test("true: the pack's default config (tcp/443 only)", async () => {
+    new PhiChannel("claims-api", channelArgs({ runtimeGuardrails: true }));
+    await mocks.settle();
+    expect(rulesById().VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS[0].params).toEqual({ authorizedTcpPorts: "443" });
+  });
+
+  test("its problems are the channel's, under runtimeGuardrails.*", () => {
+    const problems = validatePhiChannelArgs(
+      "claims-api",
+      channelArgs({
+        runtimeGuardrails: {
+          policyConfig: {
+            "phi-ingress-allowlisted-ports": { allowedIngress: ["tcp/443", "all/*"] },
+            "phi-tls-strong-policy": { minimumTlsVersion: "1.0" },
+          },
+          createRecorder: { deliveryBucketName: "" },
+        },
+      }),
+    );
+    expect(problems.map((p) => `${p.component}:${p.field}`)).toEqual([
+      "PhiChannel:runtimeGuardrails.createRecorder.deliveryBucketName",
+      "PhiChannel:runtimeGuardrails.policyConfig.phi-ingress-allowlisted-ports.allowedIngress[1]",
+      "PhiChannel:runtimeGuardrails.policyConfig.phi-tls-strong-policy.minimumTlsVersion",
+    ]);
+    expect(validatePhiChannelArgs("claims-api", channelArgs({ runtimeGuardrails: "yes" as never }))).toEqual([
+      expect.objectContaining({ field: "runtimeGuardrails", problem: "is not a boolean or an object" }),
+    ]);
   });
 });

@@ -250,3 +250,118 @@ describe("validatePhiRuntimeGuardrailsArgs: every problem, in the pack's words",
     );
   });
 });
+
+describe("PhiRuntimeGuardrails: createRecorder", () => {
+  const R = {
+    recorder: "aws:cfg/recorder:Recorder",
+    status: "aws:cfg/recorderStatus:RecorderStatus",
+    channel: "aws:cfg/deliveryChannel:DeliveryChannel",
+    role: "aws:iam/role:Role",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  };
+
+  test("off by default: no recorder, role, channel or status", async () => {
+    await build(valid());
+    for (const t of Object.values(R)) expect(mocks.byType(t)).toHaveLength(0);
+  });
+
+  test("on: a recorder of every supported type, its role, a delivery channel, an enabled status every rule waits for", async () => {
+    await build(valid({ createRecorder: { deliveryBucketName: "config-history" } }));
+    const role = mocks.one(R.role);
+    expect(JSON.parse(role.inputs.assumeRolePolicy as string)).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Service: "config.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        },
+      ],
+    });
+    expect(mocks.one(R.attachment).inputs.policyArn).toBe(
+      "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
+    );
+    expect(JSON.parse(mocks.one(R.rolePolicy).inputs.policy as string).Statement).toEqual([
+      {
+        Effect: "Allow",
+        Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+        Resource: "arn:aws:s3:::config-history",
+      },
+      {
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: "arn:aws:s3:::config-history/AWSLogs/123456789012/Config/*",
+        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+      },
+    ]);
+    const recorder = mocks.one(R.recorder);
+    expect(recorder.inputs).toMatchObject({
+      name: "default",
+      roleArn: role.outputs.arn,
+      recordingGroup: { allSupported: true, includeGlobalResourceTypes: false },
+    });
+    const channel = mocks.one(R.channel);
+    expect(channel.inputs.s3BucketName).toBe("config-history");
+    expect(channel.inputs.s3KmsKeyArn).toBeUndefined();
+    expect(channel.dependencies).toContain(recorder.urn);
+    const status = mocks.one(R.status);
+    expect(status.inputs).toEqual({ name: "default", isEnabled: true });
+    expect(status.dependencies).toContain(channel.urn);
+    const rules = mocks.byType(T.rule);
+    expect(rules).toHaveLength(16);
+    expect(rules.filter((r) => !r.dependencies.includes(status.urn)).map((r) => r.name)).toEqual([]);
+  });
+
+  test("rule-types records only what the deployed rules judge; a KMS key encrypts the deliveries", async () => {
+    const key = "arn:aws:kms:us-east-1:123456789012:key/0b5c6f0e-1111-2222-3333-444455556666";
+    await build(
+      valid({
+        dataServiceRules: false,
+        createRecorder: {
+          deliveryBucketName: "config-history",
+          deliveryKmsKeyArn: key,
+          recording: "rule-types",
+        },
+      }),
+    );
+    expect(mocks.one(R.recorder).inputs.recordingGroup).toEqual({
+      allSupported: false,
+      includeGlobalResourceTypes: false,
+      recordingStrategies: [{ useOnly: "INCLUSION_BY_RESOURCE_TYPES" }],
+      resourceTypes: [
+        "AWS::EC2::SecurityGroup",
+        "AWS::ElasticLoadBalancingV2::Listener",
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        "AWS::ElasticLoadBalancing::LoadBalancer",
+        "AWS::S3::Bucket",
+        "AWS::EC2::VPC",
+      ],
+    });
+    expect(mocks.one(R.channel).inputs.s3KmsKeyArn).toBe(key);
+    expect(JSON.parse(mocks.one(R.rolePolicy).inputs.policy as string).Statement[2]).toEqual({
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: key,
+    });
+  });
+
+  test("refused: no bucket, both recorder options, an unknown recording choice", () => {
+    const problems = validatePhiRuntimeGuardrailsArgs(
+      "claims",
+      valid({
+        configRecorder: {} as never,
+        createRecorder: { deliveryBucketName: "", recording: "everything" as never },
+      }),
+    );
+    expect(problems.map((p) => p.field)).toEqual([
+      "createRecorder",
+      "createRecorder.deliveryBucketName",
+      "createRecorder.recording",
+    ]);
+    expect(problems[0].problem).toBe(
+      "is set with configRecorder; AWS allows one recorder per account and region",
+    );
+  });
+});
