@@ -50,19 +50,20 @@ describe("withoutStackTrace", () => {
   });
 });
 
-describe("TypeVerdicts", () => {
-  const args = (type: string, props: Record<string, unknown> = {}) =>
-    ({
-      type,
-      props,
-      urn: `urn:pulumi:dev::p::${type}::r`,
-      name: "r",
-      getConfig: () => ({}),
-      notApplicable: (reason?: string): never => {
-        throw new NotApplicableError(reason);
-      },
-    }) as unknown as ResourceValidationArgs;
+/** Policy args as @pulumi/policy builds them, with its throwing notApplicable. */
+const args = (type: string, props: Record<string, unknown> = {}) =>
+  ({
+    type,
+    props,
+    urn: `urn:pulumi:dev::p::${type}::r`,
+    name: "r",
+    getConfig: () => ({}),
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicableError(reason);
+    },
+  }) as unknown as ResourceValidationArgs;
 
+describe("TypeVerdicts", () => {
   it("remembers a type declined on the type alone, with its reason", () => {
     const verdicts = new TypeVerdicts();
     const observed = verdicts.observe(args("aws:s3/bucket:Bucket"));
@@ -118,16 +119,7 @@ describe("a wrapped policy's type verdicts", () => {
     });
     const validate = policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void;
     const run = (type: string, props: Record<string, unknown>) => {
-      const a = {
-        type,
-        props,
-        urn: `urn:pulumi:dev::p::${type}::r`,
-        name: "r",
-        getConfig: () => ({}),
-        notApplicable: (reason?: string): never => {
-          throw new NotApplicableError(reason);
-        },
-      } as unknown as ResourceValidationArgs;
+      const a = args(type, props);
       try {
         validate(a, (m) => violations.push(`${type} ${m}`));
         return "judged";

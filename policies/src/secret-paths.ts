@@ -36,6 +36,14 @@ const isSecretWire = (v: unknown) =>
 export function mayBeSecret(props: object, path: string): boolean {
   const derived = derivedOf.get(props);
   if (derived) return derived(path);
+  return walkWire(props, path, false);
+}
+
+/**
+ * Walks the wire form of `props` along `path`: true at a secret on the way, `offWire` where the path leaves
+ * the wire form, true when no wire form was recorded.
+ */
+function walkWire(props: object, path: string, offWire: boolean): boolean {
   let wire = wireOf.get(props);
   if (wire === undefined) return true;
   if (typeof (wire as { toJavaScript?: unknown }).toJavaScript === "function") {
@@ -45,8 +53,9 @@ export function mayBeSecret(props: object, path: string): boolean {
   let cur = wire;
   for (const s of segments(path)) {
     if (isSecretWire(cur)) return true;
-    if (cur === null || typeof cur !== "object") return false;
+    if (cur === null || typeof cur !== "object") return offWire;
     cur = (cur as Record<string | number, unknown>)[s];
+    if (offWire && cur === undefined) return true;
   }
   return isSecretWire(cur);
 }
@@ -64,18 +73,5 @@ export function rememberDerived(derived: object, maySecret: (path: string) => bo
  * that was moved or computed: whether it came from a secret cannot be told).
  */
 export function mayBeSecretOrElsewhere(props: object, path: string): boolean {
-  let wire = wireOf.get(props);
-  if (wire === undefined) return true;
-  if (typeof (wire as { toJavaScript?: unknown }).toJavaScript === "function") {
-    wire = (wire as { toJavaScript(): unknown }).toJavaScript();
-    wireOf.set(props, wire);
-  }
-  let cur = wire;
-  for (const s of segments(path)) {
-    if (isSecretWire(cur)) return true;
-    if (cur === null || typeof cur !== "object") return true;
-    cur = (cur as Record<string | number, unknown>)[s];
-    if (cur === undefined) return true;
-  }
-  return isSecretWire(cur);
+  return walkWire(props, path, true);
 }
