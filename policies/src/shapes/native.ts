@@ -684,8 +684,9 @@ function assignPublicIp(v: unknown): unknown {
   if (v === undefined || v === null || isUnknown(v)) return v;
   if (sameText(v, "ENABLED")) return true;
   if (sameText(v, "DISABLED")) return false;
-  // Any other value is not one AWS accepts: kept as it is, so the policy fails closed on it.
-  return v;
+  // Any other value (a boolean, "true") is not one AWS accepts: a list, which the policy reads as a value
+  // AWS does not accept (failing closed), never as the classic boolean.
+  return [v];
 }
 
 /** ECS services (`awsvpcConfiguration`) and task sets (`awsVpcConfiguration`: CloudFormation spells them apart). */

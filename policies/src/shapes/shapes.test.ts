@@ -1390,3 +1390,170 @@ describe("more aws-native families: one valid fixture each, one deciding field c
     });
   });
 });
+
+describe("more aws-native families: across resources, unknown at preview, in templates", () => {
+  const warehouse = {
+    clusterType: "single-node",
+    dbName: "phi",
+    masterUsername: "admin",
+    nodeType: "ra3.xlplus",
+    encrypted: true,
+    clusterParameterGroupName: "wh-params",
+    publiclyAccessible: false,
+  };
+  const whGroup = (requireSsl: string) => ({
+    parameterGroupName: "wh-params",
+    parameterGroupFamily: "redshift-2.0",
+    description: "tls",
+    parameters: [{ parameterName: "require_ssl", parameterValue: requireSsl }],
+  });
+  const whStack = (requireSsl: string): StackResourceSpec[] => [
+    {
+      type: "aws-native:redshift:Cluster",
+      name: "wh",
+      props: warehouse,
+      deps: { clusterParameterGroupName: ["wh-params"] },
+    },
+    { type: "aws-native:redshift:ClusterParameterGroup", name: "wh-params", props: whGroup(requireSsl) },
+  ];
+
+  it("a Redshift cluster's ClusterParameterGroup decides require_ssl", async () => {
+    const p = policy("phi-data-in-transit-encrypted");
+    expect((await runStack(p, whStack("true"))).diagnostics).toEqual([]);
+    const off = await runStack(p, whStack("false"));
+    expect(off.mandatory.map((d) => d.urn)).toEqual([
+      "urn:pulumi:test::phi::aws-native:redshift:Cluster::wh",
+    ]);
+    expect(off.mandatory[0].message).toContain(
+      "clusterParameterGroupName is parameter group wh-params, which sets require_ssl to a value that does not enforce TLS",
+    );
+  });
+
+  it("a native trail is an audit-log source: its bucket must be immutable", async () => {
+    const trail = { isLogging: true, s3BucketName: "phi-audit-logs", enableLogFileValidation: true };
+    const channel = nativeChannel();
+    const audit = policy("phi-audit-log-bucket-immutable");
+    const withTrail = [...channel, { type: "aws-native:cloudtrail:Trail", name: "trail", props: trail }];
+    expect((await runStack(audit, withTrail)).diagnostics).toEqual([]);
+    const { objectLockEnabled: _l, objectLockConfiguration: _c, ...unlocked } = logBucket;
+    const v = await runStack(audit, [
+      { type: BUCKET, name: "trail-logs", props: { ...unlocked, bucketName: "trail-logs", arn: undefined } },
+      { type: "aws-native:cloudtrail:Trail", name: "trail", props: { ...trail, s3BucketName: "trail-logs" } },
+    ]);
+    expect(v.mandatory.map((d) => d.urn)).toContain("urn:pulumi:test::phi::aws-native:s3:Bucket::trail-logs");
+    expect(v.mandatory.map((d) => d.message).join("\n")).toContain("CloudTrail");
+  });
+
+  it("a decidable violation stays mandatory while other fields are unknown; unknown alone is advisory", async () => {
+    const T = "aws-native:opensearchservice:Domain";
+    const domain = {
+      domainName: "search",
+      nodeToNodeEncryptionOptions: { enabled: UNKNOWN_BOOL },
+      encryptionAtRestOptions: UNKNOWN_OBJECT,
+      vpcOptions: { subnetIds: UNKNOWN_ARRAY },
+    };
+    const transit = await runResource(policy("phi-data-in-transit-encrypted"), T, domain);
+    expect(transit.mandatory).toEqual([]);
+    expect(transit.advisory.map((d) => d.message.split("\n")[1])).toEqual([
+      "nodeToNodeEncryptionOptions.enabled (Amazon OpenSearch Service): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    const rest = await runResource(policy("phi-data-at-rest-encrypted"), T, domain);
+    expect(rest.mandatory).toEqual([]);
+    expect(rest.advisory).toHaveLength(1);
+    const open = await runResource(policy("phi-no-public-endpoints"), T, domain);
+    expect(open.mandatory).toEqual([]);
+    expect(open.advisory).toHaveLength(1);
+    // ECS: a known ENABLED is mandatory even with the subnets unknown.
+    const service = await runResource(policy("phi-no-public-endpoints"), "aws-native:ecs:Service", {
+      networkConfiguration: { awsvpcConfiguration: { assignPublicIp: "ENABLED", subnets: UNKNOWN_ARRAY } },
+    });
+    expect(service.mandatory).toHaveLength(1);
+    const unknownIp = await runResource(policy("phi-no-public-endpoints"), "aws-native:ecs:Service", {
+      networkConfiguration: { awsvpcConfiguration: { assignPublicIp: UNKNOWN_STRING } },
+    });
+    expect(unknownIp.mandatory).toEqual([]);
+    expect(unknownIp.advisory).toHaveLength(1);
+    expect(unknownIp.advisory[0].message).toContain(
+      "networkConfiguration.awsvpcConfiguration.assignPublicIp",
+    );
+  });
+
+  it("a template's OpenSearch domain, Redshift cluster and trail are judged (PascalCase properties)", async () => {
+    const templateBody = JSON.stringify({
+      Resources: {
+        Search: {
+          Type: "AWS::OpenSearchService::Domain",
+          Properties: {
+            NodeToNodeEncryptionOptions: { Enabled: false },
+            EncryptionAtRestOptions: { Enabled: true },
+            DomainEndpointOptions: {
+              EnforceHTTPS: true,
+              TLSSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10",
+            },
+            VPCOptions: { SubnetIds: [{ Ref: "Subnet" }] },
+          },
+        },
+        Params: {
+          Type: "AWS::Redshift::ClusterParameterGroup",
+          Properties: {
+            ParameterGroupName: "wh-params",
+            ParameterGroupFamily: "redshift-2.0",
+            Description: "tls",
+            Parameters: [{ ParameterName: "require_ssl", ParameterValue: "false" }],
+          },
+        },
+        Warehouse: {
+          Type: "AWS::Redshift::Cluster",
+          Properties: {
+            ClusterType: "single-node",
+            NodeType: "ra3.xlplus",
+            DBName: "phi",
+            MasterUsername: "admin",
+            ClusterParameterGroupName: { Ref: "Params" },
+            Encrypted: true,
+            PubliclyAccessible: true,
+          },
+        },
+        Trail: {
+          Type: "AWS::CloudTrail::Trail",
+          Properties: { IsLogging: true, S3BucketName: "phi-audit-logs" },
+        },
+      },
+    });
+    const stack = { type: STACK, name: "infra", props: { templateBody } };
+    const transit = await runResource(
+      policy("phi-data-in-transit-encrypted"),
+      STACK,
+      { templateBody },
+      {},
+      "infra",
+    );
+    // The parameter group is judged on its own too (as a classic one is), beside the domain.
+    expect(transit.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "Amazon OpenSearch Service: nodeToNodeEncryptionOptions.enabled is not true, so nodes exchange data without TLS; set nodeToNodeEncryptionOptions.enabled: true",
+      "Amazon Redshift (family: Redshift): parameters[0] sets require_ssl to a value that does not enforce TLS (enforcing: true); set it to true",
+    ]);
+    expect(transit.mandatory[0].message).toContain(
+      "[template resource Search (AWS::OpenSearchService::Domain, as aws-native:opensearchservice:Domain), judged as aws:opensearch/domain:Domain]",
+    );
+    const open = await runResource(policy("phi-no-public-endpoints"), STACK, { templateBody }, {}, "infra");
+    expect(open.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "publiclyAccessible is true, so the Redshift cluster has an endpoint reachable from the internet; set publiclyAccessible: false",
+    ]);
+    const trail = await runResource(
+      policy("phi-audit-trail-integrity"),
+      STACK,
+      { templateBody },
+      {},
+      "infra",
+    );
+    expect(trail.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "enableLogFileValidation is not true (it defaults to false), so no digest proves that the delivered log files were not altered or deleted",
+    ]);
+    // The cluster's group is followed through its Ref, and its PascalCase Parameters are read.
+    const groups = await runStack(policy("phi-data-in-transit-encrypted"), [stack]);
+    expect(groups.mandatory.map((d) => d.message).join("\n")).toContain(
+      "sets require_ssl to a value that does not enforce TLS",
+    );
+  });
+});
