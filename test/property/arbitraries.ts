@@ -813,6 +813,9 @@ export const N = {
   loadBalancer: "aws-native:elasticloadbalancingv2:LoadBalancer",
   bucket: "aws-native:s3:Bucket",
   kmsKey: "aws-native:kms:Key",
+  searchDomain: "aws-native:opensearchservice:Domain",
+  ecsService: "aws-native:ecs:Service",
+  trail: "aws-native:cloudtrail:Trail",
   cfnStack: "aws:cloudformation/stack:Stack",
 } as const;
 
@@ -966,6 +969,84 @@ export const nativeKmsKey: fc.Arbitrary<GenResource> = resource(
   }),
 );
 
+/** OpenSearch domain: node-to-node and at-rest encryption, the endpoint's TLS policy, VPC or public. */
+export const nativeSearchDomain: fc.Arbitrary<GenResource> = resource(
+  N.searchDomain,
+  "native-search",
+  fc.record({
+    domainName: opt(field(fc.constantFrom("search"))),
+    nodeToNodeEncryptionOptions: opt(field(fc.record({ enabled: opt(field(fc.boolean()), 6) })), 6),
+    encryptionAtRestOptions: opt(
+      field(
+        fc.record({
+          enabled: opt(field(fc.boolean()), 6),
+          kmsKeyId: opt(field(fc.constantFrom("arn:aws:kms:us-east-1:111122223333:key/1", "alias/aws/es"))),
+        }),
+      ),
+      6,
+    ),
+    domainEndpointOptions: opt(
+      field(
+        fc.record({
+          enforceHttps: opt(field(fc.boolean()), 6),
+          tlsSecurityPolicy: opt(
+            field(
+              fc.constantFrom<unknown>(
+                "Policy-Min-TLS-1-0-2019-07",
+                "Policy-Min-TLS-1-2-2019-07",
+                "Policy-Min-TLS-1-2-PFS-2023-10",
+                "policy-min-tls-1-2-pfs-2023-10",
+              ),
+            ),
+            6,
+          ),
+        }),
+      ),
+      6,
+    ),
+    vpcOptions: opt(field(fc.record({ subnetIds: list(field(fc.constantFrom("subnet-1", "subnet-2"))) })), 6),
+  }),
+);
+
+/** ECS service: awsvpcConfiguration.assignPublicIp as CloudFormation spells it (ENABLED / DISABLED). */
+export const nativeEcsService: fc.Arbitrary<GenResource> = resource(
+  N.ecsService,
+  "native-service",
+  fc.record({
+    cluster: opt(field(fc.constantFrom("phi"))),
+    networkConfiguration: opt(
+      field(
+        fc.record({
+          awsvpcConfiguration: opt(
+            field(
+              fc.record({
+                assignPublicIp: opt(
+                  field(fc.constantFrom<unknown>("ENABLED", "DISABLED", "enabled", "true", true, false)),
+                  6,
+                ),
+                subnets: opt(list(field(fc.constantFrom("subnet-1")))),
+              }),
+            ),
+            6,
+          ),
+        }),
+      ),
+      6,
+    ),
+  }),
+);
+
+/** CloudTrail trail: isLogging (required by CloudFormation), log file validation, its bucket. */
+export const nativeTrail: fc.Arbitrary<GenResource> = resource(
+  N.trail,
+  "native-trail",
+  fc.record({
+    isLogging: opt(field(fc.constantFrom<unknown>(true, false, "true", "false")), 8),
+    enableLogFileValidation: opt(field(fc.constantFrom<unknown>(true, false, "true")), 4),
+    s3BucketName: opt(field(fc.constantFrom("phi-audit-logs", "other-bucket")), 8),
+  }),
+);
+
 const OPEN_SSH_TEMPLATE = JSON.stringify({
   Resources: {
     WebSg: {
@@ -1013,6 +1094,9 @@ export const nativeResource: fc.Arbitrary<GenResource> = fc.oneof(
   nativeLoadBalancer,
   nativeBucket,
   nativeKmsKey,
+  nativeSearchDomain,
+  nativeEcsService,
+  nativeTrail,
   cfnStack,
 );
 

@@ -12,15 +12,23 @@ import {
   APIGATEWAY_DOMAIN_NAME,
   APIGATEWAYV2_DOMAIN_NAME,
   CLOUDFRONT_DISTRIBUTION,
+  DOCDB_CLUSTER_PARAMETER_GROUP,
+  EC2_INSTANCE,
+  EC2_LAUNCH_TEMPLATE,
+  ECS_SERVICE,
+  ECS_TASK_SET,
+  EIP,
   FLOW_LOG,
   LB_LISTENER,
   LB_LOAD_BALANCER,
   LB_TARGET_GROUP,
+  MEMORYDB_CLUSTER,
   NATIVE,
   RDS_CLUSTER_INSTANCE,
   RDS_CLUSTER_PARAMETER_GROUP,
   RDS_INSTANCE,
   RDS_PARAMETER_GROUP,
+  REDSHIFT_PARAMETER_GROUP,
   S3_BUCKET,
   S3_BUCKET_POLICY,
   S3_PUBLIC_ACCESS_BLOCK,
@@ -574,6 +582,142 @@ function parameterGroup(type: string, nameField: string): ShapeMapper {
   ];
 }
 
+/**
+ * AWS::Redshift::ClusterParameterGroup `parameters: [{ parameterName, parameterValue }]`. A template keeps
+ * `Parameters` as it is written (cloudformation.ts treats the key as a document), so its PascalCase keys
+ * are read too.
+ */
+const redshiftParameterGroup: ShapeMapper = (p) => [
+  {
+    type: REDSHIFT_PARAMETER_GROUP,
+    props: compact({
+      name: p.parameterGroupName,
+      family: p.parameterGroupFamily,
+      parameters: mapList(p.parameters, (e) =>
+        compact({
+          name: firstSet(e.parameterName, e.ParameterName),
+          value: firstSet(e.parameterValue, e.ParameterValue),
+        }),
+      ),
+    }),
+    fields: [
+      [".name", ".parameterName"],
+      [".value", ".parameterValue"],
+    ],
+  },
+];
+
+/**
+ * AWS::MemoryDB::Cluster documents no default for `TLSEnabled` (the classic provider sends true), so an
+ * unset one is judged as false: setting it true is always accepted, at creation.
+ */
+const memoryDbCluster: ShapeMapper = (p) => {
+  const unset = p.tlsEnabled === undefined || p.tlsEnabled === null;
+  return [
+    {
+      type: MEMORYDB_CLUSTER,
+      props: compact({ tlsEnabled: unset ? false : p.tlsEnabled }),
+      fields: [],
+      note: unset
+        ? "tlsEnabled is unset and CloudFormation documents no default for AWS::MemoryDB::Cluster TLSEnabled, so it is judged as false"
+        : undefined,
+      noteFor: "tlsEnabled",
+    },
+  ];
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Compute that can have a public address.
+
+/**
+ * One classic instance per entry of `networkInterfaces` (classic has one `associatePublicIpAddress`);
+ * without interfaces the subnet decides (phi-subnet-private), as for a classic instance without the field.
+ */
+const ec2Instance: ShapeMapper = (p) => {
+  const list = p.networkInterfaces;
+  if (!Array.isArray(list) || list.length === 0)
+    return [
+      {
+        type: EC2_INSTANCE,
+        props: compact({
+          subnetId: p.subnetId,
+          associatePublicIpAddress: isUnknown(list) ? list : undefined,
+        }),
+        fields: [["associatePublicIpAddress", "networkInterfaces"]],
+      },
+    ];
+  return list.map((ni, i) => ({
+    type: EC2_INSTANCE,
+    props: compact({
+      subnetId: get(ni, "subnetId"),
+      associatePublicIpAddress: get(ni, "associatePublicIpAddress"),
+    }),
+    fields: [["associatePublicIpAddress", `networkInterfaces[${i}].associatePublicIpAddress`]],
+  }));
+};
+
+/** Only `instanceId` (the classic `instance`): the native Eip has no network interface field. */
+const eip: ShapeMapper = (p) => [
+  {
+    type: EIP,
+    props: compact({ instance: p.instanceId }),
+    // Not the bare word: the remediation says "an instance".
+    fields: [["instance is set", "instanceId is set"]],
+    deps: { instance: ["instanceId"] },
+  },
+];
+
+const launchTemplate: ShapeMapper = (p) => [
+  {
+    type: EC2_LAUNCH_TEMPLATE,
+    props: compact({
+      name: p.launchTemplateName,
+      networkInterfaces: get(p.launchTemplateData, "networkInterfaces"),
+    }),
+    fields: [["networkInterfaces", "launchTemplateData.networkInterfaces"]],
+    deps: { networkInterfaces: ["launchTemplateData"] },
+  },
+];
+
+/** CloudFormation's `AssignPublicIp: ENABLED | DISABLED` (default DISABLED) as the classic boolean. */
+function assignPublicIp(v: unknown): unknown {
+  if (v === undefined || v === null || isUnknown(v)) return v;
+  if (sameText(v, "ENABLED")) return true;
+  if (sameText(v, "DISABLED")) return false;
+  // Any other value (a boolean, "true") is not one AWS accepts: a list, which the policy reads as a value
+  // AWS does not accept (failing closed), never as the classic boolean.
+  return [v];
+}
+
+/** ECS services (`awsvpcConfiguration`) and task sets (`awsVpcConfiguration`: CloudFormation spells them apart). */
+function ecsNetworked(type: string, key: string): ShapeMapper {
+  return (p) => [
+    {
+      type,
+      props: compact({
+        networkConfiguration: mapObject(p.networkConfiguration, (nc) => {
+          const vpc = nc[key];
+          if (vpc === undefined || vpc === null) return {};
+          if (!isObject(vpc)) return vpc;
+          return compact({
+            assignPublicIp: assignPublicIp(vpc.assignPublicIp),
+            subnets: vpc.subnets,
+            securityGroups: vpc.securityGroups,
+          });
+        }),
+      }),
+      fields: [
+        [
+          "networkConfiguration.assignPublicIp is true",
+          `networkConfiguration.${key}.assignPublicIp is ENABLED`,
+        ],
+        ["networkConfiguration.assignPublicIp", `networkConfiguration.${key}.assignPublicIp`],
+      ],
+      deps: { networkConfiguration: ["networkConfiguration"] },
+    },
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Queue and topic policies.
 
@@ -628,6 +772,14 @@ export const NATIVE_SHAPES: ReadonlyMap<string, ShapeMapper> = new Map<string, S
     NATIVE.DB_CLUSTER_PARAMETER_GROUP,
     parameterGroup(RDS_CLUSTER_PARAMETER_GROUP, "dbClusterParameterGroupName"),
   ],
+  [NATIVE.DOCDB_CLUSTER_PARAMETER_GROUP, parameterGroup(DOCDB_CLUSTER_PARAMETER_GROUP, "name")],
+  [NATIVE.REDSHIFT_CLUSTER_PARAMETER_GROUP, redshiftParameterGroup],
+  [NATIVE.MEMORYDB_CLUSTER, memoryDbCluster],
+  [NATIVE.EC2_INSTANCE, ec2Instance],
+  [NATIVE.EIP, eip],
+  [NATIVE.LAUNCH_TEMPLATE, launchTemplate],
+  [NATIVE.ECS_SERVICE, ecsNetworked(ECS_SERVICE, "awsvpcConfiguration")],
+  [NATIVE.ECS_TASK_SET, ecsNetworked(ECS_TASK_SET, "awsVpcConfiguration")],
   [NATIVE.QUEUE_INLINE_POLICY, inlinePolicy(SQS_QUEUE_POLICY, "queue", "queueUrl")],
   [NATIVE.TOPIC_POLICY, policyPerTarget(SNS_TOPIC_POLICY, "topics", "arn")],
   [NATIVE.TOPIC_INLINE_POLICY, inlinePolicy(SNS_TOPIC_POLICY, "topicArn", "arn")],

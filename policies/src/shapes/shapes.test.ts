@@ -754,3 +754,806 @@ describe("aws-native data services and networks", () => {
     expect(logs.mandatory.map((d) => d.message.split("\n")[1])).toEqual(["VPC has no flow log"]);
   });
 });
+
+describe("more aws-native families: one valid fixture each, one deciding field changed per case", () => {
+  const KEY = "arn:aws:kms:us-east-1:111122223333:key/1111-2222";
+  const LOG_GROUP = "arn:aws:logs:us-east-1:111122223333:log-group:api-access";
+  const search = {
+    domainName: "search",
+    engineVersion: "OpenSearch_2.13",
+    nodeToNodeEncryptionOptions: { enabled: true },
+    encryptionAtRestOptions: { enabled: true, kmsKeyId: KEY },
+    domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" },
+    vpcOptions: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] },
+  };
+  const warehouse = {
+    clusterType: "multi-node",
+    dbName: "phi",
+    masterUsername: "admin",
+    nodeType: "ra3.xlplus",
+    clusterIdentifier: "wh",
+    encrypted: true,
+    kmsKeyId: KEY,
+    clusterParameterGroupName: "wh-params",
+    publiclyAccessible: false,
+  };
+  const transfer = {
+    protocols: ["SFTP"],
+    securityPolicyName: "TransferSecurityPolicy-2024-01",
+    endpointType: "VPC",
+    endpointDetails: { subnetIds: ["subnet-1"], vpcId: "vpc-1" },
+  };
+  const restApi = {
+    name: "api",
+    endpointConfiguration: { types: ["REGIONAL"] },
+    securityPolicy: "SecurityPolicy_TLS13_1_3_2025_09",
+    endpointAccessMode: "STRICT",
+    disableExecuteApiEndpoint: false,
+  };
+  const network = (assignPublicIp: unknown) => ({
+    awsvpcConfiguration: { assignPublicIp, subnets: ["subnet-1"] },
+  });
+
+  interface Case {
+    /** What the case changes. */
+    change: string;
+    props: Record<string, unknown>;
+    /** The finding (second line of the one mandatory message). */
+    finding: string;
+  }
+  interface Family {
+    type: string;
+    policy: string;
+    valid: Record<string, unknown>;
+    cases: Case[];
+  }
+
+  const FAMILIES: Family[] = [
+    {
+      type: "aws-native:opensearchservice:Domain",
+      policy: "phi-data-in-transit-encrypted",
+      valid: search,
+      cases: [
+        {
+          change: "nodeToNodeEncryptionOptions.enabled false",
+          props: { ...search, nodeToNodeEncryptionOptions: { enabled: false } },
+          finding:
+            "Amazon OpenSearch Service: nodeToNodeEncryptionOptions.enabled is not true, so nodes exchange data without TLS; set nodeToNodeEncryptionOptions.enabled: true",
+        },
+      ],
+    },
+    {
+      type: "aws-native:opensearchservice:Domain",
+      policy: "phi-data-at-rest-encrypted",
+      valid: search,
+      cases: [
+        {
+          change: "encryptionAtRestOptions unset",
+          props: { ...search, encryptionAtRestOptions: undefined },
+          finding:
+            "Amazon OpenSearch Service: encryptionAtRestOptions.enabled is not set and AWS defaults to false, so indices, logs, swap and snapshots are not encrypted; set encryptionAtRestOptions.enabled: true",
+        },
+      ],
+    },
+    {
+      type: "aws-native:opensearchservice:Domain",
+      policy: "phi-no-public-endpoints",
+      valid: search,
+      cases: [
+        {
+          change: "no vpcOptions",
+          props: { ...search, vpcOptions: undefined },
+          finding:
+            "vpcOptions.subnetIds is not set, and AWS's default is public, so the OpenSearch domain has an endpoint reachable from the internet; set vpcOptions { subnetIds: [private subnets], securityGroupIds } (a domain without VPC options has a public endpoint; VPC access is chosen at creation)",
+        },
+      ],
+    },
+    {
+      type: "aws-native:redshift:Cluster",
+      policy: "phi-data-at-rest-encrypted",
+      valid: warehouse,
+      cases: [
+        {
+          change: "encrypted false",
+          props: { ...warehouse, encrypted: false },
+          finding:
+            "Amazon Redshift: encrypted is not true, so the data warehouse and its snapshots are not encrypted; set encrypted: true",
+        },
+      ],
+    },
+    {
+      type: "aws-native:redshift:Cluster",
+      policy: "phi-no-public-endpoints",
+      valid: warehouse,
+      cases: [
+        {
+          change: "publiclyAccessible true",
+          props: { ...warehouse, publiclyAccessible: true },
+          finding:
+            "publiclyAccessible is true, so the Redshift cluster has an endpoint reachable from the internet; set publiclyAccessible: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:docdb:DbClusterParameterGroup",
+      policy: "phi-data-in-transit-encrypted",
+      valid: { name: "docdb-params", family: "docdb5.0", description: "tls", parameters: { tls: "enabled" } },
+      cases: [
+        {
+          change: "tls disabled",
+          props: {
+            name: "docdb-params",
+            family: "docdb5.0",
+            description: "tls",
+            parameters: { tls: "disabled" },
+          },
+          finding:
+            "Amazon DocumentDB (family: DocumentDB): parameters[0] sets tls to a value that does not enforce TLS (enforcing: enabled or fips-140-3 or tls1.2+ or tls1.3+); set it to enabled",
+        },
+      ],
+    },
+    {
+      type: "aws-native:memorydb:Cluster",
+      policy: "phi-data-in-transit-encrypted",
+      valid: { clusterName: "cache", aclName: "acl", nodeType: "db.r7g.large", tlsEnabled: true },
+      cases: [
+        {
+          change: "tlsEnabled false",
+          props: { clusterName: "cache", aclName: "acl", nodeType: "db.r7g.large", tlsEnabled: false },
+          finding:
+            "Amazon MemoryDB: tlsEnabled is not true, so clients connect without TLS; set tlsEnabled: true",
+        },
+        {
+          change: "tlsEnabled unset (CloudFormation documents no default)",
+          props: { clusterName: "cache", aclName: "acl", nodeType: "db.r7g.large" },
+          finding:
+            "Amazon MemoryDB: tlsEnabled is not true, so clients connect without TLS; set tlsEnabled: true",
+        },
+      ],
+    },
+    {
+      type: "aws-native:memorydb:MultiRegionCluster",
+      policy: "phi-data-in-transit-encrypted",
+      valid: { nodeType: "db.r7g.large", tlsEnabled: true },
+      cases: [
+        {
+          change: "tlsEnabled unset",
+          props: { nodeType: "db.r7g.large" },
+          finding:
+            "Amazon MemoryDB: tlsEnabled is not set and AWS documents no default, so clients may connect without TLS; set tlsEnabled: true",
+        },
+      ],
+    },
+    {
+      type: "aws-native:dms:Endpoint",
+      policy: "phi-data-in-transit-encrypted",
+      valid: {
+        endpointType: "source",
+        engineName: "postgres",
+        sslMode: "verify-full",
+        certificateArn: "arn:aws:dms:c",
+      },
+      cases: [
+        {
+          change: "sslMode none",
+          props: { endpointType: "source", engineName: "postgres", sslMode: "none" },
+          finding:
+            'AWS DMS: for this engineName, sslMode is not "require", "verify-ca" or "verify-full", so DMS connects to the database without TLS; set sslMode: "verify-full" (with certificateArn) or "require"',
+        },
+        {
+          change: "a Kafka target in plaintext",
+          props: {
+            endpointType: "target",
+            engineName: "kafka",
+            kafkaSettings: { securityProtocol: "plaintext" },
+          },
+          finding:
+            'AWS DMS: for this engineName, kafkaSettings.securityProtocol is not "ssl-encryption", "ssl-authentication" or "sasl-ssl", so DMS writes to the brokers in plaintext; set kafkaSettings.securityProtocol: "ssl-encryption", "ssl-authentication" or "sasl-ssl"',
+        },
+      ],
+    },
+    {
+      type: "aws-native:elasticache:CacheCluster",
+      policy: "phi-data-in-transit-encrypted",
+      valid: {
+        cacheNodeType: "cache.t4g.small",
+        numCacheNodes: 1,
+        engine: "memcached",
+        transitEncryptionEnabled: true,
+      },
+      cases: [
+        {
+          change: "transitEncryptionEnabled unset",
+          props: { cacheNodeType: "cache.t4g.small", numCacheNodes: 1, engine: "memcached" },
+          finding:
+            "Amazon ElastiCache: for this engine, transitEncryptionEnabled is not set and AWS defaults to false, so clients connect without TLS; set transitEncryptionEnabled: true (Memcached 1.6.12 or later, in a VPC)",
+        },
+      ],
+    },
+    {
+      type: "aws-native:transfer:Server",
+      policy: "phi-no-public-endpoints",
+      valid: transfer,
+      cases: [
+        {
+          change: "endpointType PUBLIC",
+          props: { ...transfer, endpointType: "PUBLIC", endpointDetails: undefined },
+          finding:
+            'endpointType is not VPC or VPC_ENDPOINT, so the Transfer Family server has an endpoint reachable from the internet; set endpointType: "VPC" with endpointDetails { subnetIds, vpcId } and no addressAllocationIds',
+        },
+        {
+          change: "Elastic IPs on the VPC endpoint",
+          props: {
+            ...transfer,
+            endpointDetails: { ...transfer.endpointDetails, addressAllocationIds: ["eipalloc-1"] },
+          },
+          finding:
+            "endpointDetails.addressAllocationIds is not empty, so the Transfer Family server has an endpoint reachable from the internet; set endpointDetails.addressAllocationIds: [] (Elastic IPs make a VPC endpoint internet-facing)",
+        },
+      ],
+    },
+    {
+      type: "aws-native:transfer:Server",
+      policy: "phi-tls-strong-policy",
+      valid: transfer,
+      cases: [
+        {
+          change: "FTPS offered",
+          props: { ...transfer, protocols: ["FTPS"] },
+          finding:
+            "protocols include FTPS and securityPolicyName does not meet the strict profile (TLS >= 1.2, forward-secret AEAD ciphers only); no policy AWS accepts here meets the strict profile: every published Transfer Family policy offers ECDHE CBC-SHA256/SHA384 suites on FTPS: serve SFTP only (remove FTPS from protocols), select tlsProfile nist-800-52r2, or record an exemption",
+        },
+      ],
+    },
+    {
+      type: "aws-native:ec2:Instance",
+      policy: "phi-no-public-endpoints",
+      valid: {
+        imageId: "ami-1",
+        networkInterfaces: [{ deviceIndex: "0", subnetId: "subnet-1", associatePublicIpAddress: false }],
+      },
+      cases: [
+        {
+          change: "networkInterfaces[1] with a public IP",
+          props: {
+            imageId: "ami-1",
+            networkInterfaces: [
+              { deviceIndex: "0", subnetId: "subnet-1", associatePublicIpAddress: false },
+              { deviceIndex: "1", subnetId: "subnet-1", associatePublicIpAddress: true },
+            ],
+          },
+          finding:
+            "networkInterfaces[1].associatePublicIpAddress is true, so the EC2 instance has an endpoint reachable from the internet; set networkInterfaces[1].associatePublicIpAddress: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:ec2:LaunchTemplate",
+      policy: "phi-no-public-endpoints",
+      valid: {
+        launchTemplateData: { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: false }] },
+      },
+      cases: [
+        {
+          change: "associatePublicIpAddress true",
+          props: {
+            launchTemplateData: { networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: true }] },
+          },
+          finding:
+            'launchTemplateData.networkInterfaces[0].associatePublicIpAddress is true, so the launch template has an endpoint reachable from the internet; set launchTemplateData.networkInterfaces[].associatePublicIpAddress: "false" (a string in the launch template)',
+        },
+      ],
+    },
+    {
+      type: "aws-native:ecs:Service",
+      policy: "phi-no-public-endpoints",
+      valid: { cluster: "c", taskDefinition: "td", networkConfiguration: network("DISABLED") },
+      cases: [
+        {
+          change: "assignPublicIp ENABLED",
+          props: { cluster: "c", taskDefinition: "td", networkConfiguration: network("ENABLED") },
+          finding:
+            "networkConfiguration.awsvpcConfiguration.assignPublicIp is ENABLED, so the ECS service or task set has an endpoint reachable from the internet; set networkConfiguration.awsvpcConfiguration.assignPublicIp: false",
+        },
+        {
+          change: "assignPublicIp a value AWS rejects",
+          props: { cluster: "c", taskDefinition: "td", networkConfiguration: network("YES") },
+          finding:
+            "networkConfiguration.awsvpcConfiguration.assignPublicIp is not a value AWS accepts there, so whether the ECS service or task set is public cannot be told; set networkConfiguration.awsvpcConfiguration.assignPublicIp: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:ecs:TaskSet",
+      policy: "phi-no-public-endpoints",
+      valid: {
+        cluster: "c",
+        service: "s",
+        taskDefinition: "td",
+        networkConfiguration: { awsVpcConfiguration: { assignPublicIp: "DISABLED", subnets: ["subnet-1"] } },
+      },
+      cases: [
+        {
+          change: "assignPublicIp ENABLED",
+          props: {
+            cluster: "c",
+            service: "s",
+            taskDefinition: "td",
+            networkConfiguration: {
+              awsVpcConfiguration: { assignPublicIp: "ENABLED", subnets: ["subnet-1"] },
+            },
+          },
+          finding:
+            "networkConfiguration.awsVpcConfiguration.assignPublicIp is ENABLED, so the ECS service or task set has an endpoint reachable from the internet; set networkConfiguration.awsVpcConfiguration.assignPublicIp: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:eks:Cluster",
+      policy: "phi-no-public-endpoints",
+      valid: {
+        roleArn: "arn:aws:iam::111122223333:role/eks",
+        resourcesVpcConfig: {
+          subnetIds: ["subnet-1"],
+          endpointPublicAccess: false,
+          endpointPrivateAccess: true,
+        },
+      },
+      cases: [
+        {
+          change: "endpointPublicAccess unset (EKS's default is true)",
+          props: {
+            roleArn: "arn:aws:iam::111122223333:role/eks",
+            resourcesVpcConfig: { subnetIds: ["subnet-1"], endpointPrivateAccess: true },
+          },
+          finding:
+            "resourcesVpcConfig.endpointPublicAccess is not set, and AWS's default is public, so the EKS cluster API endpoint has an endpoint reachable from the internet; set resourcesVpcConfig { endpointPublicAccess: false, endpointPrivateAccess: true } (EKS rejects turning both off)",
+        },
+      ],
+    },
+    {
+      type: "aws-native:lambda:Url",
+      policy: "phi-no-public-endpoints",
+      valid: { targetFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:f", authType: "AWS_IAM" },
+      cases: [
+        {
+          change: "authType NONE",
+          props: { targetFunctionArn: "arn:aws:lambda:us-east-1:111122223333:function:f", authType: "NONE" },
+          finding:
+            'authType is not AWS_IAM, so the Lambda function URL has an endpoint reachable from the internet; set authType: "AWS_IAM" (NONE lets anyone on the internet invoke the function)',
+        },
+      ],
+    },
+    {
+      type: "aws-native:amazonmq:Broker",
+      policy: "phi-no-public-endpoints",
+      valid: {
+        brokerName: "mq",
+        deploymentMode: "SINGLE_INSTANCE",
+        engineType: "ACTIVEMQ",
+        hostInstanceType: "mq.m5.large",
+        publiclyAccessible: false,
+      },
+      cases: [
+        {
+          change: "publiclyAccessible true",
+          props: {
+            brokerName: "mq",
+            deploymentMode: "SINGLE_INSTANCE",
+            engineType: "ACTIVEMQ",
+            hostInstanceType: "mq.m5.large",
+            publiclyAccessible: true,
+          },
+          finding:
+            "publiclyAccessible is true, so the Amazon MQ broker has an endpoint reachable from the internet; set publiclyAccessible: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:dms:InstanceProfile",
+      policy: "phi-no-public-endpoints",
+      valid: { instanceProfileName: "p", publiclyAccessible: false },
+      cases: [
+        {
+          change: "publiclyAccessible unset (DMS's default is true)",
+          props: { instanceProfileName: "p" },
+          finding:
+            "publiclyAccessible is not set, and AWS's default is public, so the DMS instance profile has an endpoint reachable from the internet; set publiclyAccessible: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:neptune:DbInstance",
+      policy: "phi-no-public-endpoints",
+      valid: { dbInstanceClass: "db.r6g.large", dbClusterIdentifier: "graph", publiclyAccessible: false },
+      cases: [
+        {
+          change: "publiclyAccessible true",
+          props: { dbInstanceClass: "db.r6g.large", dbClusterIdentifier: "graph", publiclyAccessible: true },
+          finding:
+            "publiclyAccessible is true, so the Neptune cluster instance has an endpoint reachable from the internet; set publiclyAccessible: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:rds:DbShardGroup",
+      policy: "phi-no-public-endpoints",
+      valid: { dbClusterIdentifier: "limitless", maxAcu: 768, publiclyAccessible: false },
+      cases: [
+        {
+          change: "publiclyAccessible unset (the network decides)",
+          props: { dbClusterIdentifier: "limitless", maxAcu: 768 },
+          finding:
+            "publiclyAccessible is not set, and AWS's default depends on the network (or is not documented), so the Aurora Limitless DB shard group may be public; set publiclyAccessible: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:redshiftserverless:Workgroup",
+      policy: "phi-no-public-endpoints",
+      valid: { workgroupName: "wg", publiclyAccessible: false },
+      cases: [
+        {
+          change: "publiclyAccessible true",
+          props: { workgroupName: "wg", publiclyAccessible: true },
+          finding:
+            "publiclyAccessible is true, so the Redshift Serverless workgroup has an endpoint reachable from the internet; set publiclyAccessible: false",
+        },
+      ],
+    },
+    {
+      type: "aws-native:apprunner:Service",
+      policy: "phi-no-public-endpoints",
+      valid: {
+        sourceConfiguration: {},
+        networkConfiguration: { ingressConfiguration: { isPubliclyAccessible: false } },
+      },
+      cases: [
+        {
+          change: "no networkConfiguration (App Runner's default is public)",
+          props: { sourceConfiguration: {} },
+          finding:
+            "networkConfiguration.ingressConfiguration.isPubliclyAccessible is not set, and AWS's default is public, so the App Runner service has an endpoint reachable from the internet; set networkConfiguration.ingressConfiguration.isPubliclyAccessible: false, with an App Runner VPC ingress connection",
+        },
+      ],
+    },
+    {
+      type: "aws-native:opensearchserverless:SecurityPolicy",
+      policy: "phi-no-public-endpoints",
+      valid: {
+        name: "net",
+        type: "network",
+        policy: JSON.stringify([
+          {
+            Rules: [{ ResourceType: "collection", Resource: ["collection/phi"] }],
+            AllowFromPublic: false,
+            SourceVPCEs: ["vpce-1"],
+          },
+        ]),
+      },
+      cases: [
+        {
+          change: "AllowFromPublic true",
+          props: {
+            name: "net",
+            type: "network",
+            policy: JSON.stringify([
+              {
+                Rules: [{ ResourceType: "collection", Resource: ["collection/phi"] }],
+                AllowFromPublic: true,
+              },
+            ]),
+          },
+          finding:
+            "policy has a rule with AllowFromPublic true, so the OpenSearch Serverless network policy has an endpoint reachable from the internet; set AllowFromPublic: false with SourceVPCEs (or SourceServices) in every rule",
+        },
+      ],
+    },
+    {
+      type: "aws-native:ec2:Eip",
+      policy: "phi-no-public-endpoints",
+      valid: { domain: "vpc" },
+      cases: [
+        {
+          change: "instanceId set",
+          props: { domain: "vpc", instanceId: "i-1" },
+          finding:
+            "instanceId is set (an Elastic IP is a public IPv4 address), so the Elastic IP has an endpoint reachable from the internet; set no Elastic IP on an instance (reach it through an internal load balancer or a VPC endpoint)",
+        },
+      ],
+    },
+    {
+      type: "aws-native:ec2:EipAssociation",
+      policy: "phi-no-public-endpoints",
+      valid: { allocationId: "eipalloc-1" },
+      cases: [
+        {
+          change: "networkInterfaceId set",
+          props: { allocationId: "eipalloc-1", networkInterfaceId: "eni-1" },
+          finding:
+            "networkInterfaceId is set (an Elastic IP is a public IPv4 address), so the Elastic IP association has an endpoint reachable from the internet; set no Elastic IP association to a network interface",
+        },
+      ],
+    },
+    {
+      type: "aws-native:msk:Cluster",
+      policy: "phi-no-public-endpoints",
+      valid: {
+        clusterName: "events",
+        brokerNodeGroupInfo: { connectivityInfo: { publicAccess: { type: "DISABLED" } } },
+      },
+      cases: [
+        {
+          change: "public access through service-provided EIPs",
+          props: {
+            clusterName: "events",
+            brokerNodeGroupInfo: { connectivityInfo: { publicAccess: { type: "SERVICE_PROVIDED_EIPS" } } },
+          },
+          finding:
+            'brokerNodeGroupInfo.connectivityInfo.publicAccess.type is not DISABLED, so the MSK cluster has an endpoint reachable from the internet; set brokerNodeGroupInfo.connectivityInfo.publicAccess.type: "DISABLED"',
+        },
+      ],
+    },
+    {
+      type: "aws-native:apigateway:RestApi",
+      policy: "phi-tls-strong-policy",
+      valid: restApi,
+      cases: [
+        {
+          change: "securityPolicy TLS_1_0",
+          props: { ...restApi, securityPolicy: "TLS_1_0" },
+          finding:
+            "securityPolicy (endpointConfiguration.types REGIONAL, disableExecuteApiEndpoint not true) accepts TLS 1.0, below the floor of TLS 1.2; use one of: SecurityPolicy_TLS13_1_3_2025_09, SecurityPolicy_TLS13_1_3_FIPS_2025_09, SecurityPolicy_TLS13_1_2_FIPS_PFS_PQ_2025_09, SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09 (a SecurityPolicy_* policy also needs endpointAccessMode BASIC or STRICT)",
+        },
+      ],
+    },
+    {
+      type: "aws-native:apigateway:Stage",
+      policy: "phi-access-logging-enabled",
+      valid: {
+        restApiId: "api",
+        stageName: "prod",
+        accessLogSetting: { destinationArn: LOG_GROUP, format: "$context.requestId" },
+      },
+      cases: [
+        {
+          change: "no accessLogSetting",
+          props: { restApiId: "api", stageName: "prod" },
+          finding:
+            "accessLogSetting is not set, so requests through this API Gateway REST API stage are not recorded; set accessLogSetting { destinationArn: <CloudWatch Logs log group or Firehose stream ARN>, format }",
+        },
+        {
+          change: "no format",
+          props: { restApiId: "api", stageName: "prod", accessLogSetting: { destinationArn: LOG_GROUP } },
+          finding:
+            "accessLogSetting.format is not set, so this API Gateway REST API stage records no access logs",
+        },
+      ],
+    },
+    {
+      type: "aws-native:apigatewayv2:Stage",
+      policy: "phi-access-logging-enabled",
+      valid: {
+        apiId: "a",
+        stageName: "$default",
+        accessLogSettings: { destinationArn: LOG_GROUP, format: "$context.requestId" },
+      },
+      cases: [
+        {
+          change: "no destinationArn",
+          props: { apiId: "a", stageName: "$default", accessLogSettings: { format: "$context.requestId" } },
+          finding:
+            "accessLogSettings.destinationArn is not set, so this API Gateway v2 (HTTP or WebSocket API) stage records no access logs",
+        },
+      ],
+    },
+    {
+      type: "aws-native:cloudtrail:Trail",
+      policy: "phi-audit-trail-integrity",
+      valid: { isLogging: true, s3BucketName: "phi-audit-logs", enableLogFileValidation: true },
+      cases: [
+        {
+          change: "isLogging false",
+          props: { isLogging: false, s3BucketName: "phi-audit-logs", enableLogFileValidation: true },
+          finding: "isLogging is not true, so the trail is stopped and records nothing",
+        },
+        {
+          change: "enableLogFileValidation unset",
+          props: { isLogging: true, s3BucketName: "phi-audit-logs" },
+          finding:
+            "enableLogFileValidation is not true (it defaults to false), so no digest proves that the delivered log files were not altered or deleted",
+        },
+      ],
+    },
+    {
+      type: "aws-native:certificatemanager:Certificate",
+      policy: "phi-certificate-key-strength",
+      valid: { domainName: "api.example.com", keyAlgorithm: "EC_prime256v1" },
+      cases: [
+        {
+          change: "keyAlgorithm RSA_1024",
+          props: { domainName: "api.example.com", keyAlgorithm: "RSA_1024" },
+          finding: "keyAlgorithm is not one of RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1",
+        },
+      ],
+    },
+  ];
+
+  describe.each(FAMILIES)("$type under $policy", ({ type, policy: name, valid, cases }) => {
+    it("the valid fixture passes", async () => {
+      expect((await runResource(policy(name), type, valid)).diagnostics).toEqual([]);
+    });
+    it.each(cases)("$change is blocked", async ({ props, finding }) => {
+      const v = await runResource(policy(name), type, props);
+      expect(v.advisory).toEqual([]);
+      expect(v.mandatory.map((d) => d.message.split("\n")[1])).toEqual([finding]);
+    });
+  });
+});
+
+describe("more aws-native families: across resources, unknown at preview, in templates", () => {
+  const warehouse = {
+    clusterType: "single-node",
+    dbName: "phi",
+    masterUsername: "admin",
+    nodeType: "ra3.xlplus",
+    encrypted: true,
+    clusterParameterGroupName: "wh-params",
+    publiclyAccessible: false,
+  };
+  const whGroup = (requireSsl: string) => ({
+    parameterGroupName: "wh-params",
+    parameterGroupFamily: "redshift-2.0",
+    description: "tls",
+    parameters: [{ parameterName: "require_ssl", parameterValue: requireSsl }],
+  });
+  const whStack = (requireSsl: string): StackResourceSpec[] => [
+    {
+      type: "aws-native:redshift:Cluster",
+      name: "wh",
+      props: warehouse,
+      deps: { clusterParameterGroupName: ["wh-params"] },
+    },
+    { type: "aws-native:redshift:ClusterParameterGroup", name: "wh-params", props: whGroup(requireSsl) },
+  ];
+
+  it("a Redshift cluster's ClusterParameterGroup decides require_ssl", async () => {
+    const p = policy("phi-data-in-transit-encrypted");
+    expect((await runStack(p, whStack("true"))).diagnostics).toEqual([]);
+    const off = await runStack(p, whStack("false"));
+    expect(off.mandatory.map((d) => d.urn)).toEqual([
+      "urn:pulumi:test::phi::aws-native:redshift:Cluster::wh",
+    ]);
+    expect(off.mandatory[0].message).toContain(
+      "clusterParameterGroupName is parameter group wh-params, which sets require_ssl to a value that does not enforce TLS",
+    );
+  });
+
+  it("a native trail is an audit-log source: its bucket must be immutable", async () => {
+    const trail = { isLogging: true, s3BucketName: "phi-audit-logs", enableLogFileValidation: true };
+    const channel = nativeChannel();
+    const audit = policy("phi-audit-log-bucket-immutable");
+    const withTrail = [...channel, { type: "aws-native:cloudtrail:Trail", name: "trail", props: trail }];
+    expect((await runStack(audit, withTrail)).diagnostics).toEqual([]);
+    const { objectLockEnabled: _l, objectLockConfiguration: _c, ...unlocked } = logBucket;
+    const v = await runStack(audit, [
+      { type: BUCKET, name: "trail-logs", props: { ...unlocked, bucketName: "trail-logs", arn: undefined } },
+      { type: "aws-native:cloudtrail:Trail", name: "trail", props: { ...trail, s3BucketName: "trail-logs" } },
+    ]);
+    expect(v.mandatory.map((d) => d.urn)).toContain("urn:pulumi:test::phi::aws-native:s3:Bucket::trail-logs");
+    expect(v.mandatory.map((d) => d.message).join("\n")).toContain("CloudTrail");
+  });
+
+  it("a decidable violation stays mandatory while other fields are unknown; unknown alone is advisory", async () => {
+    const T = "aws-native:opensearchservice:Domain";
+    const domain = {
+      domainName: "search",
+      nodeToNodeEncryptionOptions: { enabled: UNKNOWN_BOOL },
+      encryptionAtRestOptions: UNKNOWN_OBJECT,
+      vpcOptions: { subnetIds: UNKNOWN_ARRAY },
+    };
+    const transit = await runResource(policy("phi-data-in-transit-encrypted"), T, domain);
+    expect(transit.mandatory).toEqual([]);
+    expect(transit.advisory.map((d) => d.message.split("\n")[1])).toEqual([
+      "nodeToNodeEncryptionOptions.enabled (Amazon OpenSearch Service): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    const rest = await runResource(policy("phi-data-at-rest-encrypted"), T, domain);
+    expect(rest.mandatory).toEqual([]);
+    expect(rest.advisory).toHaveLength(1);
+    const open = await runResource(policy("phi-no-public-endpoints"), T, domain);
+    expect(open.mandatory).toEqual([]);
+    expect(open.advisory).toHaveLength(1);
+    // ECS: a known ENABLED is mandatory even with the subnets unknown.
+    const service = await runResource(policy("phi-no-public-endpoints"), "aws-native:ecs:Service", {
+      networkConfiguration: { awsvpcConfiguration: { assignPublicIp: "ENABLED", subnets: UNKNOWN_ARRAY } },
+    });
+    expect(service.mandatory).toHaveLength(1);
+    const unknownIp = await runResource(policy("phi-no-public-endpoints"), "aws-native:ecs:Service", {
+      networkConfiguration: { awsvpcConfiguration: { assignPublicIp: UNKNOWN_STRING } },
+    });
+    expect(unknownIp.mandatory).toEqual([]);
+    expect(unknownIp.advisory).toHaveLength(1);
+    expect(unknownIp.advisory[0].message).toContain(
+      "networkConfiguration.awsvpcConfiguration.assignPublicIp",
+    );
+  });
+
+  it("a template's OpenSearch domain, Redshift cluster and trail are judged (PascalCase properties)", async () => {
+    const templateBody = JSON.stringify({
+      Resources: {
+        Search: {
+          Type: "AWS::OpenSearchService::Domain",
+          Properties: {
+            NodeToNodeEncryptionOptions: { Enabled: false },
+            EncryptionAtRestOptions: { Enabled: true },
+            DomainEndpointOptions: {
+              EnforceHTTPS: true,
+              TLSSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10",
+            },
+            VPCOptions: { SubnetIds: [{ Ref: "Subnet" }] },
+          },
+        },
+        Params: {
+          Type: "AWS::Redshift::ClusterParameterGroup",
+          Properties: {
+            ParameterGroupName: "wh-params",
+            ParameterGroupFamily: "redshift-2.0",
+            Description: "tls",
+            Parameters: [{ ParameterName: "require_ssl", ParameterValue: "false" }],
+          },
+        },
+        Warehouse: {
+          Type: "AWS::Redshift::Cluster",
+          Properties: {
+            ClusterType: "single-node",
+            NodeType: "ra3.xlplus",
+            DBName: "phi",
+            MasterUsername: "admin",
+            ClusterParameterGroupName: { Ref: "Params" },
+            Encrypted: true,
+            PubliclyAccessible: true,
+          },
+        },
+        Trail: {
+          Type: "AWS::CloudTrail::Trail",
+          Properties: { IsLogging: true, S3BucketName: "phi-audit-logs" },
+        },
+      },
+    });
+    const stack = { type: STACK, name: "infra", props: { templateBody } };
+    const transit = await runResource(
+      policy("phi-data-in-transit-encrypted"),
+      STACK,
+      { templateBody },
+      {},
+      "infra",
+    );
+    // The parameter group is judged on its own too (as a classic one is), beside the domain.
+    expect(transit.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "Amazon OpenSearch Service: nodeToNodeEncryptionOptions.enabled is not true, so nodes exchange data without TLS; set nodeToNodeEncryptionOptions.enabled: true",
+      "Amazon Redshift (family: Redshift): parameters[0] sets require_ssl to a value that does not enforce TLS (enforcing: true); set it to true",
+    ]);
+    expect(transit.mandatory[0].message).toContain(
+      "[template resource Search (AWS::OpenSearchService::Domain, as aws-native:opensearchservice:Domain), judged as aws:opensearch/domain:Domain]",
+    );
+    const open = await runResource(policy("phi-no-public-endpoints"), STACK, { templateBody }, {}, "infra");
+    expect(open.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "publiclyAccessible is true, so the Redshift cluster has an endpoint reachable from the internet; set publiclyAccessible: false",
+    ]);
+    const trail = await runResource(
+      policy("phi-audit-trail-integrity"),
+      STACK,
+      { templateBody },
+      {},
+      "infra",
+    );
+    expect(trail.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "enableLogFileValidation is not true (it defaults to false), so no digest proves that the delivered log files were not altered or deleted",
+    ]);
+    // The cluster's group is followed through its Ref, and its PascalCase Parameters are read.
+    const groups = await runStack(policy("phi-data-in-transit-encrypted"), [stack]);
+    expect(groups.mandatory.map((d) => d.message).join("\n")).toContain(
+      "sets require_ssl to a value that does not enforce TLS",
+    );
+  });
+});
