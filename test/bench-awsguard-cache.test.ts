@@ -14,6 +14,8 @@ import {
   incompleteReason,
   type Installer,
   NPM_INSTALL_ARGS,
+  NPM_PREFLIGHT_ARGS,
+  npmErrorSummary,
 } from "../tools/bench/awsguard";
 import { defaultConfig } from "../tools/bench/packs";
 import { type AnalyzerInfo, decodeAnalyzerInfo, type PolicyMetadata } from "../tools/lib/analyzer-client";
@@ -216,8 +218,35 @@ describe("the cache directory and the npm command", () => {
     expect(defaultAwsguardDir({}, "/home/u")).toBe("/home/u/.cache/phi-channels/bench/awsguard-0.3.1");
   });
 
-  it("installs with npm install --no-audit --no-fund --ignore-scripts", () => {
+  it("installs with npm install --no-audit --no-fund --ignore-scripts, after one look-up without retries", () => {
     expect(NPM_INSTALL_ARGS).toEqual(["install", "--no-audit", "--no-fund", "--ignore-scripts"]);
+    expect(NPM_PREFLIGHT_ARGS).toEqual([
+      "view",
+      "@pulumi/awsguard@0.3.1",
+      "version",
+      "--fetch-retries=0",
+      "--fetch-timeout=30000",
+    ]);
+  });
+
+  it("a failed npm is summed up by its error code and the failed request", () => {
+    const offline = [
+      "npm error code ECONNREFUSED",
+      "npm error syscall connect",
+      "npm error errno ECONNREFUSED",
+      "npm error FetchError: request to http://127.0.0.1:9/@pulumi%2fawsguard failed, reason: connect ECONNREFUSED 127.0.0.1:9",
+      "npm error     at ClientRequest.<anonymous> (/usr/lib/node_modules/npm/node_modules/minipass-fetch/lib/index.js:130:14)",
+      "npm error",
+      "npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.  See: 'npm help config'",
+      "npm error A complete log of this run can be found in: /root/.npm/_logs/2026-12-02T07_37_03_552Z-debug-0.log",
+    ];
+    expect(npmErrorSummary(offline)).toEqual([
+      "npm error code ECONNREFUSED",
+      "npm error FetchError: request to http://127.0.0.1:9/@pulumi%2fawsguard failed, reason: connect ECONNREFUSED 127.0.0.1:9",
+    ]);
+    expect(
+      npmErrorSummary(["npm error", "npm error ENOSPC: no space left on device, write", "npm error"]),
+    ).toEqual(["npm error ENOSPC: no space left on device, write"]);
   });
 
   it("pins the same @pulumi/policy and @pulumi/pulumi as the repository, so both packs run the same library", () => {

@@ -9,7 +9,7 @@
  * renamed into place. A directory without the marker, or whose marker or installed versions do not match
  * what is pinned here, is a half-finished or stale install: it is removed and installed again.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -112,6 +112,19 @@ export function incompleteReason(dir: string): string | undefined {
   return undefined;
 }
 
+/** Temp siblings and npm processes of installs under way, removed and killed if the bench exits mid-install. */
+const pendingTemps = new Set<string>();
+const pendingChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on("exit", () => {
+    for (const child of pendingChildren) child.kill("SIGKILL");
+    for (const tmp of pendingTemps) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+}
+
 /** Runs the package install in `dir` (which holds package.json); throws with the reason on failure. */
 export type Installer = (dir: string, log: (msg: string) => void) => Promise<void>;
 
@@ -166,7 +179,9 @@ export async function ensureAwsguardPack(opts: EnsureOptions): Promise<{ dir: st
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   removeAbandonedTemps(dir, opts.log);
   const tmp = siblingTempPath(dir);
+  installExitHook();
   fs.mkdirSync(tmp);
+  pendingTemps.add(tmp);
   try {
     for (const [name, content] of awsguardPackFiles())
       fs.writeFileSync(path.join(tmp, name), content, { flag: "wx" });
@@ -190,6 +205,8 @@ export async function ensureAwsguardPack(opts: EnsureOptions): Promise<{ dir: st
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    pendingTemps.delete(tmp);
   }
   opts.log(`awsguard: installed (${dirSizeMb(dir)} MB)`);
   return { dir, installed: true };
@@ -223,6 +240,17 @@ function dirSizeMb(dir: string): number {
   return Math.round(bytes / 1e6);
 }
 
+/** npm's error code and the failed request's reason, e.g. "npm error code ECONNREFUSED / npm error FetchError: …". */
+export function npmErrorSummary(errorLines: readonly string[]): string[] {
+  const pick = [
+    errorLines.find((l) => /^npm (error|ERR!) code /.test(l)),
+    errorLines.find((l) => /FetchError|request to |E404|404 Not Found/.test(l)),
+  ].filter((l): l is string => l !== undefined);
+  return pick.length > 0
+    ? pick
+    : errorLines.filter((l) => /\S/.test(l.replace(/^npm (error|ERR!)/, ""))).slice(-2);
+}
+
 /** Command line of the npm that runs the bench (`npm run bench` sets npm_execpath), else `npm` on PATH. */
 function npmCommand(): [string, string[]] {
   const cli = process.env.npm_execpath;
@@ -234,23 +262,58 @@ function npmCommand(): [string, string[]] {
 export const NPM_INSTALL_ARGS = ["install", "--no-audit", "--no-fund", "--ignore-scripts"] as const;
 
 /**
- * The real installer: `npm install --no-audit --no-fund --ignore-scripts` in `dir`, npm's own output and a
- * heartbeat with the bytes installed so far as progress; killed after `timeoutMs`.
+ * One look-up of the pinned package, no retries, 30 s at most: offline, `npm install` would retry every
+ * request for minutes before failing; this says so at once.
  */
-export function npmInstall(dir: string, log: (msg: string) => void, timeoutMs = 600_000): Promise<void> {
+export const NPM_PREFLIGHT_ARGS = [
+  "view",
+  `@pulumi/awsguard@${AWSGUARD_VERSION}`,
+  "version",
+  "--fetch-retries=0",
+  "--fetch-timeout=30000",
+] as const;
+
+/**
+ * The real installer: the registry look-up ({@link NPM_PREFLIGHT_ARGS}), then `npm install --no-audit
+ * --no-fund --ignore-scripts` in `dir`, npm's own output and a heartbeat with the bytes installed so far as
+ * progress; killed after `timeoutMs`.
+ */
+export async function npmInstall(
+  dir: string,
+  log: (msg: string) => void,
+  timeoutMs = 600_000,
+): Promise<void> {
+  try {
+    await runNpm(dir, NPM_PREFLIGHT_ARGS, () => undefined, 60_000);
+  } catch (e) {
+    throw new Error(`npm registry not reachable: ${(e as Error).message}`, { cause: e });
+  }
+  log(`awsguard: npm ${NPM_INSTALL_ARGS.join(" ")}`);
+  await runNpm(dir, NPM_INSTALL_ARGS, log, timeoutMs);
+}
+
+function runNpm(
+  dir: string,
+  args: readonly string[],
+  log: (msg: string) => void,
+  timeoutMs: number,
+): Promise<void> {
   const [cmd, pre] = npmCommand();
   const t0 = Date.now();
+  installExitHook();
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(cmd, [...pre, ...NPM_INSTALL_ARGS], {
+    const child = spawn(cmd, [...pre, ...args], {
       cwd: dir,
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, npm_config_update_notifier: "false" },
     });
-    const tail: string[] = [];
+    pendingChildren.add(child);
+    child.once("exit", () => pendingChildren.delete(child));
+    let timedOut = false;
+    const errors: string[] = [];
     const onLine = (line: string) => {
       if (!line.trim()) return;
-      tail.push(line);
-      if (tail.length > 20) tail.shift();
+      if (/^npm (error|ERR!)/.test(line) && errors.length < 200) errors.push(line);
       log(`  npm: ${line}`);
     };
     for (const stream of [child.stdout, child.stderr]) {
@@ -266,12 +329,16 @@ export function npmInstall(dir: string, log: (msg: string) => void, timeoutMs = 
     }
     const heartbeat = setInterval(
       () =>
+        args[0] === "install" &&
         log(
           `awsguard: npm install running, ${Math.round((Date.now() - t0) / 1000)} s, ${dirSizeMb(path.join(dir, "node_modules"))} MB so far`,
         ),
       10_000,
     );
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
     const done = (err?: Error) => {
       clearInterval(heartbeat);
       clearTimeout(timer);
@@ -281,11 +348,13 @@ export function npmInstall(dir: string, log: (msg: string) => void, timeoutMs = 
     child.once("error", (e) => done(new Error(`could not run npm: ${e.message}`)));
     child.once("exit", (code, signal) => {
       if (code === 0) return done();
-      const why = tail.filter((l) => /err/i.test(l)).slice(-3);
+      const why = npmErrorSummary(errors);
+      const how = timedOut ? "timed out" : `exited (${signal ?? `code ${code}`})`;
       done(
         new Error(
-          `npm install exited (${signal ?? `code ${code}`}) after ${Math.round((Date.now() - t0) / 1000)} s` +
-            (why.length ? `: ${why.join(" / ")}` : ""),
+          // The cause first: the table shows the first 100 characters.
+          (why.length ? `${why.join(" / ")} (` : "(") +
+            `npm ${args.slice(0, 2).join(" ")} ${how} after ${Math.round((Date.now() - t0) / 1000)} s)`,
         ),
       );
     });

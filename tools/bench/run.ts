@@ -135,7 +135,7 @@ export async function runBench(opts: BenchOptions): Promise<number> {
       awsguardDir = ensured.dir;
       awsguardReport.installedThisRun = ensured.installed;
     } catch (e) {
-      awsguardMissing = `install failed: ${(e as Error).message}`;
+      awsguardMissing = `not installed: ${(e as Error).message}`;
       log(`awsguard: ${awsguardMissing}`);
     }
   }
