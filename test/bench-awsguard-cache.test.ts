@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AWSGUARD_INDEX_JS,
+  awsguardDirProblem,
   defaultAwsguardDir,
   ensureAwsguardPack,
   incompleteReason,
@@ -134,7 +135,7 @@ describe("ensureAwsguardPack", () => {
 
   it("installs again over a half-finished directory (no completion marker)", async () => {
     fs.mkdirSync(join(target, "node_modules", "@pulumi", "aws"), { recursive: true });
-    fs.writeFileSync(join(target, "package.json"), "{}");
+    fs.writeFileSync(join(target, "package.json"), JSON.stringify({ name: "phi-bench-awsguard" }));
     expect(incompleteReason(target)).toBe("no .phi-bench-install.json (a half-finished install)");
     const { install, calls } = fakeInstaller();
     expect(await ensureAwsguardPack({ dir: target, install, log: silent })).toEqual({
@@ -173,7 +174,7 @@ describe("ensureAwsguardPack", () => {
 
   it("a failed install throws its reason and leaves the directory as it was, without a temp sibling", async () => {
     fs.mkdirSync(target);
-    fs.writeFileSync(join(target, "package.json"), "{}");
+    fs.writeFileSync(join(target, "package.json"), '{ "name": "phi-bench-awsguard" }');
     const { install } = fakeInstaller(() => {
       throw new Error("npm install exited (code 1) after 3 s: npm error code ENOTFOUND");
     });
@@ -182,7 +183,7 @@ describe("ensureAwsguardPack", () => {
     );
     expect(fs.readdirSync(parent)).toEqual(["awsguard-0.3.1"]);
     expect(fs.readdirSync(target)).toEqual(["package.json"]);
-    expect(fs.readFileSync(join(target, "package.json"), "utf8")).toBe("{}");
+    expect(fs.readFileSync(join(target, "package.json"), "utf8")).toBe('{ "name": "phi-bench-awsguard" }');
   });
 
   it("an install that ends without one of the pinned packages is refused, and nothing is left", async () => {
@@ -197,6 +198,30 @@ describe("ensureAwsguardPack", () => {
       "the install finished but is incomplete: node_modules/@pulumi/aws is missing",
     );
     expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  it("never replaces a directory or file it did not make", async () => {
+    fs.mkdirSync(target);
+    fs.writeFileSync(join(target, "package.json"), JSON.stringify({ name: "my-project" }));
+    fs.writeFileSync(join(target, "notes.md"), "mine\n");
+    const { install, calls } = fakeInstaller();
+    await expect(ensureAwsguardPack({ dir: target, install, log: silent })).rejects.toThrow(
+      `${target} exists and is not an awsguard cache the bench made; it is left as it is`,
+    );
+    expect(calls).toHaveLength(0);
+    expect(fs.readdirSync(target).sort()).toEqual(["notes.md", "package.json"]);
+    const file = join(parent, "a-file");
+    fs.writeFileSync(file, "x");
+    expect(awsguardDirProblem(file)).toBe(`${file} exists and is not a directory`);
+    expect(fs.readFileSync(file, "utf8")).toBe("x");
+  });
+
+  it("installs into an empty directory, or over one with its own package.json", () => {
+    fs.mkdirSync(target);
+    expect(awsguardDirProblem(target)).toBeUndefined();
+    fs.writeFileSync(join(target, "package.json"), JSON.stringify({ name: "phi-bench-awsguard" }));
+    expect(awsguardDirProblem(target)).toBeUndefined();
+    expect(awsguardDirProblem(join(parent, "missing"))).toBeUndefined();
   });
 
   it("removes a temp sibling abandoned by a process that is gone", async () => {

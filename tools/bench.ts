@@ -24,7 +24,7 @@ import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseOrExitCode } from "./lib/cli";
 import { OutPathError, checkOutFile } from "./lib/out-dir";
-import { AWSGUARD_DIR_ENV, defaultAwsguardDir } from "./bench/awsguard";
+import { AWSGUARD_DIR_ENV, awsguardDirProblem, defaultAwsguardDir } from "./bench/awsguard";
 import { REAL_PACK_DIR } from "./bench/packs";
 import { type BenchOptions, isBenchReport, runBench } from "./bench/run";
 
@@ -136,6 +136,13 @@ async function main(argv: string[]): Promise<number> {
   if (!opts.out.endsWith(".json") || (fs.existsSync(opts.out) && fs.statSync(opts.out).isDirectory())) {
     process.stderr.write(
       `error: --out ${JSON.stringify(opts.out)} must be a .json file path. Fix: e.g. --out reports/bench.json.\n`,
+    );
+    return 2;
+  }
+  const awsguardProblem = opts.awsguard ? awsguardDirProblem(path.resolve(opts.awsguardDir)) : undefined;
+  if (awsguardProblem !== undefined) {
+    process.stderr.write(
+      `error: --awsguard-dir: ${awsguardProblem}. Fix: point --awsguard-dir (or $${AWSGUARD_DIR_ENV}) at a new or empty directory, or pass --no-awsguard.\n`,
     );
     return 2;
   }

@@ -119,7 +119,15 @@ describe("bench CLI flags", () => {
   it("--help documents the options and exits 0", () => {
     const r = run("bench.ts", ["--help"]);
     expect(r.status).toBe(0);
-    for (const flag of ["--starts", "--resources", "--seed", "--out", "--pack"])
+    for (const flag of [
+      "--starts",
+      "--resources",
+      "--seed",
+      "--out",
+      "--pack",
+      "--no-awsguard",
+      "--awsguard-dir",
+    ])
       expect(r.stdout).toContain(flag);
   }, 120_000);
 

@@ -42,9 +42,11 @@ export function defaultAwsguardDir(env: NodeJS.ProcessEnv = process.env, home = 
   return path.join(cache, "phi-channels", "bench", `awsguard-${AWSGUARD_VERSION}`);
 }
 
+const CACHE_PACKAGE_NAME = "phi-bench-awsguard";
+
 export function awsguardPackageJson(): string {
   const pkg = {
-    name: "phi-bench-awsguard",
+    name: CACHE_PACKAGE_NAME,
     version: AWSGUARD_VERSION,
     private: true,
     description:
@@ -125,6 +127,28 @@ function installExitHook(): void {
   });
 }
 
+/**
+ * Why the bench must not install into `dir`, or undefined: it may replace only what it made itself (a
+ * directory with its marker or its package.json) or an empty directory, never another file or directory.
+ */
+export function awsguardDirProblem(dir: string): string | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return undefined;
+  }
+  if (!stat.isDirectory()) return `${dir} exists and is not a directory`;
+  if (fs.readdirSync(dir).length === 0 || fs.existsSync(path.join(dir, INSTALL_MARKER))) return undefined;
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown };
+    if (pkg.name === CACHE_PACKAGE_NAME) return undefined;
+  } catch {
+    // not ours
+  }
+  return `${dir} exists and is not an awsguard cache the bench made; it is left as it is`;
+}
+
 /** Runs the package install in `dir` (which holds package.json); throws with the reason on failure. */
 export type Installer = (dir: string, log: (msg: string) => void) => Promise<void>;
 
@@ -175,6 +199,8 @@ export async function ensureAwsguardPack(opts: EnsureOptions): Promise<{ dir: st
     opts.log(`awsguard: reusing ${dir}`);
     return { dir, installed: false };
   }
+  const problem = awsguardDirProblem(dir);
+  if (problem !== undefined) throw new Error(problem);
   opts.log(`awsguard: installing @pulumi/awsguard ${AWSGUARD_VERSION} into ${dir} (${reason})`);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   removeAbandonedTemps(dir, opts.log);
