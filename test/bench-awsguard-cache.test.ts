@@ -54,7 +54,7 @@ function writeInstall(dir: string, versions = INSTALLED_VERSIONS): void {
     fs.writeFileSync(join(dir, "package-lock.json"), JSON.stringify(lock));
 }
 
-function fakeInstaller(behaviour: (dir: string) => void = writeInstall) {
+function fakeInstaller(behaviour: (dir: string) => void | Promise<void> = writeInstall) {
   const calls: { dir: string; files: string[]; packageJson: string; lock?: string }[] = [];
   const install: Installer = async (dir) => {
     calls.push({
@@ -65,7 +65,7 @@ function fakeInstaller(behaviour: (dir: string) => void = writeInstall) {
         ? fs.readFileSync(join(dir, "package-lock.json"), "utf8")
         : undefined,
     });
-    behaviour(dir);
+    await behaviour(dir);
   };
   return { install, calls };
 }
@@ -222,6 +222,27 @@ describe("ensureAwsguardPack", () => {
     fs.writeFileSync(join(target, "package.json"), JSON.stringify({ name: "phi-bench-awsguard" }));
     expect(awsguardDirProblem(target)).toBeUndefined();
     expect(awsguardDirProblem(join(parent, "missing"))).toBeUndefined();
+  });
+
+  it("keeps the copy another bench completed while this one was installing", async () => {
+    const installedBy = (who: string) => (dir: string) => {
+      writeInstall(dir);
+      fs.writeFileSync(join(dir, "node_modules", ".installed-by"), who);
+    };
+    const first = fakeInstaller(installedBy("the other bench"));
+    const { install, calls } = fakeInstaller(async (dir) => {
+      // Meanwhile, another bench completes its install into the target.
+      await ensureAwsguardPack({ dir: target, install: first.install, log: silent });
+      installedBy("this bench")(dir);
+    });
+    expect(await ensureAwsguardPack({ dir: target, install, log: silent })).toEqual({
+      dir: target,
+      installed: true,
+    });
+    expect(calls).toHaveLength(1);
+    expect(first.calls).toHaveLength(1);
+    expect(fs.readFileSync(join(target, "node_modules", ".installed-by"), "utf8")).toBe("the other bench");
+    expect(fs.readdirSync(parent)).toEqual(["awsguard-0.3.1"]);
   });
 
   it("removes a temp sibling abandoned by a process that is gone", async () => {

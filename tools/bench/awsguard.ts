@@ -219,14 +219,18 @@ export async function ensureAwsguardPack(opts: EnsureOptions): Promise<{ dir: st
     fs.writeFileSync(path.join(tmp, INSTALL_MARKER), markerContent(), { flag: "wx" });
     const after = incompleteReason(tmp);
     if (after !== undefined) throw new Error(`the install finished but is incomplete: ${after}`);
-    // Only now does the old directory go: a failed install above leaves it as it was.
-    if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
-    try {
-      fs.renameSync(tmp, dir);
-    } catch (e) {
-      // Another bench finished the same install first: use its copy.
-      if (incompleteReason(dir) !== undefined) throw e;
+    if (incompleteReason(dir) === undefined) {
+      // Another bench finished the same install meanwhile (and may be using it): keep its copy.
       fs.rmSync(tmp, { recursive: true, force: true });
+    } else {
+      // Only now does the old directory go: a failed install above leaves it as it was.
+      if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
+      try {
+        fs.renameSync(tmp, dir);
+      } catch (e) {
+        if (incompleteReason(dir) !== undefined) throw e;
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
     }
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
