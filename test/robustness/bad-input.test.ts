@@ -146,6 +146,18 @@ describe("bench CLI flags", () => {
     120_000,
   );
 
+  it("--awsguard-dir at a directory the bench did not make: exit 2 before measuring, the directory untouched", () => {
+    const mine = fs.mkdtempSync(path.join(os.tmpdir(), "bench-awsguard-dir-"));
+    fs.writeFileSync(path.join(mine, "notes.md"), "mine\n");
+    const r = run("bench.ts", ["--awsguard-dir", mine]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /--awsguard-dir: .* is not an awsguard cache the bench made; .*Fix: .*--no-awsguard/,
+    );
+    expect(fs.readdirSync(mine)).toEqual(["notes.md"]);
+    fs.rmSync(mine, { recursive: true, force: true });
+  }, 120_000);
+
   it("an unknown option and a stray argument exit 2", () => {
     const unknown = run("bench.ts", ["--startz", "7"]);
     expect(unknown.status).toBe(2);
