@@ -5,7 +5,8 @@
  *   a. pack start: spawn of the CLI runner → port line, real pack vs a one-policy plain-JS floor pack,
  *      interleaved (ABBA), median of >= 5 starts each; optionally the "before" (TypeScript sources);
  *   b. throughput: N mixed resources sent one by one over Analyze to both packs (chunks interleaved,
- *      median of per-chunk ratios), plus AnalyzeStack of the whole set;
+ *      median of per-chunk ratios), plus AnalyzeStack of the whole set; the peer pack @pulumi/awsguard 0.3.1
+ *      (installed on demand into a cache dir, every policy mandatory) is measured beside them (issue 12 §5);
  *   c. offline check: wall time of `npm run check -- --stack prod`; c'. the check of the prod stack against
  *      the same program under mocks alone; c''. the same for a generated N-resource program (paired ratios);
  *   d. test suite: wall time of `npm test` (--suite), or the last recorded one.
@@ -16,13 +17,14 @@
  *
  * This file is the CLI; the rest is in tools/bench/: run.ts (the run and its report), starts.ts (a),
  * throughput.ts (b), commands.ts (c, d), check-overhead.ts (c′, c″), render.ts (the table), packs.ts,
- * resources.ts, programs.ts and stats.ts.
+ * awsguard.ts (the peer pack's cache install), resources.ts, programs.ts and stats.ts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { parseOrExitCode } from "./lib/cli";
 import { OutPathError, checkOutFile } from "./lib/out-dir";
+import { AWSGUARD_DIR_ENV, awsguardDirProblem, defaultAwsguardDir } from "./bench/awsguard";
 import { REAL_PACK_DIR } from "./bench/packs";
 import { type BenchOptions, isBenchReport, runBench } from "./bench/run";
 
@@ -100,6 +102,21 @@ export function buildCli(): Command {
         path.relative(process.cwd(), REAL_PACK_DIR) || ".",
       ),
     )
+    .addOption(
+      new Option(
+        "--no-awsguard",
+        "leave out the peer pack @pulumi/awsguard 0.3.1 (otherwise installed on first use, ~250 MB, and measured in a and b beside the floor)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--awsguard-dir <dir>",
+        "cache directory of the awsguard pack (installed there atomically when missing or incomplete, reused when complete)",
+      ).default(
+        defaultAwsguardDir(),
+        `$${AWSGUARD_DIR_ENV}, else \${XDG_CACHE_HOME:-~/.cache}/phi-channels/bench/awsguard-0.3.1`,
+      ),
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 }
@@ -119,6 +136,13 @@ async function main(argv: string[]): Promise<number> {
   if (!opts.out.endsWith(".json") || (fs.existsSync(opts.out) && fs.statSync(opts.out).isDirectory())) {
     process.stderr.write(
       `error: --out ${JSON.stringify(opts.out)} must be a .json file path. Fix: e.g. --out reports/bench.json.\n`,
+    );
+    return 2;
+  }
+  const awsguardProblem = opts.awsguard ? awsguardDirProblem(path.resolve(opts.awsguardDir)) : undefined;
+  if (awsguardProblem !== undefined) {
+    process.stderr.write(
+      `error: --awsguard-dir: ${awsguardProblem}. Fix: point --awsguard-dir (or $${AWSGUARD_DIR_ENV}) at a new or empty directory, or pass --no-awsguard.\n`,
     );
     return 2;
   }

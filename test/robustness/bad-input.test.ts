@@ -119,7 +119,15 @@ describe("bench CLI flags", () => {
   it("--help documents the options and exits 0", () => {
     const r = run("bench.ts", ["--help"]);
     expect(r.status).toBe(0);
-    for (const flag of ["--starts", "--resources", "--seed", "--out", "--pack"])
+    for (const flag of [
+      "--starts",
+      "--resources",
+      "--seed",
+      "--out",
+      "--pack",
+      "--no-awsguard",
+      "--awsguard-dir",
+    ])
       expect(r.stdout).toContain(flag);
   }, 120_000);
 
@@ -137,6 +145,18 @@ describe("bench CLI flags", () => {
     },
     120_000,
   );
+
+  it("--awsguard-dir at a directory the bench did not make: exit 2 before measuring, the directory untouched", () => {
+    const mine = fs.mkdtempSync(path.join(os.tmpdir(), "bench-awsguard-dir-"));
+    fs.writeFileSync(path.join(mine, "notes.md"), "mine\n");
+    const r = run("bench.ts", ["--awsguard-dir", mine]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /--awsguard-dir: .* is not an awsguard cache the bench made; .*Fix: .*--no-awsguard/,
+    );
+    expect(fs.readdirSync(mine)).toEqual(["notes.md"]);
+    fs.rmSync(mine, { recursive: true, force: true });
+  }, 120_000);
 
   it("an unknown option and a stray argument exit 2", () => {
     const unknown = run("bench.ts", ["--startz", "7"]);

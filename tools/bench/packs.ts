@@ -139,16 +139,27 @@ export function createSourcePack(parent = os.tmpdir()): string {
   return dir;
 }
 
-/** Per-policy config with schema defaults, as the engine sends in Configure before any Analyze. */
+/**
+ * Per-policy config as the engine sends it in Configure before any Analyze when no config file is given:
+ * the policy's level and schema defaults, then the pack's initial config for `all`, then for the policy
+ * (awsguard's `new AwsGuard({ all: "mandatory" })` arrives as `all`).
+ */
 export function defaultConfig(info: AnalyzerInfo): PolicyConfigMap {
   const config: PolicyConfigMap = {};
+  const initial = info.initialConfig ?? {};
   for (const p of info.policies) {
     const properties: Record<string, unknown> = {};
     for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
       const d = (schema as { default?: unknown }).default;
       if (d !== undefined) properties[k] = d;
     }
-    config[p.name] = { enforcementLevel: p.enforcementLevel, properties };
+    let enforcementLevel = p.enforcementLevel;
+    for (const c of [initial.all, initial[p.name]]) {
+      if (c === undefined) continue;
+      enforcementLevel = c.enforcementLevel;
+      Object.assign(properties, c.properties);
+    }
+    config[p.name] = { enforcementLevel, properties };
   }
   return config;
 }

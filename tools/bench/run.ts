@@ -5,6 +5,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { writeReportFile } from "../lib/out-dir";
+import { AWSGUARD_PINS, AWSGUARD_VERSION, ensureAwsguardPack } from "./awsguard";
 import { measureCheckOverhead, type CheckOverhead } from "./check-overhead";
 import {
   type Availability,
@@ -23,7 +24,17 @@ import {
   REPO_ROOT,
 } from "./packs";
 import { GENERATED_STACK, removeGeneratedProgram, writeGeneratedProgram } from "./programs";
-import { absoluteRow, fmtMs, ratioRow, renderTable, type Row, unavailable } from "./render";
+import {
+  absoluteRow,
+  AWSGUARD_LABEL,
+  fmtMs,
+  peerStartRow,
+  peerThroughputRows,
+  ratioRow,
+  renderTable,
+  type Row,
+  unavailable,
+} from "./render";
 import { measureStarts } from "./starts";
 import { measureThroughput, type ThroughputResult } from "./throughput";
 
@@ -34,6 +45,10 @@ export const TARGETS = {
   checkOverheadRatio: 1.5,
   generatedCheckOverheadRatio: 2,
   suiteMs: 180_000,
+  /** Issue 12 §5: with all checks in place, ours at most 1.3x the floor per resource (Analyze)... */
+  allChecksRatio: 1.3,
+  /** ...and no more per resource than the peer pack awsguard 0.3.1 (all its policies mandatory). */
+  awsguardRatio: 1,
 } as const;
 
 export interface BenchOptions {
@@ -46,6 +61,10 @@ export interface BenchOptions {
   seed: number;
   programResources: number;
   checkReps: number;
+  /** Measure the peer pack @pulumi/awsguard (false with --no-awsguard). */
+  awsguard: boolean;
+  /** Its cache directory (installed there on demand). */
+  awsguardDir: string;
 }
 
 /** Names the tool in every report, so `--out` recognises (and may replace) only a report of ours. */
@@ -99,6 +118,27 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     realPack: { dir: path.relative(REPO_ROOT, packDir) || ".", staleBuildWarning: problem.warning },
   };
   let realMeasured = false;
+  // The peer pack: installed (or reused) before anything is timed; a failure is reported, not fatal.
+  let awsguardDir: string | undefined;
+  let awsguardMissing: string | undefined;
+  const awsguardReport: Record<string, unknown> = {
+    version: AWSGUARD_VERSION,
+    pins: AWSGUARD_PINS,
+    dir: opts.awsguardDir,
+  };
+  report.awsguard = awsguardReport;
+  if (!opts.awsguard) {
+    awsguardMissing = "skipped (--no-awsguard)";
+  } else {
+    try {
+      const ensured = await ensureAwsguardPack({ dir: opts.awsguardDir, log });
+      awsguardDir = ensured.dir;
+      awsguardReport.installedThisRun = ensured.installed;
+    } catch (e) {
+      awsguardMissing = `not installed: ${(e as Error).message}`;
+      log(`awsguard: ${awsguardMissing}`);
+    }
+  }
   try {
     const floorDir = createFloorPack();
     temp.push(floorDir);
@@ -115,7 +155,10 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     }
 
     try {
-      const start = await measureStarts({ real: packDir, floor: floorDir, source: sourceDir }, opts.starts);
+      const start = await measureStarts(
+        { real: packDir, floor: floorDir, source: sourceDir, awsguard: awsguardDir },
+        opts.starts,
+      );
       if (sourceError) start.sourceError = sourceError;
       report.start = start;
       realMeasured = true;
@@ -138,13 +181,14 @@ export async function runBench(opts: BenchOptions): Promise<number> {
           met: "n/a",
         });
       }
+      rows.push(peerStartRow(start, awsguardMissing ?? start.awsguardError));
     } catch (e) {
       report.start = { error: (e as Error).message };
       rows.push(unavailable("a. pack start (spawn -> port)", (e as Error).message));
     }
 
     try {
-      const t = await measureThroughput(packDir, floorDir, opts.resources, opts.seed, temp);
+      const t = await measureThroughput(packDir, floorDir, opts.resources, opts.seed, temp, awsguardDir);
       report.throughput = t;
       realMeasured = true;
       const ms = t.analyze.msPerResource;
@@ -179,10 +223,18 @@ export async function runBench(opts: BenchOptions): Promise<number> {
           t.analyzeStack.pairedRatio,
           TARGETS.throughputRatio,
         ),
+        ...peerThroughputRows(t, awsguardMissing ?? t.awsguardError, TARGETS),
       );
+      awsguardMissing ??= t.awsguardError;
     } catch (e) {
       report.throughput = { error: (e as Error).message };
       rows.push(unavailable("b. Analyze throughput", (e as Error).message));
+      awsguardMissing ??= `b. not measured: ${(e as Error).message.split("\n")[0]}`;
+      rows.push({
+        ...unavailable(`b. issue 12: ours vs ${AWSGUARD_LABEL}`, awsguardMissing),
+        ours: "not measured",
+        target: `<= ${TARGETS.awsguardRatio}x`,
+      });
     }
   } finally {
     cleanup();
@@ -259,6 +311,20 @@ export async function runBench(opts: BenchOptions): Promise<number> {
   if (!check.available) notes.push(`c. not available: ${check.reason}`);
   if (problem.warning) notes.push(`warning: ${problem.warning}`);
   const t = report.throughput as ThroughputResult | undefined;
+  awsguardReport.measured = awsguardMissing === undefined;
+  if (awsguardMissing !== undefined) {
+    awsguardReport.notMeasured = awsguardMissing;
+    notes.push(`${AWSGUARD_LABEL} NOT MEASURED: ${awsguardMissing}`);
+  } else if (t && "diagnostics" in t) {
+    const fired = Object.entries(t.diagnostics.awsguard ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    notes.push(
+      `${AWSGUARD_LABEL}: ${t.policies.awsguard?.length} policies, all mandatory, from ${awsguardDir} ` +
+        `(${awsguardReport.installedThisRun ? "installed this run" : "cached"}); its diagnostics on the mix: ${fired || "none"}`,
+    );
+  }
+  if (t && "analyze" in t) notes.push(issue12Summary(t, awsguardMissing));
   if (t && "ingressDisagreements" in t && t.ingressDisagreements > 0) {
     notes.push(
       `floor and phi-ingress-allowlisted-ports disagreed on ${t.ingressDisagreements} resource(s) of the mix`,
@@ -271,4 +337,19 @@ export async function runBench(opts: BenchOptions): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** One line stating both issue 12 §5 targets and whether each is met. */
+function issue12Summary(t: ThroughputResult, awsguardMissing: string | undefined): string {
+  const floor = t.analyze.pairedRatio;
+  const peer = t.analyze.realOverAwsguardPairedRatio;
+  const met = (r: number, target: number) => (r <= target ? "met" : "NOT met");
+  const peerPart =
+    awsguardMissing !== undefined || peer === undefined
+      ? `no more than ${AWSGUARD_LABEL}: not measured`
+      : `no more than ${AWSGUARD_LABEL} (<= ${TARGETS.awsguardRatio}x): ${peer.toFixed(2)}x, ${met(peer, TARGETS.awsguardRatio)}`;
+  return (
+    `issue 12 targets, Analyze per resource with all checks: ours <= ${TARGETS.allChecksRatio}x the floor: ` +
+    `${floor.toFixed(2)}x, ${met(floor, TARGETS.allChecksRatio)}; ours ${peerPart}`
+  );
 }

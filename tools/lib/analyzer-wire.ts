@@ -185,6 +185,14 @@ export interface AnalyzerInfo {
   description: string;
   supportsConfig: boolean;
   policies: PolicyMetadata[];
+  /**
+   * The pack's initial config (the third argument of `new PolicyPack`), by policy name or `all`; present
+   * only when the pack has one. The engine applies it in Configure: pack defaults, then `all`, then per policy.
+   */
+  initialConfig?: Record<
+    string,
+    { enforcementLevel: EnforcementLevel; properties?: Record<string, unknown> }
+  >;
 }
 
 export interface AnalyzerDiagnostic {
@@ -366,7 +374,22 @@ export function decodeAnalyzerInfo(info: analyzerpb.AnalyzerInfo): AnalyzerInfo 
       }
       return meta;
     }),
+    ...initialConfigOf(info),
   };
+}
+
+function initialConfigOf(info: analyzerpb.AnalyzerInfo): Pick<AnalyzerInfo, "initialConfig"> {
+  const entries = info.getInitialconfigMap().getEntryList();
+  if (entries.length === 0) return {};
+  const initialConfig: NonNullable<AnalyzerInfo["initialConfig"]> = {};
+  for (const [name] of entries) {
+    const c = info.getInitialconfigMap().get(name)!;
+    // An unset level reads as ADVISORY (proto3 enum zero), as it does for the engine.
+    initialConfig[name] = { enforcementLevel: enforcementLevelName(c.getEnforcementlevel()) };
+    const props = c.getProperties();
+    if (props) initialConfig[name].properties = props.toJavaScript() as Record<string, unknown>;
+  }
+  return { initialConfig };
 }
 
 export function toConfigureRequest(config: PolicyConfigMap): analyzerpb.ConfigureAnalyzerRequest {
