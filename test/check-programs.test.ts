@@ -100,6 +100,11 @@ beforeAll(async () => {
     ["static-website", ["--cwd", path.join(PROGRAMS, "static-website"), "--out", out("static-website")], {}],
     ["awsx-fargate", ["--cwd", path.join(PROGRAMS, "awsx-fargate"), "--out", out("awsx-fargate")], {}],
     ["data-sources", ["--cwd", path.join(PROGRAMS, "data-sources"), "--out", out("data-sources")], {}],
+    [
+      "native-web-server",
+      ["--cwd", path.join(PROGRAMS, "native-web-server"), "--out", out("native-web-server")],
+      {},
+    ],
     // The prod sample's channel with a hand-written database end, under the prod pack config (tcp/5432 allowed).
     [
       "database-broken",
@@ -265,6 +270,39 @@ describe("programs written like the public examples", () => {
     expect(r.stdout).toContain(
       "Secret config data-sources:dbPassword cannot be decrypted offline; a placeholder value was used.",
     );
+  });
+});
+
+describe("a program on the AWS Cloud Control provider (aws-native)", () => {
+  test("its security group, instance, VPC and distribution are judged as their classic forms, in native terms", () => {
+    const r = runs["native-web-server"];
+    expect(r.stderr).not.toMatch(/^error:/m);
+    expect(r.code).toBe(1);
+    const e = readEvidence(path.join(out("native-web-server"), "dev"));
+    expect(findings(e)).toEqual([
+      'aws-native:cloudfront:Distribution "cdn" phi-tls-listeners-only mandatory',
+      'aws-native:cloudfront:Distribution "cdn" phi-tls-strong-policy mandatory',
+      'aws-native:ec2:Instance "web-server" phi-no-public-endpoints mandatory',
+      'aws-native:ec2:SecurityGroup "web" phi-egress-restricted advisory',
+      'aws-native:ec2:SecurityGroup "web" phi-ingress-allowlisted-ports mandatory',
+      'aws-native:ec2:SecurityGroup "web" phi-ingress-private-sources mandatory',
+      'aws-native:ec2:Vpc "vpc" phi-vpc-flow-logs mandatory',
+    ]);
+    expect(result(e, "web", "phi-ingress-allowlisted-ports")?.message).toMatch(
+      /securityGroupIngress\[0\] opens tcp\/22, which is outside the allowlist[\s\S]*securityGroupIngress\[1\] opens tcp\/80/,
+    );
+    expect(result(e, "web-server", "phi-no-public-endpoints")?.message).toContain(
+      "networkInterfaces[0].associatePublicIpAddress is true, so the EC2 instance has an endpoint reachable from the internet",
+    );
+    const cdn = result(e, "cdn", "phi-tls-listeners-only")?.message;
+    expect(cdn).toContain("distributionConfig.defaultCacheBehavior.viewerProtocolPolicy is allow-all");
+    expect(cdn).toContain(
+      "distributionConfig.origins[0].customOriginConfig.originProtocolPolicy is http-only",
+    );
+    expect(cdn).toContain(
+      "[aws-native:cloudfront:Distribution, judged as aws:cloudfront/distribution:Distribution]",
+    );
+    expect(r.stdout).toMatch(/^FAIL dev: 6 mandatory violation/m);
   });
 });
 
