@@ -2062,12 +2062,45 @@ const publicAccessBlock = resource(
   }),
 );
 
+/**
+ * Bucket policy statements in the shapes AWS evaluates (issue 13 §2): every action or one, the bucket and
+ * its objects or only one of them, everyone or one principal (or NotPrincipal), `Bool` or `BoolIfExists`
+ * with "false" or false, a second condition that narrows the deny, and Allow statements to the world.
+ */
+const BUCKET_ARN = "arn:aws:s3:::phi-audit-logs";
+const policyStatement = fc.record(
+  {
+    Effect: fc.constantFrom("Deny", "Deny", "Allow"),
+    Principal: fc.constantFrom<unknown>("*", { AWS: "*" }, { AWS: "arn:aws:iam::111122223333:role/app" }),
+    NotPrincipal: fc.constantFrom<unknown>({ AWS: "arn:aws:iam::111122223333:root" }),
+    Action: fc.constantFrom<unknown>("s3:*", "*", ["s3:*"], "s3:PutObject", ["s3:GetObject", "s3:PutObject"]),
+    NotAction: fc.constantFrom<unknown>("s3:GetObject"),
+    Resource: fc.constantFrom<unknown>([BUCKET_ARN, `${BUCKET_ARN}/*`], BUCKET_ARN, `${BUCKET_ARN}/*`, "*"),
+    Condition: fc.constantFrom<unknown>(
+      { Bool: { "aws:SecureTransport": "false" } },
+      { Bool: { "aws:SecureTransport": false } },
+      { BoolIfExists: { "aws:SecureTransport": "false" } },
+      { Bool: { "aws:SecureTransport": "false" }, StringNotEquals: { "aws:SourceVpce": "vpce-1a2b3c" } },
+      { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } },
+    ),
+  },
+  { requiredKeys: ["Effect", "Resource"] },
+);
+const bucketPolicyDocument = fc
+  .array(policyStatement, { minLength: 1, maxLength: 3 })
+  .map((Statement) => JSON.stringify({ Version: "2012-10-17", Statement }));
+
 const bucketPolicy = resource(
   T.bucketPolicy,
   "bucket-policy",
   fc.record({
     bucket: field(bucketRef),
-    policy: field(fc.constantFrom<unknown>(TLS_ONLY_POLICY, "{}", "{not json")),
+    policy: field(
+      fc.oneof(
+        { weight: 2, arbitrary: fc.constantFrom<unknown>(TLS_ONLY_POLICY, "{}", "{not json") },
+        { weight: 3, arbitrary: bucketPolicyDocument },
+      ),
+    ),
   }),
 );
 
