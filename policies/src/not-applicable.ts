@@ -1,6 +1,7 @@
 /**
  * Not-applicable verdicts, made cheap. Every resource is not applicable to most policies, so these paths
- * run once per policy per resource and were the largest part of this pack's per-resource cost.
+ * run once per policy per resource: after @pulumi/policy's own per-policy work, the largest part of this
+ * pack's per-resource cost (docs/performance.md).
  *
  * - `args.notApplicable` throws an Error subclass that @pulumi/policy catches, reading only its class and
  *   `reason`. Capturing a stack trace for it is wasted work, and so is building a new one for a reason
