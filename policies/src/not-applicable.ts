@@ -90,8 +90,14 @@ export class TypeVerdicts {
     return this.declined.get(type);
   }
 
-  /** `args` as the policy sees it; a not-applicable verdict reached on the type alone is remembered. */
-  observe<A extends { type: string; notApplicable: (reason?: string) => never }>(args: A): A {
+  /**
+   * `args` as the policy sees it; a not-applicable verdict reached on the type alone is remembered, and
+   * given with `onSightReason` when one is set (the same words for every resource of the type).
+   */
+  observe<A extends { type: string; notApplicable: (reason?: string) => never }>(
+    args: A,
+    onSightReason?: string,
+  ): A {
     const state: Observed = { touched: false, args: args as unknown as ResourceArgs };
     const declined = this.declined;
     const observed = Object.defineProperties(
@@ -99,8 +105,10 @@ export class TypeVerdicts {
         [STATE]: state,
         type: args.type,
         notApplicable: (reason?: string): never => {
-          if (!state.touched && declined.size < MAX_KEPT_REASONS) declined.set(args.type, reason);
-          return args.notApplicable(reason);
+          if (state.touched) return args.notApplicable(reason);
+          const given = onSightReason ?? reason;
+          if (declined.size < MAX_KEPT_REASONS) declined.set(args.type, given);
+          return args.notApplicable(given);
         },
       },
       DESCRIPTORS,

@@ -8,6 +8,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { TypeVerdicts, withoutStackTrace } from "../not-applicable";
+import { POLICY_SCOPES, skipTypesDeclinedOnSight, typeOnlyReason } from "../type-skip";
 import { today } from "./clock";
 import { nameFromUrn } from "./match";
 import { readExemptions } from "./reader";
@@ -26,20 +27,28 @@ function configOf(args: { getConfig<T extends object>(): T }): Record<string, un
   return (args.getConfig<Record<string, unknown>>() ?? {}) as Record<string, unknown>;
 }
 
-function wrapResourceValidation(v: ResourceValidation, description: string): ResourceValidation {
+function wrapResourceValidation(
+  v: ResourceValidation,
+  description: string,
+  scope: string | undefined,
+): ResourceValidation {
   const verdicts = new TypeVerdicts();
-  return (args: ResourceValidationArgs, report: ReportViolation) => {
+  const onSightReason = scope === undefined ? undefined : typeOnlyReason(scope);
+  const wrapped = (args: ResourceValidationArgs, report: ReportViolation) => {
     const notApplicable = withoutStackTrace(args.notApplicable);
     // A type this policy has declined on sight is declined again at once, without reading exemptions.
     if (verdicts.declinedOnSight(args.type)) return notApplicable(verdicts.reasonFor(args.type));
     const config = configOf(args);
     const day = today();
     const { exemptions } = readExemptions(config, day);
-    const inner = verdicts.observe({
-      ...args,
-      notApplicable,
-      getConfig: <T extends object>() => ownConfig(config) as T,
-    });
+    const inner = verdicts.observe(
+      {
+        ...args,
+        notApplicable,
+        getConfig: <T extends object>() => ownConfig(config) as T,
+      },
+      onSightReason,
+    );
     if (exemptions.length === 0) return v(inner, report);
     const self = { urn: args.urn, name: args.name };
     return v(
@@ -49,6 +58,7 @@ function wrapResourceValidation(v: ResourceValidation, description: string): Res
       ),
     );
   };
+  return scope === undefined ? wrapped : skipTypesDeclinedOnSight(wrapped, verdicts, scope);
 }
 
 /**
@@ -89,8 +99,8 @@ export function withExemptions<P extends PackPolicy>(policy: P): P {
   };
   if (innerResource) {
     wrapped.validateResource = Array.isArray(innerResource)
-      ? innerResource.map((v) => wrapResourceValidation(v, description))
-      : wrapResourceValidation(innerResource, description);
+      ? innerResource.map((v) => wrapResourceValidation(v, description, POLICY_SCOPES[policy.name]))
+      : wrapResourceValidation(innerResource, description, POLICY_SCOPES[policy.name]);
   }
   return wrapped as unknown as P;
 }

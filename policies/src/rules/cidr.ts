@@ -20,12 +20,24 @@ const PRIVATE_RANGES = network.privateRanges.map((r) => ({
   parsed: ipaddr.parseCIDR(r.cidr) as Parsed,
 }));
 
+/** Parsed CIDRs by text: a stack repeats the same few blocks on every rule, and ipaddr.js parsing dominates. */
+const parsedCidrs = new Map<string, Parsed | undefined>();
+const MAX_PARSED_CIDRS = 4096;
+
 /**
  * Parses a CIDR strictly: IPv4 must be dotted four-part decimal (no octal or hex tricks such as
- * `010.0.0.0/8`), the prefix must be present and in range. Anything else is undefined.
+ * `010.0.0.0/8`), the prefix must be present and in range. Anything else is undefined. The result is
+ * shared between callers (frozen).
  */
 export function parseCidrStrict(text: string): Parsed | undefined {
   if (typeof text !== "string") return undefined;
+  if (parsedCidrs.has(text)) return parsedCidrs.get(text);
+  const parsed = parseCidrUncached(text);
+  if (parsedCidrs.size < MAX_PARSED_CIDRS) parsedCidrs.set(text, parsed && (Object.freeze(parsed) as Parsed));
+  return parsed;
+}
+
+function parseCidrUncached(text: string): Parsed | undefined {
   const slash = text.indexOf("/");
   if (slash < 0) return undefined;
   const addr = text.slice(0, slash);
