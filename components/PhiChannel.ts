@@ -157,7 +157,7 @@ export interface PhiChannelArgs {
 /** The channel's guardrails: PhiRuntimeGuardrails' settings; buckets, VPC and scope are the channel's. */
 export type ChannelGuardrailsArgs = Pick<
   PhiRuntimeGuardrailsArgs,
-  "policyConfig" | "dataServiceRules" | "accessScope" | "configRecorder" | "createRecorder"
+  "policyConfig" | "dataServiceRules" | "omitRules" | "accessScope" | "configRecorder" | "createRecorder"
 >;
 
 /** The channel's database: PrivateDatabase's settings, placed in the channel's network. */

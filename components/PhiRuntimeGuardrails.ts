@@ -5,6 +5,7 @@ import {
   AllowlistSyntaxError,
   allowlistEntryRefusal,
   authorizedPortsParameter,
+  CONFIG_RULE_KEYS,
   CONFIGURABLE_TLS_FLOORS,
   DEFAULT_MINIMUM_TLS_VERSION_FLOOR,
   DEFAULT_TLS_PROFILE,
@@ -12,9 +13,11 @@ import {
   elbv2SslPoliciesParameter,
   FLOW_LOG_TRAFFIC_TYPE_PARAMETER,
   guardrailSettingsFrom,
+  isConfigRuleKey,
   isTlsProfileName,
   MANAGED_CONFIG_RULES,
   OBJECT_LOCK_MODE_PARAMETER,
+  openSearchTlsPoliciesParameter,
   parseAllowlist,
   restrictedPortsParameters,
   TLS_PROFILES,
@@ -83,8 +86,16 @@ export interface PhiRuntimeGuardrailsArgs {
    * resource of the rule's types in the account and region). Periodic rules cannot be scoped.
    */
   scopeTag?: GuardrailScopeTag;
-  /** Add the data services' encryption rules (RDS, ElastiCache, MSK, Redshift, SNS). Default: `true`. */
+  /**
+   * Add the data services' encryption rules (RDS instances and clusters, DocumentDB, ElastiCache, MSK,
+   * Redshift, SNS, OpenSearch, DAX). Default: `true`.
+   */
   dataServiceRules?: boolean;
+  /**
+   * Keys of `data/config-rules.json` to leave out: a managed rule the region lacks (AWS refuses it there),
+   * or one the account already deploys. Default: none.
+   */
+  omitRules?: string[];
   /** Create the Network Access Analyzer scope. Default: `true`. */
   accessScope?: boolean;
   /**
@@ -108,6 +119,7 @@ interface GuardrailPlan {
   allowlist: AllowlistEntry[];
   minimumTlsVersion: TlsVersion;
   tlsProfile: TlsProfileName;
+  omitRules: ReadonlySet<ConfigRuleKey>;
 }
 
 /**
@@ -128,6 +140,8 @@ export class PhiRuntimeGuardrails extends pulumi.ComponentResource {
   readonly recorderStatus: aws.cfg.RecorderStatus | undefined;
   /** The rule parameters as computed, for evidence and tests. */
   readonly parameters: Readonly<Record<string, Readonly<Record<string, string | number>>>>;
+  /** The rules of `data/config-rules.json` not deployed, by key, with the reason. */
+  readonly omittedRules: Readonly<Partial<Record<ConfigRuleKey, string>>>;
 
   constructor(name: string, args: PhiRuntimeGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
     const plan = checkedOrThrow(COMPONENT, name, (c) => planGuardrails(c, args));
@@ -135,11 +149,8 @@ export class PhiRuntimeGuardrails extends pulumi.ComponentResource {
     const tags = mergeTags("phi", args.tags, COMPONENT);
     const params = staticParameters(plan);
     this.parameters = params;
-    const deployed = (Object.keys(MANAGED_CONFIG_RULES) as ConfigRuleKey[]).filter(
-      (key) =>
-        !(MANAGED_CONFIG_RULES[key].dataService && !(args.dataServiceRules ?? DEFAULT_DATA_SERVICE_RULES)) &&
-        !(key === "sg-restricted-common-ports" && params[key] === undefined),
-    );
+    this.omittedRules = omittedRules(plan, params, args.dataServiceRules ?? DEFAULT_DATA_SERVICE_RULES);
+    const deployed = CONFIG_RULE_KEYS.filter((key) => this.omittedRules[key] === undefined);
     if (args.createRecorder) {
       const created = this.createRecorder(name, args.createRecorder, deployed, tags);
       this.recorderRole = created.role;
@@ -223,6 +234,7 @@ export class PhiRuntimeGuardrails extends pulumi.ComponentResource {
 
     this.registerOutputs({
       parameters: this.parameters,
+      omittedRules: this.omittedRules,
       accessScopeId: this.accessScope?.id,
       recorderName: this.recorder?.name,
     });
@@ -354,7 +366,31 @@ function staticParameters(plan: GuardrailPlan): Record<string, Record<string, st
   };
   const restricted = restrictedPortsParameters(plan.allowlist);
   if (restricted) params["sg-restricted-common-ports"] = restricted;
+  const tlsPolicies = openSearchTlsPoliciesParameter(plan.minimumTlsVersion, plan.tlsProfile);
+  if (tlsPolicies !== undefined) params["opensearch-https-required"] = { tlsPolicies };
   return params;
+}
+
+/** Why each rule that is not deployed is left out; a rule absent here is deployed. */
+function omittedRules(
+  plan: GuardrailPlan,
+  params: Record<string, unknown>,
+  dataServiceRules: boolean,
+): Partial<Record<ConfigRuleKey, string>> {
+  const omitted: Partial<Record<ConfigRuleKey, string>> = {};
+  for (const key of CONFIG_RULE_KEYS) {
+    if (plan.omitRules.has(key)) omitted[key] = "listed in omitRules";
+    else if (MANAGED_CONFIG_RULES[key].dataService && !dataServiceRules)
+      omitted[key] = "dataServiceRules is false";
+    else if (key === "sg-restricted-common-ports" && params[key] === undefined)
+      omitted[key] = "the allowlist admits every common port";
+    // Without tlsPolicies the rule judges EnforceHTTPS alone and would pass a weak policy.
+    else if (key === "opensearch-https-required" && params[key] === undefined)
+      omitted[key] =
+        `no OpenSearch TLS policy is strong under TLS ${plan.minimumTlsVersion} and ${plan.tlsProfile}, ` +
+        "and without tlsPolicies the rule would pass any policy";
+  }
+  return omitted;
 }
 
 /**
@@ -463,6 +499,7 @@ function planGuardrails(c: ConfigChecks, args: PhiRuntimeGuardrailsArgs): Guardr
     if (args[flag] !== undefined && typeof args[flag] !== "boolean")
       c.report(flag, args[flag], "must be a boolean", "use true or false");
   }
+  const omitRules = checkOmitRules(c, args.omitRules);
   checkTagMap(c, args.tags);
   const minimumTlsVersion = CONFIGURABLE_TLS_FLOORS.includes(settings.minimumTlsVersion as TlsVersion)
     ? (settings.minimumTlsVersion as TlsVersion)
@@ -476,7 +513,34 @@ function planGuardrails(c: ConfigChecks, args: PhiRuntimeGuardrailsArgs): Guardr
       "lower the floor or choose another profile",
     );
   }
-  return { allowlist, minimumTlsVersion, tlsProfile };
+  return { allowlist, minimumTlsVersion, tlsProfile, omitRules };
+}
+
+/** `omitRules`: known keys only, so a typo never leaves deployed a rule that was meant to be left out. */
+function checkOmitRules(c: ConfigChecks, omit: unknown): Set<ConfigRuleKey> {
+  const keys = new Set<ConfigRuleKey>();
+  if (omit === undefined) return keys;
+  const known = CONFIG_RULE_KEYS.join(", ");
+  if (!Array.isArray(omit)) {
+    c.report(
+      "omitRules",
+      omit,
+      "is not a list of rule keys",
+      `omit it, or pass keys of policies/src/data/config-rules.json: ${known}`,
+    );
+    return keys;
+  }
+  omit.forEach((key: unknown, i) => {
+    if (isConfigRuleKey(key)) keys.add(key);
+    else
+      c.report(
+        `omitRules[${i}]`,
+        key,
+        "is not a key of policies/src/data/config-rules.json",
+        `use one of ${known}`,
+      );
+  });
+  return keys;
 }
 
 function checkRecorderSetup(c: ConfigChecks, args: PhiRuntimeGuardrailsArgs): void {

@@ -113,8 +113,8 @@ describe("phi-channels review of the drifted prod export", () => {
         '  ⚠ DRIFT aws:ec2/securityGroup:SecurityGroup "claims-api-lb": field ingress: phi-ingress-private-sources passes on the declared state, fails on the actual state\n',
     );
     expect(drifted.stdout).toContain(
-      "FAIL prod: 2 mandatory violation(s), 0 advisory, 0 not decidable, 62 passed, 2609 not applicable (policy results); " +
-        "resources: 42 checked, 106 not applicable, 0 not analysed, 148 in all (the stack resource included); 1 drifted\n",
+      "FAIL prod: 2 mandatory violation(s), 0 advisory, 0 not decidable, 62 passed, 2825 not applicable (policy results); " +
+        "resources: 42 checked, 118 not applicable, 0 not analysed, 160 in all (the stack resource included); 1 drifted\n",
     );
   });
 
@@ -139,7 +139,7 @@ describe("phi-channels review of the drifted prod export", () => {
       resourcesPendingDeletion: 0,
     });
     expect(e.verdict).toBe("fail");
-    expect(e.totals).toMatchObject({ resources: 148, mandatoryViolations: 2, resourcesDrifted: 1 });
+    expect(e.totals).toMatchObject({ resources: 160, mandatoryViolations: 2, resourcesDrifted: 1 });
     const sg = e.resources.find((r) => r.urn === SG_URN)!;
     expect(sg.drift).toEqual([
       {

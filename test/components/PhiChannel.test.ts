@@ -383,7 +383,7 @@ describe("PhiChannel with runtime guardrails", () => {
     ]);
     // Periodic rules cannot be scoped.
     expect(rules.VPC_FLOW_LOGS_ENABLED).toEqual([{ params: { trafficType: "ALL" }, scope: undefined }]);
-    expect(mocks.byType(RULE)).toHaveLength(16);
+    expect(mocks.byType(RULE)).toHaveLength(22);
 
     const paths = mocks.one(SCOPE).inputs.matchPaths as {
       destination: { resourceStatement: { resources: string[] }; packetHeaderStatement: unknown };
@@ -395,6 +395,13 @@ describe("PhiChannel with runtime guardrails", () => {
     ]);
     // The rules and the scope carry the channel's tags like every other resource.
     expect(mocks.one(SCOPE).inputs.tags).toMatchObject({ "phi-channels:channel": "claims-api" });
+  });
+
+  test("omitRules reaches the guardrails", async () => {
+    new PhiChannel("claims-api", channelArgs({ runtimeGuardrails: { omitRules: ["dax-at-rest"] } }));
+    await mocks.settle();
+    expect(rulesById().DAX_ENCRYPTION_ENABLED).toBeUndefined();
+    expect(rulesById().DAX_TLS_ENDPOINT_ENCRYPTION).toHaveLength(1);
   });
 
   test("true: the pack's default config (tcp/443 only)", async () => {
@@ -413,11 +420,13 @@ describe("PhiChannel with runtime guardrails", () => {
             "phi-tls-strong-policy": { minimumTlsVersion: "1.0" },
           },
           createRecorder: { deliveryBucketName: "" },
+          omitRules: ["dax"],
         },
       }),
     );
     expect(problems.map((p) => `${p.component}:${p.field}`)).toEqual([
       "PhiChannel:runtimeGuardrails.createRecorder.deliveryBucketName",
+      "PhiChannel:runtimeGuardrails.omitRules[0]",
       "PhiChannel:runtimeGuardrails.policyConfig.phi-ingress-allowlisted-ports.allowedIngress[1]",
       "PhiChannel:runtimeGuardrails.policyConfig.phi-tls-strong-policy.minimumTlsVersion",
     ]);

@@ -187,9 +187,15 @@ describe("PhiRuntimeGuardrails: the Config rules take their parameters from the 
         "MSK_IN_CLUSTER_NODE_REQUIRE_TLS",
         "REDSHIFT_REQUIRE_TLS_SSL",
         "SNS_ENCRYPTED_KMS",
+        "OPENSEARCH_ENCRYPTED_AT_REST",
+        "OPENSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK",
+        "DAX_ENCRYPTION_ENABLED",
+        "DAX_TLS_ENDPOINT_ENCRYPTION",
+        "DOCDB_CLUSTER_ENCRYPTED",
+        "RDS_CLUSTER_ENCRYPTED_AT_REST",
       ].sort(),
     );
-    expect(mocks.byType(T.rule)).toHaveLength(16);
+    expect(mocks.byType(T.rule)).toHaveLength(22);
     for (const id of ["INCOMING_SSH_DISABLED", "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", "SNS_ENCRYPTED_KMS"]) {
       expect(found.get(id)![0].params).toBeUndefined();
     }
@@ -209,10 +215,140 @@ describe("PhiRuntimeGuardrails: the Config rules take their parameters from the 
   });
 
   test("without data-service rules and the access scope", async () => {
-    await build(valid({ dataServiceRules: false, accessScope: false }));
-    expect(rules().has("RDS_STORAGE_ENCRYPTED")).toBe(false);
+    const component = await build(valid({ dataServiceRules: false, accessScope: false }));
+    expect([...rules().keys()].sort()).toEqual([
+      "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+      "ELBV2_PREDEFINED_SECURITY_POLICY_SSL_CHECK",
+      "ELB_LOGGING_ENABLED",
+      "INCOMING_SSH_DISABLED",
+      "RESTRICTED_INCOMING_TRAFFIC",
+      "S3_BUCKET_DEFAULT_LOCK_ENABLED",
+      "S3_BUCKET_SSL_REQUESTS_ONLY",
+      "VPC_FLOW_LOGS_ENABLED",
+      "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
+    ]);
     expect(mocks.byType(T.rule)).toHaveLength(10);
     expect(mocks.byType(T.scope)).toHaveLength(0);
+    const off = "dataServiceRules is false";
+    expect(component.omittedRules).toEqual({
+      "rds-storage-encrypted": off,
+      "elasticache-in-transit": off,
+      "elasticache-at-rest": off,
+      "msk-in-cluster-tls": off,
+      "redshift-require-tls": off,
+      "sns-encrypted-kms": off,
+      "opensearch-at-rest": off,
+      "opensearch-node-to-node": off,
+      "opensearch-https-required": off,
+      "dax-at-rest": off,
+      "dax-in-transit": off,
+      "docdb-at-rest": off,
+      "rds-cluster-at-rest": off,
+    });
+  });
+});
+
+describe("PhiRuntimeGuardrails: the OpenSearch HTTPS rule follows the TLS floor and profile", () => {
+  const tls = (minimumTlsVersion: string, tlsProfile: string) =>
+    valid({ policyConfig: { ...PROD_CONFIG, "phi-tls-strong-policy": { minimumTlsVersion, tlsProfile } } });
+
+  // No OpenSearch policy is strong under any floor or profile (AWS publishes none of their cipher suites),
+  // so OPENSEARCH_HTTPS_REQUIRED is never deployed without a list that would pass weak policies; the
+  // reason names the floor and profile. The list itself: PhiRuntimeGuardrails.opensearch-tls.test.ts.
+  const after = ", and without tlsPolicies the rule would pass any policy";
+  test.each([
+    ["1.2", "strict", `no OpenSearch TLS policy is strong under TLS 1.2 and strict${after}`],
+    ["1.3", "strict", `no OpenSearch TLS policy is strong under TLS 1.3 and strict${after}`],
+    ["1.2", "nist-800-52r2", `no OpenSearch TLS policy is strong under TLS 1.2 and nist-800-52r2${after}`],
+  ])(
+    "TLS %s, %s: left out, with the reason; the other OpenSearch rules deployed",
+    async (floor, profile, why) => {
+      const component = await build(tls(floor, profile));
+      const found = rules();
+      expect(found.has("OPENSEARCH_HTTPS_REQUIRED")).toBe(false);
+      expect(found.get("OPENSEARCH_ENCRYPTED_AT_REST")).toHaveLength(1);
+      expect(found.get("OPENSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK")).toHaveLength(1);
+      expect(component.parameters["opensearch-https-required"]).toBeUndefined();
+      expect(component.omittedRules).toEqual({ "opensearch-https-required": why });
+    },
+  );
+});
+
+describe("PhiRuntimeGuardrails: omitRules", () => {
+  test("leaves the named rules out, and a rule-types recorder does not record their types", async () => {
+    const component = await build(
+      valid({
+        omitRules: ["dax-at-rest", "dax-in-transit", "s3-default-lock"],
+        createRecorder: { deliveryBucketName: "config-history", recording: "rule-types" },
+      }),
+    );
+    const found = rules();
+    for (const id of [
+      "DAX_ENCRYPTION_ENABLED",
+      "DAX_TLS_ENDPOINT_ENCRYPTION",
+      "S3_BUCKET_DEFAULT_LOCK_ENABLED",
+    ])
+      expect(found.has(id)).toBe(false);
+    expect(found.get("DOCDB_CLUSTER_ENCRYPTED")).toHaveLength(1);
+    // 22 less two DAX rules and the two lock rules (one per audit bucket).
+    expect(mocks.byType(T.rule)).toHaveLength(18);
+    expect(component.rules["dax-at-rest"]).toBeUndefined();
+    expect(component.omittedRules).toMatchObject({
+      "dax-at-rest": "listed in omitRules",
+      "dax-in-transit": "listed in omitRules",
+      "s3-default-lock": "listed in omitRules",
+    });
+    const types = (
+      mocks.one("aws:cfg/recorder:Recorder").inputs.recordingGroup as { resourceTypes: string[] }
+    ).resourceTypes;
+    expect(types).not.toContain("AWS::DAX::Cluster");
+    expect(types).toContain("AWS::OpenSearch::Domain");
+    expect(types).toContain("AWS::RDS::DBCluster");
+  });
+
+  test("an empty list omits nothing", async () => {
+    await build(valid({ omitRules: [] }));
+    expect(mocks.byType(T.rule)).toHaveLength(22);
+  });
+
+  const KNOWN =
+    "use one of sg-authorized-ports, sg-restricted-ssh, sg-restricted-common-ports, elbv2-security-policy, " +
+    "alb-http-to-https, elb-logging, s3-default-lock, s3-ssl-requests-only, vpc-flow-logs, " +
+    "rds-storage-encrypted, elasticache-in-transit, elasticache-at-rest, msk-in-cluster-tls, " +
+    "redshift-require-tls, sns-encrypted-kms, opensearch-at-rest, opensearch-node-to-node, " +
+    "opensearch-https-required, dax-at-rest, dax-in-transit, docdb-at-rest, rds-cluster-at-rest";
+
+  test("an unknown key is refused, naming the field, the value and the known keys", () => {
+    expect(
+      validatePhiRuntimeGuardrailsArgs(
+        "claims",
+        valid({ omitRules: ["dax-at-rest", "DAX_ENCRYPTION_ENABLED"] }),
+      ),
+    ).toEqual([
+      {
+        component: "PhiRuntimeGuardrails",
+        resourceName: "claims",
+        field: "omitRules[1]",
+        value: "DAX_ENCRYPTION_ENABLED",
+        problem: "is not a key of policies/src/data/config-rules.json",
+        fix: KNOWN,
+      },
+    ]);
+    expectRefusal(
+      () => new PhiRuntimeGuardrails("claims", valid({ omitRules: ["dax"] })),
+      "omitRules[0]",
+      /omitRules\[0\] = "dax" is not a key of policies\/src\/data\/config-rules\.json\. Fix: use one of sg-authorized-ports, /,
+      () => mocks.resources.length,
+    );
+  });
+
+  test("a value that is not a list is refused", () => {
+    expect(
+      validatePhiRuntimeGuardrailsArgs("claims", valid({ omitRules: "dax-at-rest" as never })).map((p) => [
+        p.field,
+        p.problem,
+      ]),
+    ).toEqual([["omitRules", "is not a list of rule keys"]]);
   });
 });
 
@@ -310,7 +446,7 @@ describe("PhiRuntimeGuardrails: createRecorder", () => {
     expect(status.inputs).toEqual({ name: "default", isEnabled: true });
     expect(status.dependencies).toContain(channel.urn);
     const rules = mocks.byType(T.rule);
-    expect(rules).toHaveLength(16);
+    expect(rules).toHaveLength(22);
     expect(rules.filter((r) => !r.dependencies.includes(status.urn)).map((r) => r.name)).toEqual([]);
   });
 

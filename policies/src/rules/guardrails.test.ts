@@ -7,6 +7,7 @@ import {
   guardrailSettingsFrom,
   MANAGED_CONFIG_RULES,
   OBJECT_LOCK_MODE_PARAMETER,
+  openSearchTlsPoliciesParameter,
   parseAllowlist,
   portsOutsideAllowlist,
   restrictedPortsParameters,
@@ -104,6 +105,24 @@ describe("elbv2SslPoliciesParameter: every strong ELB policy under the floor and
   });
 });
 
+describe("openSearchTlsPoliciesParameter: every strong OpenSearch policy under the floor and profile", () => {
+  // The table (tls-service-policies.json) records no cipher suites for any of the four OpenSearch policies,
+  // since AWS publishes none: AEAD-only ciphers cannot be shown for any of them, so none is strong and there
+  // is no list (the component then leaves OPENSEARCH_HTTPS_REQUIRED out).
+  test("the default config (TLS 1.2, strict): none", () => {
+    expect(openSearchTlsPoliciesParameter("1.2", "strict")).toBeUndefined();
+  });
+
+  test("a TLS 1.3 floor: none", () => {
+    expect(openSearchTlsPoliciesParameter("1.3", "strict")).toBeUndefined();
+  });
+
+  test("nist-800-52r2, at TLS 1.2 and 1.3: none (Policy-Min-TLS-1-2-PFS-2023-10 documents forward secrecy, not AEAD)", () => {
+    expect(openSearchTlsPoliciesParameter("1.2", "nist-800-52r2")).toBeUndefined();
+    expect(openSearchTlsPoliciesParameter("1.3", "nist-800-52r2")).toBeUndefined();
+  });
+});
+
 describe("the fixed parameters and the pack-config reader", () => {
   test("COMPLIANCE lock mode and ALL flow-log traffic", () => {
     expect(OBJECT_LOCK_MODE_PARAMETER).toBe("COMPLIANCE");
@@ -145,6 +164,44 @@ describe("the fixed parameters and the pack-config reader", () => {
       "MSK_IN_CLUSTER_NODE_REQUIRE_TLS",
       "REDSHIFT_REQUIRE_TLS_SSL",
       "SNS_ENCRYPTED_KMS",
+      "OPENSEARCH_ENCRYPTED_AT_REST",
+      "OPENSEARCH_NODE_TO_NODE_ENCRYPTION_CHECK",
+      "OPENSEARCH_HTTPS_REQUIRED",
+      "DAX_ENCRYPTION_ENABLED",
+      "DAX_TLS_ENDPOINT_ENCRYPTION",
+      "DOCDB_CLUSTER_ENCRYPTED",
+      "RDS_CLUSTER_ENCRYPTED_AT_REST",
     ]);
+  });
+
+  test("the data-service rules, and the rules AWS offers in some regions only", () => {
+    const keys = (pick: (r: (typeof MANAGED_CONFIG_RULES)[keyof typeof MANAGED_CONFIG_RULES]) => unknown) =>
+      Object.entries(MANAGED_CONFIG_RULES)
+        .filter(([, r]) => pick(r))
+        .map(([k]) => k);
+    expect(keys((r) => r.dataService)).toEqual([
+      "rds-storage-encrypted",
+      "elasticache-in-transit",
+      "elasticache-at-rest",
+      "msk-in-cluster-tls",
+      "redshift-require-tls",
+      "sns-encrypted-kms",
+      "opensearch-at-rest",
+      "opensearch-node-to-node",
+      "opensearch-https-required",
+      "dax-at-rest",
+      "dax-in-transit",
+      "docdb-at-rest",
+      "rds-cluster-at-rest",
+    ]);
+    expect(keys((r) => r.regions === undefined)).toEqual([
+      "sg-restricted-ssh",
+      "sg-restricted-common-ports",
+      "alb-http-to-https",
+      "s3-default-lock",
+      "s3-ssl-requests-only",
+      "vpc-flow-logs",
+    ]);
+    expect(MANAGED_CONFIG_RULES["dax-in-transit"].regions).toBe("only in the regions the source lists");
   });
 });

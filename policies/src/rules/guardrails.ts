@@ -29,10 +29,19 @@ export interface ManagedConfigRule {
   trigger: "configuration-changes" | "periodic" | "configuration-changes-and-periodic";
   /** A data service's encryption rule (the component can leave these out). */
   dataService?: boolean;
+  /** Set where AWS offers the rule in some regions only (the source lists them). */
+  regions?: string;
   source: string;
 }
 
 export const MANAGED_CONFIG_RULES = configRules.rules as Readonly<Record<ConfigRuleKey, ManagedConfigRule>>;
+
+/** The keys of the managed rules, in table order. */
+export const CONFIG_RULE_KEYS = Object.keys(MANAGED_CONFIG_RULES) as readonly ConfigRuleKey[];
+
+export function isConfigRuleKey(value: unknown): value is ConfigRuleKey {
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(MANAGED_CONFIG_RULES, value);
+}
 
 /** TCP ports the restricted-common-ports rule blocks unless allowlisted, in order (data). */
 export const COMMON_TCP_PORTS: readonly number[] = configRules.commonTcpPorts;
@@ -169,6 +178,19 @@ export function accessScopePorts(entries: readonly AllowlistEntry[]): AccessScop
  */
 export function elbv2SslPoliciesParameter(floor: TlsVersion, profile: TlsProfileName): string {
   return strongTlsPolicies("elb", floor, { profile }).join(",");
+}
+
+/**
+ * OPENSEARCH_HTTPS_REQUIRED's `tlsPolicies`: every OpenSearch policy strong under the floor and profile,
+ * TLS 1.3-only first. Undefined when none is: the rule must then be left out, because without the list it
+ * judges EnforceHTTPS alone and passes any policy.
+ */
+export function openSearchTlsPoliciesParameter(
+  floor: TlsVersion,
+  profile: TlsProfileName,
+): string | undefined {
+  const names = strongTlsPolicies("openSearch", floor, { profile });
+  return names.length === 0 ? undefined : names.join(",");
 }
 
 /** S3_BUCKET_DEFAULT_LOCK_ENABLED's `mode`: the only retention mode the pack accepts. */
