@@ -136,3 +136,15 @@ test("protect reaches the pack: requireProtect blocks an unprotected audit-log b
   expect(protectedOnes.map((d) => d.message).join("\n")).not.toMatch(/not protected/);
   expect(protectedOnes.length).toBe(unprotected.length - 1);
 });
+
+test("exemptions set by a later Configure are checked at AnalyzeStack, with no Analyze in between", async () => {
+  // Seen without exemptions first: the pack then tells @pulumi/policy this policy has no stack check.
+  await configure({});
+  await pack.analyze(sftp);
+  expect((await pack.analyzeStack([sftp])).diagnostics.filter((x) => x.policyName === POLICY)).toEqual([]);
+  // A new config must not be judged by the old one.
+  await configure({ [POLICY]: { exemptions: [{ ...exemption(SOON), resource: "gone" }] } });
+  const stack = (await pack.analyzeStack([sftp])).diagnostics.filter((x) => x.policyName === POLICY);
+  expect(stack.map((x) => x.enforcementLevel)).toEqual(["mandatory"]);
+  expect(stack[0].message).toMatch(/exemptions\[0\] \(SEC-123\) for resource "gone" matches no resource/);
+});

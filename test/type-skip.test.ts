@@ -93,6 +93,25 @@ describe("the skip offered to @pulumi/policy", () => {
   });
 });
 
+describe("the stack validation offered to @pulumi/policy", () => {
+  const p = resourcePolicy("phi-lb-internal") as ResourceValidationPolicy & { validateStack?: unknown };
+
+  it("is withdrawn once the policy's config, seen inside a request, carries no exemptions", () => {
+    expect(typeof p.validateStack).toBe("function");
+    // Outside a request the config is a caller's, not the pack's: nothing is concluded.
+    run(p, KMS, {});
+    expect(typeof p.validateStack).toBe("function");
+    withRequestType("aws:s3/bucket:Bucket", () => run(p, "aws:s3/bucket:Bucket", {}));
+    expect(p.validateStack).toBeUndefined();
+  });
+
+  it("a stack policy keeps its stack validation", () => {
+    const stack = policies.find((x) => x.name === "phi-vpc-flow-logs") as { validateStack?: unknown };
+    withRequestType("aws:s3/bucket:Bucket", () => undefined);
+    expect(typeof stack.validateStack).toBe("function");
+  });
+});
+
 describe("serialisedWithType", () => {
   it("runs requests one at a time, each with its own type until its work settles", async () => {
     const seen: string[] = [];

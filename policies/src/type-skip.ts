@@ -74,7 +74,26 @@ export function serialisedWithType(analyze: Handler): Handler {
   };
 }
 
-/** Wraps the Analyze handler @pulumi/policy registers with {@link serialisedWithType}. */
+/** How many times the pack's config has been set (Configure calls): a config seen in an earlier one is stale. */
+let configGeneration = 0;
+
+/** The number of Configure calls so far. */
+export function currentConfigGeneration(): number {
+  return configGeneration;
+}
+
+/** `configure`, counting its calls before the library stores the new config. */
+function countingConfigure(configure: Handler): Handler {
+  return function (this: unknown, call, callback) {
+    configGeneration++;
+    return configure.call(this, call, callback);
+  };
+}
+
+/**
+ * Wraps the handlers @pulumi/policy registers: Analyze with {@link serialisedWithType}, Configure with
+ * {@link countingConfigure}.
+ */
 function installRequestTypeContext(): boolean {
   let grpc: { Server?: { prototype?: Record<string, unknown> } };
   try {
@@ -89,8 +108,14 @@ function installRequestTypeContext(): boolean {
   if (!prototype || typeof addService !== "function") return false;
   prototype.addService = function (this: unknown, service: unknown, implementation: Record<string, unknown>) {
     const analyze = implementation?.analyze as Handler | undefined;
-    if (typeof analyze !== "function") return addService.call(this, service, implementation);
-    return addService.call(this, service, { ...implementation, analyze: serialisedWithType(analyze) });
+    const configure = implementation?.configure as Handler | undefined;
+    if (typeof analyze !== "function" || typeof configure !== "function")
+      return addService.call(this, service, implementation);
+    return addService.call(this, service, {
+      ...implementation,
+      analyze: serialisedWithType(analyze),
+      configure: countingConfigure(configure),
+    });
   };
   return true;
 }

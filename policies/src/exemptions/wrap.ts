@@ -8,12 +8,39 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { TypeVerdicts, withoutStackTrace } from "../not-applicable";
-import { POLICY_SCOPES, skipTypesDeclinedOnSight, typeOnlyReason } from "../type-skip";
+import {
+  currentConfigGeneration,
+  currentRequestType,
+  POLICY_SCOPES,
+  skipTypesDeclinedOnSight,
+  typeOnlyReason,
+} from "../type-skip";
 import { today } from "./clock";
 import { nameFromUrn } from "./match";
 import { readExemptions } from "./reader";
 import { exemptingReporter, reportExemptionProblems } from "./report";
 import { ALLOW_BROAD_OPTION, EXEMPTIONS_OPTION, MAX_DAYS_OPTION, schemaWithExemptions } from "./schema";
+
+/**
+ * What a resource policy's config said about exemptions, as seen inside an Analyze request (where the
+ * config is the pack's, set by Configure): with none, its stack validation has nothing to report.
+ */
+class ExemptionsSeen {
+  private generation: number | undefined;
+  private none = false;
+
+  record(config: Record<string, unknown>): void {
+    if (currentRequestType() === undefined) return;
+    const raw = config[EXEMPTIONS_OPTION];
+    this.generation = currentConfigGeneration();
+    this.none = raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0);
+  }
+
+  /** True when the current config is known to carry no exemptions (readExemptions then reports nothing). */
+  knownNone(): boolean {
+    return this.none && this.generation === currentConfigGeneration();
+  }
+}
 
 type PackPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
@@ -31,6 +58,7 @@ function wrapResourceValidation(
   v: ResourceValidation,
   description: string,
   scope: string | undefined,
+  seen: ExemptionsSeen,
 ): ResourceValidation {
   const verdicts = new TypeVerdicts();
   const onSightReason = scope === undefined ? undefined : typeOnlyReason(scope);
@@ -39,6 +67,7 @@ function wrapResourceValidation(
     // A type this policy has declined on sight is declined again at once, without reading exemptions.
     if (verdicts.declinedOnSight(args.type)) return notApplicable(verdicts.reasonFor(args.type));
     const config = configOf(args);
+    seen.record(config);
     const day = today();
     const { exemptions } = readExemptions(config, day);
     const inner = verdicts.observe(
@@ -98,9 +127,21 @@ export function withExemptions<P extends PackPolicy>(policy: P): P {
     validateStack,
   };
   if (innerResource) {
+    const seen = new ExemptionsSeen();
+    const scope = POLICY_SCOPES[policy.name];
     wrapped.validateResource = Array.isArray(innerResource)
-      ? innerResource.map((v) => wrapResourceValidation(v, description, POLICY_SCOPES[policy.name]))
-      : wrapResourceValidation(innerResource, description, POLICY_SCOPES[policy.name]);
+      ? innerResource.map((v) => wrapResourceValidation(v, description, scope, seen))
+      : wrapResourceValidation(innerResource, description, scope, seen);
+    if (!innerStack) {
+      // Its stack validation only reports exemption problems: with no exemptions configured, @pulumi/policy
+      // is told there is none, and does not build the stack's resource list for it (what it reports is the
+      // same: nothing).
+      Object.defineProperty(wrapped, "validateStack", {
+        enumerable: true,
+        configurable: true,
+        get: () => (seen.knownNone() ? undefined : validateStack),
+      });
+    }
   }
   return wrapped as unknown as P;
 }
