@@ -42,16 +42,33 @@ const ITEM_CHECKS: Readonly<Record<string, ItemCheck>> = {
   allowedDestinationCidrs: cidrBlock,
 };
 
+/**
+ * Problems by option list: a policy's options are the same objects on every resource (the pack's config,
+ * or the schema's defaults), so each list is checked once. Lists are not changed after Configure.
+ */
+const problemsByList = new WeakMap<readonly unknown[], Map<string, ConfigProblem[]>>();
+
+function listProblems(option: string, list: readonly unknown[], check: ItemCheck): ConfigProblem[] {
+  let byOption = problemsByList.get(list);
+  const known = byOption?.get(option);
+  if (known) return known;
+  const problems: ConfigProblem[] = [];
+  list.forEach((item, i) => {
+    const found = check(item);
+    if (found) problems.push({ path: `${option}[${i}]`, value: item, ...found });
+  });
+  if (!byOption) problemsByList.set(list, (byOption = new Map()));
+  byOption.set(option, problems);
+  return problems;
+}
+
 /** Problems in one policy's options (already schema-valid or not); empty when they can be used. */
 export function configProblems(options: Record<string, unknown>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const [option, check] of Object.entries(ITEM_CHECKS)) {
     const list = options[option];
     if (!Array.isArray(list)) continue;
-    list.forEach((item, i) => {
-      const found = check(item);
-      if (found) problems.push({ path: `${option}[${i}]`, value: item, ...found });
-    });
+    problems.push(...listProblems(option, list, check));
   }
   return problems;
 }

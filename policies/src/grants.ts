@@ -169,16 +169,38 @@ export function carriesGrants(type: string): boolean {
   return GRANT_TYPE_SET.has(type);
 }
 
+/**
+ * Grants by the resource's properties object: the ingress, source and egress policies each read the same
+ * resource's grants, and @pulumi/policy hands every policy of one request the same object
+ * (deserialize-cache.ts). Read-only for callers.
+ */
+const grantsByProps = new WeakMap<object, { type: string; grants: GrantEntry[] | undefined }>();
+
 export function grantsOf(type: string, props: unknown): GrantEntry[] | undefined {
   if (!GRANT_TYPE_SET.has(type)) return undefined;
+  const raw = rawProps(props);
+  const known = grantsByProps.get(raw);
+  if (known && known.type === type) return known.grants;
+  const grants = parseGrants(type, props);
+  grantsByProps.set(raw, { type, grants });
+  return grants;
+}
+
+function parseGrants(type: string, props: unknown): GrantEntry[] | undefined {
   const grants = grantsIn(type, props);
   if (!grants) return grants;
   const raw = rawProps(props);
   for (const g of grants) {
     if (isUnknownGrant(g) || isMalformedGrant(g)) continue;
-    g.valuesSecret = [g.protocolPath, fieldPath(g, "fromPort"), fieldPath(g, "toPort")].some((p) =>
-      mayBeSecret(raw, p),
-    );
+    // Asked only when a message is about to name the values: the walk converts the whole wire form.
+    let secret: boolean | undefined;
+    Object.defineProperty(g, "valuesSecret", {
+      enumerable: true,
+      get: () =>
+        (secret ??= [g.protocolPath, fieldPath(g, "fromPort"), fieldPath(g, "toPort")].some((p) =>
+          mayBeSecret(raw, p),
+        )),
+    });
   }
   return grants;
 }

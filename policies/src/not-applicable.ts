@@ -56,6 +56,8 @@ const RESOURCE_FIELDS = [
 interface Observed {
   touched: boolean;
   args: ResourceArgs;
+  /** The verdicts' types that read more than the type: a first read adds this one. */
+  readMore: Set<string>;
 }
 const STATE = Symbol("observed args");
 
@@ -70,7 +72,10 @@ const DESCRIPTORS: PropertyDescriptorMap = Object.fromEntries(
       enumerable: true,
       get(this: { [STATE]: Observed }) {
         const state = this[STATE];
-        state.touched = true;
+        if (!state.touched) {
+          state.touched = true;
+          if (state.readMore.size < MAX_KEPT_REASONS) state.readMore.add(state.args.type);
+        }
         return state.args[key];
       },
     },
@@ -80,6 +85,11 @@ const DESCRIPTORS: PropertyDescriptorMap = Object.fromEntries(
 /** Per policy: the types it declined having read nothing but the type, with the reason it gave. */
 export class TypeVerdicts {
   private readonly declined = new Map<string, string | undefined>();
+  /**
+   * Types the policy read more than the type of. Whether it declines on sight depends on the type alone,
+   * so it never will for these: they are passed on without observing.
+   */
+  private readonly readMore = new Set<string>();
 
   /** Whether the policy declined `type` on sight; {@link reasonFor} then gives its reason. */
   declinedOnSight(type: string): boolean {
@@ -98,7 +108,12 @@ export class TypeVerdicts {
     args: A,
     onSightReason?: string,
   ): A {
-    const state: Observed = { touched: false, args: args as unknown as ResourceArgs };
+    if (this.readMore.has(args.type)) return args;
+    const state: Observed = {
+      touched: false,
+      args: args as unknown as ResourceArgs,
+      readMore: this.readMore,
+    };
     const declined = this.declined;
     const observed = Object.defineProperties(
       {

@@ -67,8 +67,19 @@ export const EMPTY_ALLOWLIST_REFUSAL: Refusal = {
   fix: `use e.g. ${JSON.stringify(DEFAULT_ALLOWED_INGRESS)}`,
 };
 
+/** Parsed entries by text (frozen, shared): the same allowlist is parsed for every resource judged. */
+const parsedEntries = new Map<string, AllowlistEntry>();
+const MAX_PARSED_ENTRIES = 1024;
+
 export function parseAllowlist(entries: readonly string[]): AllowlistEntry[] {
-  return entries.map(parseAllowlistEntry);
+  return entries.map((text) => {
+    const known = typeof text === "string" ? parsedEntries.get(text) : undefined;
+    if (known) return known;
+    const entry = parseAllowlistEntry(text);
+    Object.freeze(entry.range);
+    if (parsedEntries.size < MAX_PARSED_ENTRIES) parsedEntries.set(text, Object.freeze(entry));
+    return entry;
+  });
 }
 
 export type GrantVerdict =
