@@ -164,9 +164,15 @@ function inlineGrants(props: Record<string, unknown>, direction: Direction): Gra
  */
 const GRANT_TYPE_SET: ReadonlySet<string> = new Set(GRANT_TYPES);
 
-/** Whether {@link grantsOf} reads grants from the type: decided on the type alone, before reading props. */
-export function carriesGrants(type: string): boolean {
-  return GRANT_TYPE_SET.has(type);
+/**
+ * Whether {@link grantsOf} reads grants from the type (of `direction`, when given: a VPC ingress or egress
+ * rule carries only its own): decided on the type alone, before reading props.
+ */
+export function carriesGrants(type: string, direction?: Direction): boolean {
+  if (!GRANT_TYPE_SET.has(type)) return false;
+  if (direction === "ingress") return type !== VPC_EGRESS_RULE;
+  if (direction === "egress") return type !== VPC_INGRESS_RULE;
+  return true;
 }
 
 /**
