@@ -9,14 +9,8 @@ import { setupPulumiMocks } from "../support/pulumi-mocks";
 
 jest.mock("../../policies/src/data/tls-service-policies.json", () => ({
   ...jest.requireActual("../../policies/src/data/tls-service-policies.json"),
-  openSearch: {
-    "Hypothetical-TLS12-CBC": { protocols: ["TLSv1.2"], ciphers: ["ECDHE-RSA-AES128-SHA256"] },
-    "Hypothetical-TLS12-GCM": {
-      protocols: ["TLSv1.3", "TLSv1.2"],
-      ciphers: ["TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"],
-    },
-    "Hypothetical-TLS13": { protocols: ["TLSv1.3"], ciphers: ["TLS_AES_128_GCM_SHA256"] },
-  },
+  // Hypothetical entries with documented ciphers (the real OpenSearch table has none).
+  openSearch: jest.requireActual("../../policies/src/testing/hypothetical-opensearch-policies.json"),
 }));
 
 const mocks = setupPulumiMocks();

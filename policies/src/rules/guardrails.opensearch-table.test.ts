@@ -7,15 +7,8 @@ import { openSearchTlsPoliciesParameter } from "./guardrails";
 
 jest.mock("../data/tls-service-policies.json", () => ({
   ...jest.requireActual("../data/tls-service-policies.json"),
-  openSearch: {
-    "Hypothetical-TLS12-CBC": { protocols: ["TLSv1.2"], ciphers: ["ECDHE-RSA-AES128-SHA256"] },
-    "Hypothetical-TLS12-GCM": {
-      protocols: ["TLSv1.3", "TLSv1.2"],
-      ciphers: ["TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"],
-    },
-    "Hypothetical-TLS13": { protocols: ["TLSv1.3"], ciphers: ["TLS_AES_128_GCM_SHA256"] },
-    "Hypothetical-TLS10": { protocols: ["TLSv1.2", "TLSv1"], ciphers: ["ECDHE-RSA-AES128-GCM-SHA256"] },
-  },
+  // Hypothetical entries with documented ciphers (the real OpenSearch table has none).
+  openSearch: jest.requireActual("../testing/hypothetical-opensearch-policies.json"),
 }));
 
 describe("openSearchTlsPoliciesParameter over a table with documented ciphers", () => {
