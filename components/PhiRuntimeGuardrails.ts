@@ -87,8 +87,8 @@ export interface PhiRuntimeGuardrailsArgs {
    */
   scopeTag?: GuardrailScopeTag;
   /**
-   * Add the data services' encryption rules (RDS instances and clusters, DocumentDB, ElastiCache, MSK,
-   * Redshift, SNS, OpenSearch, DAX). Default: `true`.
+   * Add the data services' encryption rules (RDS instances and clusters, DocumentDB, Neptune, ElastiCache,
+   * MSK, Redshift, SNS, OpenSearch, DAX, DMS endpoints). Default: `true`.
    */
   dataServiceRules?: boolean;
   /**

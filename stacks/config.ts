@@ -85,7 +85,8 @@ const validateShape = ajv.compile<{ channels: ChannelEntry[]; network?: NetworkC
  * Validates the raw `channels` and `network` config values: their shape, then each channel as PhiChannel
  * does. Throws one {@link StackConfigError} listing every problem. `secret` redacts values in the
  * message (set when either key is stored as a secret). `packConfig` (the parsed
- * `policies/config/<stack>.json`) parameterises the channels' `runtimeGuardrails: true`.
+ * `policies/config/<stack>.json`) parameterises the channels' `runtimeGuardrails` (`true`, or
+ * `{ omitRules }`).
  */
 export function parseStackConfig(
   channelsRaw: unknown,
@@ -116,7 +117,16 @@ export function parseStackConfig(
   const channels = config.channels.map(({ name, ...own }, i): ChannelConfig => {
     const args: PhiChannelArgs = { ...own };
     // The guardrails watch for what the stack's pack enforces: its config, not a second copy in YAML.
-    if (own.runtimeGuardrails === true) args.runtimeGuardrails = { policyConfig: packConfig ?? {} };
+    // The object form only names rules to leave out (the schema admits omitRules alone); PhiChannel
+    // judges the keys.
+    const guardrails = own.runtimeGuardrails;
+    if (guardrails === true) args.runtimeGuardrails = { policyConfig: packConfig ?? {} };
+    else if (typeof guardrails === "object") {
+      args.runtimeGuardrails = {
+        policyConfig: packConfig ?? {},
+        ...(guardrails.omitRules === undefined ? {} : { omitRules: guardrails.omitRules }),
+      };
+    }
     if (own.network === undefined && config.network !== undefined) args.network = config.network;
     for (const p of validatePhiChannelArgs(name, args)) {
       const key = configKey(p, i, name, own.network !== undefined);

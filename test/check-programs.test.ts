@@ -575,7 +575,7 @@ describe("runtime guardrails that create the Config recorder", () => {
       "aws:iam/rolePolicy:RolePolicy claims-api-guardrails-recorder-delivery",
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment claims-api-guardrails-recorder-config-role",
     ]);
-    expect(e.resources.filter((x) => x.type === "aws:cfg/rule:Rule")).toHaveLength(22);
+    expect(e.resources.filter((x) => x.type === "aws:cfg/rule:Rule")).toHaveLength(24);
     expect(r.stdout).toMatch(/^PASS prod: 0 mandatory violation/m);
   });
 });

@@ -47,6 +47,9 @@ function spawnReview(args: string[]): Promise<Run> {
     });
     let stdout = "";
     let stderr = "";
+    // Decode as a stream: a chunk boundary can fall inside a multi-byte character (the § of the evidence).
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 170_000);
@@ -113,8 +116,8 @@ describe("phi-channels review of the drifted prod export", () => {
         '  ⚠ DRIFT aws:ec2/securityGroup:SecurityGroup "claims-api-lb": field ingress: phi-ingress-private-sources passes on the declared state, fails on the actual state\n',
     );
     expect(drifted.stdout).toContain(
-      "FAIL prod: 2 mandatory violation(s), 0 advisory, 0 not decidable, 62 passed, 2825 not applicable (policy results); " +
-        "resources: 42 checked, 118 not applicable, 0 not analysed, 160 in all (the stack resource included); 1 drifted\n",
+      "FAIL prod: 2 mandatory violation(s), 0 advisory, 0 not decidable, 62 passed, 2897 not applicable (policy results); " +
+        "resources: 42 checked, 122 not applicable, 0 not analysed, 164 in all (the stack resource included); 1 drifted\n",
     );
   });
 
@@ -139,7 +142,7 @@ describe("phi-channels review of the drifted prod export", () => {
       resourcesPendingDeletion: 0,
     });
     expect(e.verdict).toBe("fail");
-    expect(e.totals).toMatchObject({ resources: 160, mandatoryViolations: 2, resourcesDrifted: 1 });
+    expect(e.totals).toMatchObject({ resources: 164, mandatoryViolations: 2, resourcesDrifted: 1 });
     const sg = e.resources.find((r) => r.urn === SG_URN)!;
     expect(sg.drift).toEqual([
       {

@@ -80,7 +80,7 @@ describe("the prod fixture (pulumi stack export of the sample prod stack)", () =
       pendingDeletion: 0,
       pendingOperations: [],
     });
-    expect(exported.resources).toHaveLength(160);
+    expect(exported.resources).toHaveLength(164);
     expect(exported.resources.filter((r) => r.type === "pulumi:providers:aws")).toHaveLength(1);
     expect(exported.resources.filter((r) => r.type === "pulumi:providers:tls")).toHaveLength(1);
     expect(exported.resources.filter((r) => !r.custom).map((r) => r.type)).toContain("pulumi:pulumi:Stack");

@@ -107,6 +107,45 @@ describe("stack files", () => {
   });
 });
 
+describe("runtimeGuardrails in the stack config", () => {
+  const channel = { name: "claims", allowedSources: ["10.0.0.0/8"] };
+  const pack = { "phi-ingress-allowlisted-ports": { allowedIngress: ["tcp/443", "tcp/5432"] } };
+  const guardrailsOf = (runtimeGuardrails: unknown) =>
+    parseStackConfig([{ ...channel, runtimeGuardrails }], undefined, false, pack).channels[0].args
+      .runtimeGuardrails;
+
+  test("true: the stack's pack config, nothing left out", () => {
+    expect(guardrailsOf(true)).toEqual({ policyConfig: pack });
+  });
+
+  test("{ omitRules }: the same pack config, with those rules left out; {} omits nothing", () => {
+    expect(guardrailsOf({ omitRules: ["dax-at-rest", "dax-in-transit"] })).toEqual({
+      policyConfig: pack,
+      omitRules: ["dax-at-rest", "dax-in-transit"],
+    });
+    expect(guardrailsOf({})).toEqual({ policyConfig: pack });
+    expect(guardrailsOf(false)).toBe(false);
+  });
+
+  test("the stack deploys the guardrails without the omitted rules", async () => {
+    await runStack({
+      "aws:region": "us-east-1",
+      "phi-channels:channels": [
+        { ...channel, runtimeGuardrails: { omitRules: ["dax-at-rest", "dax-in-transit"] } },
+      ],
+    });
+    const ids = mocks
+      .byType("aws:cfg/rule:Rule")
+      .map((r) => (r.inputs.source as { sourceIdentifier: string }).sourceIdentifier);
+    expect(ids).not.toContain("DAX_ENCRYPTION_ENABLED");
+    expect(ids).not.toContain("DAX_TLS_ENDPOINT_ENCRYPTION");
+    expect(ids).toContain("DMS_ENDPOINT_SSL_CONFIGURED");
+    expect(ids).toContain("NEPTUNE_CLUSTER_ENCRYPTED");
+    // 24 rules less the two DAX rules (OPENSEARCH_HTTPS_REQUIRED is left out under any TLS setting).
+    expect(ids).toHaveLength(22);
+  });
+});
+
 describe("bad stack config", () => {
   const good = { name: "ok", allowedSources: ["10.0.0.0/8"] };
   const refuse = (channels: unknown, key: string, secretKeys: string[] = []) => {
@@ -266,6 +305,60 @@ describe("bad stack config", () => {
       network,
     );
     expect(parsed.channels.map((c) => c.args.network)).toEqual([network, { cidrBlock: "10.60.0.0/16" }]);
+  });
+
+  test("runtimeGuardrails: an unknown rule key in omitRules, in the component's words", () => {
+    const err = refuse(
+      [{ ...good, runtimeGuardrails: { omitRules: ["dax-at-rest", "DAX_ENCRYPTION_ENABLED"] } }],
+      "phi-channels:channels[0].runtimeGuardrails.omitRules[1]",
+    );
+    expect(err.message).toBe(
+      'phi-channels:channels[0].runtimeGuardrails.omitRules[1] = "DAX_ENCRYPTION_ENABLED" is not a key of ' +
+        "policies/src/data/config-rules.json. Fix: use one of sg-authorized-ports, sg-restricted-ssh, " +
+        "sg-restricted-common-ports, elbv2-security-policy, alb-http-to-https, elb-logging, s3-default-lock, " +
+        "s3-ssl-requests-only, vpc-flow-logs, rds-storage-encrypted, elasticache-in-transit, " +
+        "elasticache-at-rest, msk-in-cluster-tls, redshift-require-tls, sns-encrypted-kms, opensearch-at-rest, " +
+        "opensearch-node-to-node, opensearch-https-required, dax-at-rest, dax-in-transit, docdb-at-rest, " +
+        "rds-cluster-at-rest, dms-endpoint-ssl, neptune-at-rest",
+    );
+    expect(mocks.resources).toHaveLength(0);
+  });
+
+  test("runtimeGuardrails: only omitRules is taken; wrong types name the fix", () => {
+    // The pack config is the stack's: a second copy in YAML is refused, not merged.
+    expect(
+      refuse(
+        [{ ...good, runtimeGuardrails: { omitRules: [], policyConfig: {} } }],
+        "phi-channels:channels[0].runtimeGuardrails.policyConfig",
+      ).message,
+    ).toBe(
+      "phi-channels:channels[0].runtimeGuardrails.policyConfig = {} is not a known setting. Fix: remove it or use one of omitRules",
+    );
+    expect(
+      refuse([{ ...good, runtimeGuardrails: "yes" }], "phi-channels:channels[0].runtimeGuardrails").message,
+    ).toBe(
+      'phi-channels:channels[0].runtimeGuardrails = "yes" must be true or false or a mapping. Fix: write true to ' +
+        "deploy PhiRuntimeGuardrails parameterised from policies/config/<stack>.json, " +
+        "{ omitRules: [<keys of policies/src/data/config-rules.json>] } to deploy them without those rules, or false",
+    );
+    expect(
+      refuse(
+        [{ ...good, runtimeGuardrails: { omitRules: "dax-at-rest" } }],
+        "phi-channels:channels[0].runtimeGuardrails.omitRules",
+      ).message,
+    ).toBe(
+      'phi-channels:channels[0].runtimeGuardrails.omitRules = "dax-at-rest" must be a list. Fix: list keys of ' +
+        "policies/src/data/config-rules.json, e.g. [dax-at-rest, dax-in-transit]",
+    );
+    expect(
+      refuse(
+        [{ ...good, runtimeGuardrails: { omitRules: [5] } }],
+        "phi-channels:channels[0].runtimeGuardrails.omitRules[0]",
+      ).message,
+    ).toBe(
+      "phi-channels:channels[0].runtimeGuardrails.omitRules[0] = 5 must be text. Fix: write a key of " +
+        "policies/src/data/config-rules.json, e.g. dax-at-rest",
+    );
   });
 
   test("values of secret config keys are never echoed", () => {

@@ -383,7 +383,7 @@ describe("PhiChannel with runtime guardrails", () => {
     ]);
     // Periodic rules cannot be scoped.
     expect(rules.VPC_FLOW_LOGS_ENABLED).toEqual([{ params: { trafficType: "ALL" }, scope: undefined }]);
-    expect(mocks.byType(RULE)).toHaveLength(22);
+    expect(mocks.byType(RULE)).toHaveLength(24);
 
     const paths = mocks.one(SCOPE).inputs.matchPaths as {
       destination: { resourceStatement: { resources: string[] }; packetHeaderStatement: unknown };

@@ -193,10 +193,19 @@ describe("PhiRuntimeGuardrails: the Config rules take their parameters from the 
         "DAX_TLS_ENDPOINT_ENCRYPTION",
         "DOCDB_CLUSTER_ENCRYPTED",
         "RDS_CLUSTER_ENCRYPTED_AT_REST",
+        "DMS_ENDPOINT_SSL_CONFIGURED",
+        "NEPTUNE_CLUSTER_ENCRYPTED",
       ].sort(),
     );
-    expect(mocks.byType(T.rule)).toHaveLength(22);
-    for (const id of ["INCOMING_SSH_DISABLED", "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", "SNS_ENCRYPTED_KMS"]) {
+    expect(mocks.byType(T.rule)).toHaveLength(24);
+    for (const id of [
+      "INCOMING_SSH_DISABLED",
+      "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+      "SNS_ENCRYPTED_KMS",
+      "DMS_ENDPOINT_SSL_CONFIGURED",
+      // KmsKeyArns is optional and left unset: any KMS key passes.
+      "NEPTUNE_CLUSTER_ENCRYPTED",
+    ]) {
       expect(found.get(id)![0].params).toBeUndefined();
     }
     const component = mocks.one("phi:guardrails:PhiRuntimeGuardrails", "claims");
@@ -210,6 +219,12 @@ describe("PhiRuntimeGuardrails: the Config rules take their parameters from the 
       tagKey: "phi-channels:channel",
       tagValue: "claims",
     });
+    for (const id of ["DMS_ENDPOINT_SSL_CONFIGURED", "NEPTUNE_CLUSTER_ENCRYPTED"]) {
+      expect(found.get(id)![0].rule.inputs.scope).toEqual({
+        tagKey: "phi-channels:channel",
+        tagValue: "claims",
+      });
+    }
     expect(found.get("VPC_FLOW_LOGS_ENABLED")![0].rule.inputs.scope).toBeUndefined();
     expect(found.get("ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK")![0].rule.inputs.scope).toBeUndefined();
   });
@@ -244,6 +259,8 @@ describe("PhiRuntimeGuardrails: the Config rules take their parameters from the 
       "dax-in-transit": off,
       "docdb-at-rest": off,
       "rds-cluster-at-rest": off,
+      "dms-endpoint-ssl": off,
+      "neptune-at-rest": off,
     });
   });
 });
@@ -290,8 +307,8 @@ describe("PhiRuntimeGuardrails: omitRules", () => {
     ])
       expect(found.has(id)).toBe(false);
     expect(found.get("DOCDB_CLUSTER_ENCRYPTED")).toHaveLength(1);
-    // 22 less two DAX rules and the two lock rules (one per audit bucket).
-    expect(mocks.byType(T.rule)).toHaveLength(18);
+    // 24 less two DAX rules and the two lock rules (one per audit bucket).
+    expect(mocks.byType(T.rule)).toHaveLength(20);
     expect(component.rules["dax-at-rest"]).toBeUndefined();
     expect(component.omittedRules).toMatchObject({
       "dax-at-rest": "listed in omitRules",
@@ -304,11 +321,37 @@ describe("PhiRuntimeGuardrails: omitRules", () => {
     expect(types).not.toContain("AWS::DAX::Cluster");
     expect(types).toContain("AWS::OpenSearch::Domain");
     expect(types).toContain("AWS::RDS::DBCluster");
+    expect(types).toContain("AWS::DMS::Endpoint");
+  });
+
+  test("the DMS and Neptune rules left out: DMS endpoints no longer recorded, DB clusters still are", async () => {
+    const component = await build(
+      valid({
+        omitRules: ["dms-endpoint-ssl", "neptune-at-rest"],
+        createRecorder: { deliveryBucketName: "config-history", recording: "rule-types" },
+      }),
+    );
+    const found = rules();
+    expect(found.has("DMS_ENDPOINT_SSL_CONFIGURED")).toBe(false);
+    expect(found.has("NEPTUNE_CLUSTER_ENCRYPTED")).toBe(false);
+    expect(mocks.byType(T.rule)).toHaveLength(22);
+    expect(component.omittedRules).toEqual({
+      "opensearch-https-required":
+        "no OpenSearch TLS policy is strong under TLS 1.2 and strict, and without tlsPolicies the rule would pass any policy",
+      "dms-endpoint-ssl": "listed in omitRules",
+      "neptune-at-rest": "listed in omitRules",
+    });
+    const types = (
+      mocks.one("aws:cfg/recorder:Recorder").inputs.recordingGroup as { resourceTypes: string[] }
+    ).resourceTypes;
+    expect(types).not.toContain("AWS::DMS::Endpoint");
+    // DOCDB_CLUSTER_ENCRYPTED and RDS_CLUSTER_ENCRYPTED_AT_REST judge DB clusters too.
+    expect(types).toContain("AWS::RDS::DBCluster");
   });
 
   test("an empty list omits nothing", async () => {
     await build(valid({ omitRules: [] }));
-    expect(mocks.byType(T.rule)).toHaveLength(22);
+    expect(mocks.byType(T.rule)).toHaveLength(24);
   });
 
   const KNOWN =
@@ -316,7 +359,8 @@ describe("PhiRuntimeGuardrails: omitRules", () => {
     "alb-http-to-https, elb-logging, s3-default-lock, s3-ssl-requests-only, vpc-flow-logs, " +
     "rds-storage-encrypted, elasticache-in-transit, elasticache-at-rest, msk-in-cluster-tls, " +
     "redshift-require-tls, sns-encrypted-kms, opensearch-at-rest, opensearch-node-to-node, " +
-    "opensearch-https-required, dax-at-rest, dax-in-transit, docdb-at-rest, rds-cluster-at-rest";
+    "opensearch-https-required, dax-at-rest, dax-in-transit, docdb-at-rest, rds-cluster-at-rest, " +
+    "dms-endpoint-ssl, neptune-at-rest";
 
   test("an unknown key is refused, naming the field, the value and the known keys", () => {
     expect(
@@ -446,7 +490,7 @@ describe("PhiRuntimeGuardrails: createRecorder", () => {
     expect(status.inputs).toEqual({ name: "default", isEnabled: true });
     expect(status.dependencies).toContain(channel.urn);
     const rules = mocks.byType(T.rule);
-    expect(rules).toHaveLength(22);
+    expect(rules).toHaveLength(24);
     expect(rules.filter((r) => !r.dependencies.includes(status.urn)).map((r) => r.name)).toEqual([]);
   });
 

@@ -171,7 +171,30 @@ describe("the fixed parameters and the pack-config reader", () => {
       "DAX_TLS_ENDPOINT_ENCRYPTION",
       "DOCDB_CLUSTER_ENCRYPTED",
       "RDS_CLUSTER_ENCRYPTED_AT_REST",
+      "DMS_ENDPOINT_SSL_CONFIGURED",
+      "NEPTUNE_CLUSTER_ENCRYPTED",
     ]);
+  });
+
+  test("the DMS and Neptune rules as their pages document them; Neptune's optional KmsKeyArns unset", () => {
+    expect(MANAGED_CONFIG_RULES["dms-endpoint-ssl"]).toEqual({
+      identifier: "DMS_ENDPOINT_SSL_CONFIGURED",
+      parameters: [],
+      resourceTypes: ["AWS::DMS::Endpoint"],
+      trigger: "configuration-changes",
+      dataService: true,
+      regions: "not in every region: see source",
+      source: "https://docs.aws.amazon.com/config/latest/developerguide/dms-endpoint-ssl-configured.html",
+    });
+    expect(MANAGED_CONFIG_RULES["neptune-at-rest"]).toEqual({
+      identifier: "NEPTUNE_CLUSTER_ENCRYPTED",
+      parameters: [],
+      resourceTypes: ["AWS::RDS::DBCluster"],
+      trigger: "configuration-changes",
+      dataService: true,
+      regions: "not in every region: see source",
+      source: "https://docs.aws.amazon.com/config/latest/developerguide/neptune-cluster-encrypted.html",
+    });
   });
 
   test("the data-service rules, and the rules AWS offers in some regions only", () => {
@@ -193,6 +216,8 @@ describe("the fixed parameters and the pack-config reader", () => {
       "dax-in-transit",
       "docdb-at-rest",
       "rds-cluster-at-rest",
+      "dms-endpoint-ssl",
+      "neptune-at-rest",
     ]);
     expect(keys((r) => r.regions === undefined)).toEqual([
       "sg-restricted-ssh",
