@@ -575,6 +575,9 @@ describe("offline check (tools/check.ts) with secret inputs and secure config", 
           { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } },
         );
         let output = "";
+        // Decode as a stream: a chunk boundary can split a multi-byte character.
+        child.stdout.setEncoding("utf8");
+        child.stderr.setEncoding("utf8");
         child.stdout.on("data", (d) => (output += d));
         child.stderr.on("data", (d) => (output += d));
         child.on("error", reject);
