@@ -103,7 +103,8 @@ export const egressRestricted: ResourceValidationPolicy & StackValidationPolicy 
       );
     }
     // On the type alone first, so that the verdict holds for every resource of the type.
-    if (!carriesGrants(args.type, "egress")) return args.notApplicable(`${args.type} opens no security-group egress`);
+    if (!carriesGrants(args.type, "egress"))
+      return args.notApplicable(`${args.type} opens no security-group egress`);
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group egress`);
     if (isRuleOfOtherDirection(grants, "egress")) {

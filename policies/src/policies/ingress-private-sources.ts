@@ -49,7 +49,8 @@ export const ingressPrivateSources: ResourceValidationPolicy & StackValidationPo
       );
     }
     // On the type alone first, so that the verdict holds for every resource of the type.
-    if (!carriesGrants(args.type, "ingress")) return args.notApplicable(`${args.type} opens no security-group ingress`);
+    if (!carriesGrants(args.type, "ingress"))
+      return args.notApplicable(`${args.type} opens no security-group ingress`);
     const grants = grantsOf(args.type, args.props);
     if (!grants) return args.notApplicable(`${args.type} opens no security-group ingress`);
     if (isRuleOfOtherDirection(grants, "ingress")) {
