@@ -13,7 +13,6 @@ import {
   field,
   Findings,
   listField,
-  objectField,
   outputs,
   sameText,
   StackIndex,
@@ -42,17 +41,45 @@ import {
 
 type Read = { value: unknown } | { unknownAt: string };
 
+/** `configParameters[parameterKey=require_ssl]`: a list, the entry field that names an entry, its name. */
+const ENTRY_SEGMENT = /^([A-Za-z0-9_]+)\[([A-Za-z0-9_]+)=([^\]]+)\]$/;
+
+/**
+ * The entry of a list whose key field is exactly `name` (AWS's spelling: another one names no parameter),
+ * UNKNOWN when an unknown list or entry may be it, undefined when none is (or the field is not a list:
+ * unset, so it fails closed).
+ */
+function listEntry(block: unknown, list: string, key: string, name: string): unknown {
+  const entries = listField(block, list);
+  if (entries === UNKNOWN) return UNKNOWN;
+  if (entries === "invalid") return undefined;
+  let found: unknown;
+  let maybe = false;
+  for (const e of entries) {
+    const k = field(e, key);
+    if (e === UNKNOWN || k === UNKNOWN) maybe = true;
+    else if (k === name) found = e;
+  }
+  return found ?? (maybe ? UNKNOWN : undefined);
+}
+
+/** One step down a path: a field, or a list entry named by an {@link ENTRY_SEGMENT}. */
+function step(block: unknown, segment: string): unknown {
+  const entry = ENTRY_SEGMENT.exec(segment);
+  return entry ? listEntry(block, entry[1], entry[2], entry[3]) : field(block, segment);
+}
+
 /** The value at a dotted path; `unknownAt` names the first unknown segment. Absent blocks read as unset. */
 export function readPath(props: unknown, dotted: string): Read {
   const segments = dotted.split(".");
   let block: unknown = props;
   for (let i = 0; i < segments.length - 1; i++) {
-    const next = objectField(block, segments[i]);
+    const next = step(block, segments[i]);
     if (next === UNKNOWN) return { unknownAt: segments.slice(0, i + 1).join(".") };
-    if (next === undefined) return { value: undefined };
+    if (next === null || typeof next !== "object" || Array.isArray(next)) return { value: undefined };
     block = next;
   }
-  const v = field(block, segments[segments.length - 1]);
+  const v = step(block, segments[segments.length - 1]);
   return v === UNKNOWN ? { unknownAt: dotted } : { value: v };
 }
 
@@ -155,6 +182,7 @@ export function checkEntry(
     }
     if (!isUnset(r.value)) return na.reason;
   }
+  if (entry.secure) return entry.secure;
   if (entry.unsupported) {
     f.violation(`${service}: ${entry.unsupported}`);
     return undefined;

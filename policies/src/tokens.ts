@@ -116,6 +116,10 @@ export const MEMORYDB_CLUSTER = "aws:memorydb/cluster:Cluster";
 export const MEMORYDB_MULTI_REGION_CLUSTER = "aws:memorydb/multiRegionCluster:MultiRegionCluster";
 export const DAX_CLUSTER = "aws:dax/cluster:Cluster";
 export const DMS_ENDPOINT = "aws:dms/endpoint:Endpoint";
+export const NEPTUNE_CLUSTER = "aws:neptune/cluster:Cluster";
+export const NEPTUNE_GLOBAL_CLUSTER = "aws:neptune/globalCluster:GlobalCluster";
+export const KINESIS_STREAM = "aws:kinesis/stream:Stream";
+export const DOCDB_ELASTIC_CLUSTER = "aws:docdb/elasticCluster:ElasticCluster";
 
 /** Every data-service token, for the test that checks data/data-services.json against this file. */
 export const DATA_SERVICE_TOKENS: readonly string[] = [
@@ -140,6 +144,11 @@ export const DATA_SERVICE_TOKENS: readonly string[] = [
   ELASTICSEARCH_DOMAIN,
   SQS_QUEUE,
   SNS_TOPIC,
+  NEPTUNE_CLUSTER,
+  NEPTUNE_GLOBAL_CLUSTER,
+  KINESIS_STREAM,
+  DOCDB_ELASTIC_CLUSTER,
+  REDSHIFT_SERVERLESS_WORKGROUP,
 ];
 
 /**
@@ -199,6 +208,9 @@ export const NATIVE = {
   LAMBDA_URL: "aws-native:lambda:Url",
   MQ_BROKER: "aws-native:amazonmq:Broker",
   NEPTUNE_DB_INSTANCE: "aws-native:neptune:DbInstance",
+  NEPTUNE_DB_CLUSTER: "aws-native:neptune:DbCluster",
+  KINESIS_STREAM: "aws-native:kinesis:Stream",
+  DOCDB_ELASTIC_CLUSTER: "aws-native:docdbelastic:Cluster",
   RDS_DB_SHARD_GROUP: "aws-native:rds:DbShardGroup",
   REDSHIFT_SERVERLESS_WORKGROUP: "aws-native:redshiftserverless:Workgroup",
   APPRUNNER_SERVICE: "aws-native:apprunner:Service",

@@ -92,6 +92,11 @@ export const T = {
   memorydbMultiRegionCluster: "aws:memorydb/multiRegionCluster:MultiRegionCluster",
   daxCluster: "aws:dax/cluster:Cluster",
   dmsEndpoint: "aws:dms/endpoint:Endpoint",
+  neptuneCluster: "aws:neptune/cluster:Cluster",
+  neptuneGlobalCluster: "aws:neptune/globalCluster:GlobalCluster",
+  kinesisStream: "aws:kinesis/stream:Stream",
+  docdbElasticCluster: "aws:docdb/elasticCluster:ElasticCluster",
+  serverlessWorkgroup: "aws:redshiftserverless/workgroup:Workgroup",
 } as const;
 
 export const GRANT_TYPES: readonly string[] = [T.sg, T.defaultSg, T.sgRule, T.vpcIngress, T.vpcEgress];
@@ -1872,6 +1877,64 @@ const dsTopic = resource(
   fc.record({ kmsMasterKeyId: opt(field(fc.constantFrom("alias/aws/sns", "alias/phi", "")), 6) }),
 );
 
+const neptuneCluster = resource(
+  T.neptuneCluster,
+  "graph",
+  fc.record({
+    engineVersion: opt(field(fc.constantFrom("1.3.2.0", "1.4.5.1"))),
+    storageEncrypted: opt(bool, 6),
+    kmsKeyArn: opt(kmsKeyRef),
+  }),
+);
+
+const neptuneGlobalCluster = resource(
+  T.neptuneGlobalCluster,
+  "graph-global",
+  fc.record({
+    storageEncrypted: opt(bool, 4),
+    sourceDbClusterIdentifier: opt(
+      field(fc.constantFrom("arn:aws:rds:us-east-1:123456789012:cluster:graph", "")),
+      4,
+    ),
+  }),
+);
+
+const kinesisStream = resource(
+  T.kinesisStream,
+  "events",
+  fc.record({
+    encryptionType: opt(field(fc.constantFrom<unknown>("KMS", "NONE")), 6),
+    kmsKeyId: opt(field(fc.constantFrom("alias/aws/kinesis", "alias/phi", "")), 6),
+  }),
+);
+
+const docdbElasticCluster = resource(
+  T.docdbElasticCluster,
+  "docs-elastic",
+  fc.record({ kmsKeyId: opt(kmsKeyRef) }),
+);
+
+const serverlessWorkgroup = resource(
+  T.serverlessWorkgroup,
+  "workgroup",
+  fc.record({
+    publiclyAccessible: opt(bool, 4),
+    configParameters: opt(
+      list(
+        field(
+          fc.record({
+            parameterKey: field(
+              fc.constantFrom<unknown>("require_ssl", "enable_user_activity_logging", "requireSsl"),
+            ),
+            parameterValue: field(fc.constantFrom<unknown>("true", "false", "TRUE")),
+          }),
+        ),
+      ),
+      6,
+    ),
+  }),
+);
+
 /** Data services judged on their own fields. */
 export const dataServiceResource: fc.Arbitrary<GenResource> = fc.oneof(
   dsRdsInstance,
@@ -1892,6 +1955,11 @@ export const dataServiceResource: fc.Arbitrary<GenResource> = fc.oneof(
   dmsEndpoint,
   dsQueue,
   dsTopic,
+  neptuneCluster,
+  neptuneGlobalCluster,
+  kinesisStream,
+  docdbElasticCluster,
+  serverlessWorkgroup,
 );
 
 /** Databases and the groups they name, for stacks ({@link databaseStack}). */

@@ -16,6 +16,7 @@ import fc from "fast-check";
 import {
   anyResource,
   databaseStackResource,
+  dataServiceResource,
   GRANT_TYPES,
   relationResource,
   SecretValue,
@@ -67,6 +68,8 @@ for (const r of [
   // Enough samples that every generator shows each key it can write (anyResource includes aws-native shapes).
   ...fc.sample(fc.oneof(anyResource, relationResource), { seed: SEED, numRuns: 9000 }),
   ...fc.sample(databaseStackResource, { seed: SEED, numRuns: 1000 }),
+  // Data services are a deep arm of anyResource, drawn too rarely there to show every key.
+  ...fc.sample(dataServiceResource, { seed: SEED, numRuns: 1000 }),
 ]) {
   let shape = shapes.get(r.type);
   if (!shape) shapes.set(r.type, (shape = new Map()));

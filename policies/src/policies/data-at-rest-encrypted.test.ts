@@ -24,6 +24,10 @@ const OPENSEARCH = "aws:opensearch/domain:Domain";
 const ELASTICSEARCH = "aws:elasticsearch/domain:Domain";
 const SQS = "aws:sqs/queue:Queue";
 const SNS = "aws:sns/topic:Topic";
+const NEPTUNE = "aws:neptune/cluster:Cluster";
+const NEPTUNE_GLOBAL = "aws:neptune/globalCluster:GlobalCluster";
+const KINESIS = "aws:kinesis/stream:Stream";
+const DOCDB_ELASTIC = "aws:docdb/elasticCluster:ElasticCluster";
 
 describe("phi-data-at-rest-encrypted", () => {
   it("judges exactly these types", () => {
@@ -42,6 +46,10 @@ describe("phi-data-at-rest-encrypted", () => {
         ELASTICSEARCH,
         SQS,
         SNS,
+        NEPTUNE,
+        NEPTUNE_GLOBAL,
+        KINESIS,
+        DOCDB_ELASTIC,
       ].sort(),
     );
   });
@@ -172,6 +180,105 @@ describe("phi-data-at-rest-encrypted", () => {
     expect(
       (await verdict(RDS, { storageEncrypted: true, kmsKeyId: UNKNOWN_STRING }, CMK)).advisory,
     ).toHaveLength(1);
+  });
+
+  describe("Neptune, Kinesis Data Streams and DocumentDB elastic clusters", () => {
+    // One valid fixture per type; each case changes one field.
+    const graph = { engine: "neptune", engineVersion: "1.3.2.0", storageEncrypted: true, kmsKeyArn: KEY };
+    const stream = { name: "events", encryptionType: "KMS", kmsKeyId: KEY };
+    const elastic = { name: "docs", shardCapacity: 2, shardCount: 1, kmsKeyId: KEY };
+
+    it("the valid fixtures pass, also with requireCustomerManagedKeys", async () => {
+      for (const [type, props] of [
+        [NEPTUNE, graph],
+        [KINESIS, stream],
+        [DOCDB_ELASTIC, elastic],
+      ] as const) {
+        expect(await verdict(type, props)).toEqual(PASS);
+        expect(await verdict(type, props, CMK)).toEqual(PASS);
+      }
+    });
+
+    it("Neptune clusters: storageEncrypted (default false); a key alone does not encrypt", async () => {
+      expect((await verdict(NEPTUNE, { ...graph, storageEncrypted: undefined })).mandatory).toEqual([
+        "Amazon Neptune: storageEncrypted is not set and AWS defaults to false, so the cluster storage, backups and snapshots are not encrypted; set storageEncrypted: true (only at creation; kmsKeyArn alone does not encrypt)",
+      ]);
+      expect((await verdict(NEPTUNE, { ...graph, storageEncrypted: false })).mandatory).toEqual([
+        "Amazon Neptune: storageEncrypted is not true, so the cluster storage, backups and snapshots are not encrypted; set storageEncrypted: true (only at creation; kmsKeyArn alone does not encrypt)",
+      ]);
+      const u = await verdict(NEPTUNE, { ...graph, storageEncrypted: UNKNOWN_BOOL });
+      expect(u.mandatory).toEqual([]);
+      expect(u.advisory).toHaveLength(1);
+    });
+
+    it("Neptune with requireCustomerManagedKeys: the aws/rds key or none is blocked", async () => {
+      expect((await verdict(NEPTUNE, { ...graph, kmsKeyArn: undefined }, CMK)).mandatory).toEqual([
+        "Amazon Neptune: kmsKeyArn is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyArn to the ARN of a customer managed KMS key with rotation on",
+      ]);
+      expect(
+        (
+          await verdict(
+            NEPTUNE,
+            { ...graph, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/aws/rds" },
+            CMK,
+          )
+        ).mandatory,
+      ).toEqual([
+        "Amazon Neptune: kmsKeyArn names the AWS managed key (requireCustomerManagedKeys); set it to the ARN of a customer managed KMS key with rotation on",
+      ]);
+    });
+
+    it("Neptune global databases: storageEncrypted, or a source cluster (judged itself)", async () => {
+      expect(await verdict(NEPTUNE_GLOBAL, { globalClusterIdentifier: "g", storageEncrypted: true })).toEqual(
+        PASS,
+      );
+      expect(
+        await verdict(NEPTUNE_GLOBAL, {
+          globalClusterIdentifier: "g",
+          sourceDbClusterIdentifier: "arn:aws:rds:us-east-1:123456789012:cluster:graph",
+        }),
+      ).toEqual(PASS);
+      expect((await verdict(NEPTUNE_GLOBAL, { globalClusterIdentifier: "g" })).mandatory).toEqual([
+        "Amazon Neptune global database: storageEncrypted is not set and AWS defaults to false (nor does sourceDbClusterIdentifier satisfy it), so the global database's clusters are created unencrypted; set storageEncrypted: true (only at creation)",
+      ]);
+    });
+
+    it("Kinesis streams: encryptionType KMS (default NONE) with a key", async () => {
+      expect((await verdict(KINESIS, { name: "events" })).mandatory).toEqual([
+        'Amazon Kinesis Data Streams: encryptionType is not set and AWS defaults to "NONE", so records are stored unencrypted; set encryptionType: "KMS" with kmsKeyId',
+      ]);
+      expect((await verdict(KINESIS, { ...stream, encryptionType: "NONE" })).mandatory).toEqual([
+        'Amazon Kinesis Data Streams: encryptionType is not "KMS", so records are stored unencrypted; set encryptionType: "KMS" with kmsKeyId',
+      ]);
+      expect((await verdict(KINESIS, { ...stream, kmsKeyId: undefined })).mandatory).toEqual([
+        "Amazon Kinesis Data Streams: kmsKeyId is not set, so Kinesis has no key to encrypt the records with; set kmsKeyId: a KMS key (a customer managed key, or alias/aws/kinesis)",
+      ]);
+      // The Kinesis-owned key encrypts; only requireCustomerManagedKeys asks for another.
+      expect(await verdict(KINESIS, { ...stream, kmsKeyId: "alias/aws/kinesis" })).toEqual(PASS);
+      expect((await verdict(KINESIS, { ...stream, kmsKeyId: "alias/aws/kinesis" }, CMK)).mandatory).toEqual([
+        "Amazon Kinesis Data Streams: kmsKeyId names the AWS managed key (requireCustomerManagedKeys); set it to the ARN of a customer managed KMS key with rotation on",
+      ]);
+    });
+
+    it("Kinesis: without a key the stream fails whatever the unknown encryptionType turns out to be", async () => {
+      const noKey = await verdict(KINESIS, { name: "events", encryptionType: UNKNOWN_STRING });
+      expect(noKey.mandatory).toEqual([
+        "Amazon Kinesis Data Streams: kmsKeyId is not set, so Kinesis has no key to encrypt the records with; set kmsKeyId: a KMS key (a customer managed key, or alias/aws/kinesis)",
+      ]);
+      expect(noKey.advisory).toHaveLength(1);
+      const withKey = await verdict(KINESIS, { ...stream, encryptionType: UNKNOWN_STRING });
+      expect(withKey.mandatory).toEqual([]);
+      expect(withKey.advisory).toEqual([
+        "encryptionType (Amazon Kinesis Data Streams): it is not known at preview; this policy checks it again at `pulumi up`",
+      ]);
+    });
+
+    it("DocumentDB elastic clusters are always encrypted; requireCustomerManagedKeys asks for kmsKeyId", async () => {
+      expect(await verdict(DOCDB_ELASTIC, { ...elastic, kmsKeyId: undefined })).toEqual(PASS);
+      expect((await verdict(DOCDB_ELASTIC, { ...elastic, kmsKeyId: undefined }, CMK)).mandatory).toEqual([
+        "Amazon DocumentDB elastic cluster: kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyId to the ARN of a customer managed KMS key with rotation on",
+      ]);
+    });
   });
 
   it("rejects an invalid option value (the CLI validates config against the schema)", async () => {

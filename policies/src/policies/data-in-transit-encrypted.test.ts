@@ -37,6 +37,8 @@ const MSK = "aws:msk/cluster:Cluster";
 const DMS = "aws:dms/endpoint:Endpoint";
 const OPENSEARCH = "aws:opensearch/domain:Domain";
 const ELASTICSEARCH = "aws:elasticsearch/domain:Domain";
+const NEPTUNE = "aws:neptune/cluster:Cluster";
+const WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup";
 
 describe("phi-data-in-transit-encrypted: resource types", () => {
   it("judges exactly these types (every token @pulumi/aws 7.x has for them)", () => {
@@ -59,6 +61,8 @@ describe("phi-data-in-transit-encrypted: resource types", () => {
         DMS,
         OPENSEARCH,
         ELASTICSEARCH,
+        NEPTUNE,
+        WORKGROUP,
       ].sort(),
     );
   });
@@ -375,6 +379,94 @@ describe("phi-data-in-transit-encrypted: streaming, migration and search", () =>
       expect((await verdict(t, { nodeToNodeEncryption: { enabled: false } })).mandatory).toHaveLength(1);
       expect((await verdict(t, { nodeToNodeEncryption: UNKNOWN_OBJECT })).advisory).toHaveLength(1);
     }
+  });
+});
+
+describe("phi-data-in-transit-encrypted: Neptune and Redshift Serverless", () => {
+  it("Neptune clusters accept only TLS: not applicable, with AWS's reason", async () => {
+    expect(await verdict(NEPTUNE, { engineVersion: "1.3.2.0", storageEncrypted: true })).toEqual({
+      mandatory: [],
+      advisory: [],
+      notApplicable: [
+        "Neptune accepts only HTTPS connections (TLS 1.2 or later) to its cluster and instance endpoints on every engine version AWS still runs (1.0.4.0 and later), so there is no setting to enforce",
+      ],
+    });
+  });
+
+  // One valid fixture; each case changes one field.
+  const REQUIRE_SSL = { parameterKey: "require_ssl", parameterValue: "true" };
+  const LOGGING = { parameterKey: "enable_user_activity_logging", parameterValue: "true" };
+  const workgroup = {
+    workgroupName: "analytics",
+    namespaceName: "phi",
+    publiclyAccessible: false,
+    configParameters: [LOGGING, REQUIRE_SSL],
+  };
+  const UNSET =
+    'Amazon Redshift Serverless: configParameters[parameterKey=require_ssl].parameterValue is not set and AWS documents no default, so clients may connect to the workgroup without TLS; set configParameters[parameterKey=require_ssl].parameterValue: "true", i.e. a configParameters entry { parameterKey: "require_ssl", parameterValue: "true" } (the key as AWS spells it)';
+
+  it("a workgroup passes with a require_ssl entry of true", async () => {
+    expect(await verdict(WORKGROUP, workgroup)).toEqual(PASS);
+  });
+
+  it("blocks require_ssl false", async () => {
+    const v = await verdict(WORKGROUP, {
+      ...workgroup,
+      configParameters: [LOGGING, { parameterKey: "require_ssl", parameterValue: "false" }],
+    });
+    expect(v.mandatory).toEqual([
+      'Amazon Redshift Serverless: configParameters[parameterKey=require_ssl].parameterValue is not true, so clients may connect to the workgroup without TLS; set configParameters[parameterKey=require_ssl].parameterValue: "true", i.e. a configParameters entry { parameterKey: "require_ssl", parameterValue: "true" } (the key as AWS spells it)',
+    ]);
+  });
+
+  it("fails closed when require_ssl is not set (no AWS default verified), with or without other entries", async () => {
+    expect((await verdict(WORKGROUP, { ...workgroup, configParameters: [LOGGING] })).mandatory).toEqual([
+      UNSET,
+    ]);
+    expect((await verdict(WORKGROUP, { ...workgroup, configParameters: undefined })).mandatory).toEqual([
+      UNSET,
+    ]);
+    // Another spelling names no AWS parameter: still unset.
+    expect(
+      (
+        await verdict(WORKGROUP, {
+          ...workgroup,
+          configParameters: [{ parameterKey: "requireSsl", parameterValue: "true" }],
+        })
+      ).mandatory,
+    ).toEqual([UNSET]);
+  });
+
+  it("an unknown list, entry or value is re-checked at up; a known false stays mandatory beside unknowns", async () => {
+    const list = await verdict(WORKGROUP, { ...workgroup, configParameters: UNKNOWN_ARRAY });
+    expect(list.mandatory).toEqual([]);
+    expect(list.advisory).toEqual([
+      "configParameters[parameterKey=require_ssl] (Amazon Redshift Serverless): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    const entry = await verdict(WORKGROUP, {
+      ...workgroup,
+      configParameters: [LOGGING, { parameterKey: UNKNOWN_STRING, parameterValue: "true" }],
+    });
+    expect(entry.mandatory).toEqual([]);
+    expect(entry.advisory).toHaveLength(1);
+    const value = await verdict(WORKGROUP, {
+      ...workgroup,
+      configParameters: [{ parameterKey: "require_ssl", parameterValue: UNKNOWN_STRING }],
+    });
+    expect(value.mandatory).toEqual([]);
+    expect(value.advisory).toEqual([
+      "configParameters[parameterKey=require_ssl].parameterValue (Amazon Redshift Serverless): it is not known at preview; this policy checks it again at `pulumi up`",
+    ]);
+    const off = await verdict(WORKGROUP, {
+      ...workgroup,
+      publiclyAccessible: UNKNOWN_BOOL,
+      configParameters: [
+        { parameterKey: UNKNOWN_STRING, parameterValue: UNKNOWN_STRING },
+        { parameterKey: "require_ssl", parameterValue: "false" },
+      ],
+    });
+    expect(off.mandatory).toHaveLength(1);
+    expect(off.advisory).toEqual([]);
   });
 });
 

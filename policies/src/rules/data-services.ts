@@ -9,6 +9,7 @@ import data from "../data/data-services.json";
 
 /** A field that must hold one of `accepted` (or be non-empty), judged by `default` when unset. */
 export interface FieldRequirement {
+  /** Dotted; a segment `list[key=value]` is the entry of `list` whose `key` is `value` (CloudFormation-style lists). */
   path: string;
   accepted?: readonly (string | boolean)[];
   /** The requirement is any non-empty value (a KMS key id). */
@@ -45,6 +46,8 @@ export interface ServiceEntry {
   /** The requirements depend on an engine-like field. */
   selector?: { path: string; variants: readonly ServiceVariant[] };
   unsupported?: string;
+  /** The service encrypts by construction (why): not applicable, as a `secure` variant. */
+  secure?: string;
   /** Where a customer managed KMS key is named (phi-data-at-rest-encrypted's requireCustomerManagedKeys). */
   customerManagedKey?: { path: string; awsManagedAliases: readonly string[] };
   sources: readonly string[];

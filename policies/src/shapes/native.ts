@@ -19,11 +19,13 @@ import {
   ECS_TASK_SET,
   EIP,
   FLOW_LOG,
+  KINESIS_STREAM,
   LB_LISTENER,
   LB_LOAD_BALANCER,
   LB_TARGET_GROUP,
   MEMORYDB_CLUSTER,
   NATIVE,
+  NEPTUNE_CLUSTER,
   RDS_CLUSTER_INSTANCE,
   RDS_CLUSTER_PARAMETER_GROUP,
   RDS_INSTANCE,
@@ -626,6 +628,54 @@ const memoryDbCluster: ShapeMapper = (p) => {
   ];
 };
 
+/**
+ * AWS::Neptune::DBCluster: a cluster restored from a snapshot or another cluster takes its encryption
+ * from the source, and CloudFormation asks for StorageEncrypted not to be set then: the note says so.
+ */
+const neptuneDbCluster: ShapeMapper = (p) => {
+  const restored = firstSet(p.snapshotIdentifier, p.sourceDbClusterIdentifier) !== undefined;
+  return [
+    {
+      type: NEPTUNE_CLUSTER,
+      props: compact({
+        clusterIdentifier: p.dbClusterIdentifier,
+        storageEncrypted: p.storageEncrypted,
+        kmsKeyArn: p.kmsKeyId,
+      }),
+      fields: [
+        ["clusterIdentifier", "dbClusterIdentifier"],
+        ["kmsKeyArn", "kmsKeyId"],
+      ],
+      deps: {
+        clusterIdentifier: ["dbClusterIdentifier"],
+        storageEncrypted: ["storageEncrypted"],
+        kmsKeyArn: ["kmsKeyId"],
+      },
+      note: restored
+        ? "snapshotIdentifier or sourceDbClusterIdentifier is set, so the cluster takes its encryption from that source, which this policy cannot see (CloudFormation asks not to set StorageEncrypted then); restore from an encrypted source and record an exemption"
+        : undefined,
+      noteFor: "storageEncrypted",
+    },
+  ];
+};
+
+/** AWS::Kinesis::Stream `streamEncryption { encryptionType, keyId }`; without it the stream is unencrypted. */
+const kinesisStream: ShapeMapper = (p) => [
+  {
+    type: KINESIS_STREAM,
+    props: compact({
+      name: p.name,
+      encryptionType: get(p.streamEncryption, "encryptionType"),
+      kmsKeyId: get(p.streamEncryption, "keyId"),
+    }),
+    fields: [
+      ["encryptionType", "streamEncryption.encryptionType"],
+      ["kmsKeyId", "streamEncryption.keyId"],
+    ],
+    deps: { name: ["name"], encryptionType: ["streamEncryption"], kmsKeyId: ["streamEncryption"] },
+  },
+];
+
 // ---------------------------------------------------------------------------------------------------
 // Compute that can have a public address.
 
@@ -775,6 +825,8 @@ export const NATIVE_SHAPES: ReadonlyMap<string, ShapeMapper> = new Map<string, S
   [NATIVE.DOCDB_CLUSTER_PARAMETER_GROUP, parameterGroup(DOCDB_CLUSTER_PARAMETER_GROUP, "name")],
   [NATIVE.REDSHIFT_CLUSTER_PARAMETER_GROUP, redshiftParameterGroup],
   [NATIVE.MEMORYDB_CLUSTER, memoryDbCluster],
+  [NATIVE.NEPTUNE_DB_CLUSTER, neptuneDbCluster],
+  [NATIVE.KINESIS_STREAM, kinesisStream],
   [NATIVE.EC2_INSTANCE, ec2Instance],
   [NATIVE.EIP, eip],
   [NATIVE.LAUNCH_TEMPLATE, launchTemplate],

@@ -1202,6 +1202,51 @@ describe("more aws-native families: one valid fixture each, one deciding field c
       ],
     },
     {
+      type: "aws-native:redshiftserverless:Workgroup",
+      policy: "phi-data-in-transit-encrypted",
+      valid: {
+        workgroupName: "wg",
+        configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }],
+      },
+      cases: [
+        {
+          change: "require_ssl false",
+          props: {
+            workgroupName: "wg",
+            configParameters: [{ parameterKey: "require_ssl", parameterValue: "false" }],
+          },
+          finding:
+            'Amazon Redshift Serverless: configParameters[parameterKey=require_ssl].parameterValue is not true, so clients may connect to the workgroup without TLS; set configParameters[parameterKey=require_ssl].parameterValue: "true", i.e. a configParameters entry { parameterKey: "require_ssl", parameterValue: "true" } (the key as AWS spells it)',
+        },
+      ],
+    },
+    {
+      type: "aws-native:neptune:DbCluster",
+      policy: "phi-data-at-rest-encrypted",
+      valid: { dbClusterIdentifier: "graph", storageEncrypted: true, kmsKeyId: KEY },
+      cases: [
+        {
+          change: "storageEncrypted unset (a key alone does not encrypt)",
+          props: { dbClusterIdentifier: "graph", kmsKeyId: KEY },
+          finding:
+            "Amazon Neptune: storageEncrypted is not set and AWS defaults to false, so the cluster storage, backups and snapshots are not encrypted; set storageEncrypted: true (only at creation; kmsKeyId alone does not encrypt)",
+        },
+      ],
+    },
+    {
+      type: "aws-native:kinesis:Stream",
+      policy: "phi-data-at-rest-encrypted",
+      valid: { name: "events", streamEncryption: { encryptionType: "KMS", keyId: KEY } },
+      cases: [
+        {
+          change: "no streamEncryption",
+          props: { name: "events" },
+          finding:
+            'Amazon Kinesis Data Streams: streamEncryption.encryptionType is not set and AWS defaults to "NONE", so records are stored unencrypted; set streamEncryption.encryptionType: "KMS" with streamEncryption.keyId',
+        },
+      ],
+    },
+    {
       type: "aws-native:apprunner:Service",
       policy: "phi-no-public-endpoints",
       valid: {
@@ -1476,6 +1521,106 @@ describe("more aws-native families: across resources, unknown at preview, in tem
     expect(unknownIp.advisory[0].message).toContain(
       "networkConfiguration.awsvpcConfiguration.assignPublicIp",
     );
+  });
+
+  it("a native Neptune cluster is not applicable in transit; a restored one is told where its encryption comes from", async () => {
+    const transit = await runResource(
+      policy("phi-data-in-transit-encrypted"),
+      "aws-native:neptune:DbCluster",
+      {
+        dbClusterIdentifier: "graph",
+      },
+    );
+    expect(transit.diagnostics).toEqual([]);
+    expect(transit.notApplicable).toEqual([
+      "Neptune accepts only HTTPS connections (TLS 1.2 or later) to its cluster and instance endpoints on every engine version AWS still runs (1.0.4.0 and later), so there is no setting to enforce",
+    ]);
+    const restored = await runResource(policy("phi-data-at-rest-encrypted"), "aws-native:neptune:DbCluster", {
+      dbClusterIdentifier: "graph",
+      snapshotIdentifier: "graph-snapshot",
+    });
+    expect(restored.mandatory.map((d) => d.message.split("\n").slice(1))).toEqual([
+      [
+        "Amazon Neptune: storageEncrypted is not set and AWS defaults to false, so the cluster storage, backups and snapshots are not encrypted; set storageEncrypted: true (only at creation; kmsKeyId alone does not encrypt)",
+        "[aws-native:neptune:DbCluster, judged as aws:neptune/cluster:Cluster; snapshotIdentifier or sourceDbClusterIdentifier is set, so the cluster takes its encryption from that source, which this policy cannot see (CloudFormation asks not to set StorageEncrypted then); restore from an encrypted source and record an exemption]",
+      ],
+    ]);
+  });
+
+  it("a native DocumentDB elastic cluster is always encrypted; requireCustomerManagedKeys asks for kmsKeyId", async () => {
+    const T = "aws-native:docdbelastic:Cluster";
+    const cluster = {
+      clusterName: "docs",
+      adminUserName: "admin",
+      authType: "SECRET_ARN",
+      shardCapacity: 2,
+      shardCount: 1,
+    };
+    const rest = policy("phi-data-at-rest-encrypted");
+    expect((await runResource(rest, T, cluster)).diagnostics).toEqual([]);
+    const cmk = await runResource(rest, T, cluster, { requireCustomerManagedKeys: true });
+    expect(cmk.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      "Amazon DocumentDB elastic cluster: kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyId to the ARN of a customer managed KMS key with rotation on",
+    ]);
+    expect(
+      (
+        await runResource(
+          rest,
+          T,
+          { ...cluster, kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/1" },
+          {
+            requireCustomerManagedKeys: true,
+          },
+        )
+      ).diagnostics,
+    ).toEqual([]);
+  });
+
+  it("a template's Kinesis stream, Redshift Serverless workgroup and Neptune cluster are judged (PascalCase)", async () => {
+    const templateBody = JSON.stringify({
+      Resources: {
+        Events: { Type: "AWS::Kinesis::Stream", Properties: { Name: "events", ShardCount: 1 } },
+        Encrypted: {
+          Type: "AWS::Kinesis::Stream",
+          Properties: {
+            Name: "audit",
+            StreamEncryption: { EncryptionType: "KMS", KeyId: "alias/aws/kinesis" },
+          },
+        },
+        Analytics: {
+          Type: "AWS::RedshiftServerless::Workgroup",
+          Properties: {
+            WorkgroupName: "analytics",
+            ConfigParameters: [{ ParameterKey: "require_ssl", ParameterValue: "false" }],
+          },
+        },
+        Graph: { Type: "AWS::Neptune::DBCluster", Properties: { StorageEncrypted: true } },
+      },
+    });
+    const rest = await runResource(
+      policy("phi-data-at-rest-encrypted"),
+      STACK,
+      { templateBody },
+      {},
+      "infra",
+    );
+    expect(rest.mandatory.map((d) => d.message.split("\n").slice(1))).toEqual([
+      [
+        'Amazon Kinesis Data Streams: streamEncryption.encryptionType is not set and AWS defaults to "NONE", so records are stored unencrypted; set streamEncryption.encryptionType: "KMS" with streamEncryption.keyId',
+        "[template resource Events (AWS::Kinesis::Stream, as aws-native:kinesis:Stream), judged as aws:kinesis/stream:Stream]",
+      ],
+    ]);
+    expect(rest.advisory).toEqual([]);
+    const transit = await runResource(
+      policy("phi-data-in-transit-encrypted"),
+      STACK,
+      { templateBody },
+      {},
+      "infra",
+    );
+    expect(transit.mandatory.map((d) => d.message.split("\n")[1])).toEqual([
+      'Amazon Redshift Serverless: configParameters[parameterKey=require_ssl].parameterValue is not true, so clients may connect to the workgroup without TLS; set configParameters[parameterKey=require_ssl].parameterValue: "true", i.e. a configParameters entry { parameterKey: "require_ssl", parameterValue: "true" } (the key as AWS spells it)',
+    ]);
   });
 
   it("a template's OpenSearch domain, Redshift cluster and trail are judged (PascalCase properties)", async () => {
