@@ -93,6 +93,32 @@ describe("the skip offered to @pulumi/policy", () => {
   });
 });
 
+describe("a type in scope declined on sight", () => {
+  const NEPTUNE = "aws:neptune/cluster:Cluster";
+  const NEPTUNE_TLS =
+    "Neptune accepts only HTTPS connections (TLS 1.2 or later) to its cluster and instance endpoints on every engine version AWS still runs (1.0.4.0 and later), so there is no setting to enforce";
+
+  it("keeps the policy's own reason, and is not offered to the library", () => {
+    const p = resourcePolicy("phi-data-in-transit-encrypted");
+    expect(run(p, NEPTUNE, {})).toBe(NEPTUNE_TLS);
+    expect(run(p, NEPTUNE, {})).toBe(NEPTUNE_TLS);
+    expect(withRequestType(NEPTUNE, () => getPulumiType(p.validateResource))).toBeUndefined();
+    // A type outside its scope is.
+    expect(run(p, KMS, {})).toBe("Policy only applies to resources of type 'data services'");
+    expect(withRequestType(KMS, () => getPulumiType(p.validateResource))).toBe("data services");
+  });
+
+  it("network ACLs keep their explanation in the ingress policy", () => {
+    const p = resourcePolicy("phi-ingress-allowlisted-ports");
+    const ACL = "aws:ec2/networkAcl:NetworkAcl";
+    const reason =
+      "network ACLs are stateless filters under security groups and open no port by themselves; security groups are checked";
+    expect(run(p, ACL, {})).toBe(reason);
+    expect(run(p, ACL, {})).toBe(reason);
+    expect(withRequestType(ACL, () => getPulumiType(p.validateResource))).toBeUndefined();
+  });
+});
+
 describe("the stack validation offered to @pulumi/policy", () => {
   const p = resourcePolicy("phi-lb-internal") as ResourceValidationPolicy & { validateStack?: unknown };
 

@@ -1,6 +1,6 @@
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { withExemptions } from "./exemptions";
-import { TypeVerdicts, withoutStackTrace } from "./not-applicable";
+import { saysOutOfScope, TypeVerdicts, withoutStackTrace } from "./not-applicable";
 
 class NotApplicableError extends Error {
   constructor(readonly reason?: string) {
@@ -133,5 +133,14 @@ describe("a wrapped policy's type verdicts", () => {
     expect(run("aws:kms/key:Key", { enableKeyRotation: false })).toBe("judged");
     expect(calls).toEqual(["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:kms/key:Key"]);
     expect(violations).toEqual(["aws:kms/key:Key rotation off", "aws:kms/key:Key rotation off"]);
+  });
+});
+
+describe("saysOutOfScope", () => {
+  it("is true only for a reason that begins with the resource's own type token", () => {
+    expect(saysOutOfScope("aws:s3/bucket:Bucket", "aws:s3/bucket:Bucket is not a KMS key")).toBe(true);
+    expect(saysOutOfScope("aws:s3/bucket:Bucket", "network ACLs are stateless filters")).toBe(false);
+    expect(saysOutOfScope("aws:s3/bucket:Bucket", "aws:s3/bucket:BucketV2 is not a KMS key")).toBe(false);
+    expect(saysOutOfScope("aws:s3/bucket:Bucket", undefined)).toBe(false);
   });
 });

@@ -82,9 +82,21 @@ const DESCRIPTORS: PropertyDescriptorMap = Object.fromEntries(
   ]),
 );
 
+/**
+ * Whether a not-applicable reason says only that the type is outside the policy's scope. By convention such
+ * reasons begin with the resource's type token (`aws:s3/bucket:Bucket is not a KMS key`); a reason that
+ * says something about a type in scope (a service that only accepts TLS, network ACLs left to security
+ * groups) does not, and keeps its own words.
+ */
+export function saysOutOfScope(type: string, reason: string | undefined): boolean {
+  return reason !== undefined && reason.startsWith(`${type} `);
+}
+
 /** Per policy: the types it declined having read nothing but the type, with the reason it gave. */
 export class TypeVerdicts {
   private readonly declined = new Map<string, string | undefined>();
+  /** The declined types whose reason said only that they are outside the policy's scope. */
+  private readonly outOfScope = new Set<string>();
   /**
    * Types the policy read more than the type of. Whether it declines on sight depends on the type alone,
    * so it never will for these: they are passed on without observing.
@@ -100,13 +112,19 @@ export class TypeVerdicts {
     return this.declined.get(type);
   }
 
+  /** Whether the policy declined `type` on sight as outside its scope (see {@link saysOutOfScope}). */
+  declinedAsOutOfScope(type: string): boolean {
+    return this.outOfScope.has(type);
+  }
+
   /**
-   * `args` as the policy sees it; a not-applicable verdict reached on the type alone is remembered, and
-   * given with `onSightReason` when one is set (the same words for every resource of the type).
+   * `args` as the policy sees it; a not-applicable verdict reached on the type alone is remembered. One
+   * that says the type is out of scope is given as `outOfScopeReason` when that is set (the same words for
+   * every resource of the type, whichever path declines it); any other keeps the policy's reason.
    */
   observe<A extends { type: string; notApplicable: (reason?: string) => never }>(
     args: A,
-    onSightReason?: string,
+    outOfScopeReason?: string,
   ): A {
     if (this.readMore.has(args.type)) return args;
     const state: Observed = {
@@ -115,14 +133,19 @@ export class TypeVerdicts {
       readMore: this.readMore,
     };
     const declined = this.declined;
+    const outOfScope = this.outOfScope;
     const observed = Object.defineProperties(
       {
         [STATE]: state,
         type: args.type,
         notApplicable: (reason?: string): never => {
           if (state.touched) return args.notApplicable(reason);
-          const given = onSightReason ?? reason;
-          if (declined.size < MAX_KEPT_REASONS) declined.set(args.type, given);
+          const scoped = outOfScopeReason !== undefined && saysOutOfScope(args.type, reason);
+          const given = scoped ? outOfScopeReason : reason;
+          if (declined.size < MAX_KEPT_REASONS) {
+            declined.set(args.type, given);
+            if (scoped) outOfScope.add(args.type);
+          }
           return args.notApplicable(given);
         },
       },

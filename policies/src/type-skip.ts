@@ -8,7 +8,7 @@
  *
  * Here `__pulumiType` is a getter. It names the policy's scope, so the library skips the policy with its
  * reason "Policy only applies to resources of type '<scope>'", only for a type the policy has already
- * declined on sight ({@link TypeVerdicts}): the decision the policy's wrapper would make, taken before
+ * declined on sight as outside its scope ({@link TypeVerdicts}, see `saysOutOfScope` in not-applicable.ts): the decision the policy's wrapper would make, taken before
  * the library's per-policy work. For any other type it is undefined and the policy runs as before.
  *
  * The getter must know the request's type. The library's Analyze handler is wrapped when it is
@@ -140,7 +140,8 @@ export function withRequestType<T>(type: string, fn: () => T): T {
 
 /**
  * Gives `validation` a `__pulumiType` getter: `scope` while a request of a type `verdicts` says the policy
- * declined on sight is handled, otherwise undefined.
+ * declined on sight as outside its scope is handled, otherwise undefined (a type declined for another
+ * reason keeps that reason, given by the policy's wrapper).
  */
 export function skipTypesDeclinedOnSight<F extends object>(
   validation: F,
@@ -152,7 +153,7 @@ export function skipTypesDeclinedOnSight<F extends object>(
     enumerable: false,
     get(): string | undefined {
       const type = current;
-      return type !== undefined && type !== scope && verdicts.declinedOnSight(type) ? scope : undefined;
+      return type !== undefined && type !== scope && verdicts.declinedAsOutOfScope(type) ? scope : undefined;
     },
   });
   return validation;

@@ -61,7 +61,7 @@ function wrapResourceValidation(
   seen: ExemptionsSeen,
 ): ResourceValidation {
   const verdicts = new TypeVerdicts();
-  const onSightReason = scope === undefined ? undefined : typeOnlyReason(scope);
+  const outOfScopeReason = scope === undefined ? undefined : typeOnlyReason(scope);
   const wrapped = (args: ResourceValidationArgs, report: ReportViolation) => {
     const notApplicable = withoutStackTrace(args.notApplicable);
     // A type this policy has declined on sight is declined again at once, without reading exemptions.
@@ -76,7 +76,7 @@ function wrapResourceValidation(
         notApplicable,
         getConfig: <T extends object>() => ownConfig(config) as T,
       },
-      onSightReason,
+      outOfScopeReason,
     );
     if (exemptions.length === 0) return v(inner, report);
     const self = { urn: args.urn, name: args.name };
