@@ -108,6 +108,23 @@ describe("a type in scope declined on sight", () => {
     expect(withRequestType(KMS, () => getPulumiType(p.validateResource))).toBe("data services");
   });
 
+  it("Amazon MQ brokers and MSK Serverless clusters keep AWS's reasons, in transit and at rest", () => {
+    const transit = resourcePolicy("phi-data-in-transit-encrypted");
+    const MQ = "aws:mq/broker:Broker";
+    const MQ_TLS =
+      "Amazon MQ brokers offer only TLS endpoints (ActiveMQ: AMQP, MQTT, OpenWire, STOMP and WebSocket over SSL; RabbitMQ: AMQPS on 5671 and HTTPS) and encrypt the traffic between brokers with TLS, so there is no setting to enforce";
+    expect(run(transit, MQ, {})).toBe(MQ_TLS);
+    expect(run(transit, MQ, {})).toBe(MQ_TLS);
+    expect(withRequestType(MQ, () => getPulumiType(transit.validateResource))).toBeUndefined();
+    const rest = resourcePolicy("phi-data-at-rest-encrypted");
+    const MSK_SERVERLESS = "aws:msk/serverlessCluster:ServerlessCluster";
+    const AT_REST =
+      "Amazon MSK always encrypts data at rest, and a serverless cluster takes no KMS key, so there is no setting to enforce (nor a customer managed key to require)";
+    expect(run(rest, MSK_SERVERLESS, {})).toBe(AT_REST);
+    expect(run(rest, MSK_SERVERLESS, {})).toBe(AT_REST);
+    expect(withRequestType(MSK_SERVERLESS, () => getPulumiType(rest.validateResource))).toBeUndefined();
+  });
+
   it("network ACLs keep their explanation in the ingress policy", () => {
     const p = resourcePolicy("phi-ingress-allowlisted-ports");
     const ACL = "aws:ec2/networkAcl:NetworkAcl";

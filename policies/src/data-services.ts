@@ -37,6 +37,7 @@ import {
   type ServiceEntry,
   unsupportedEngineReason,
   compareVersions,
+  type CustomerManagedKey,
 } from "./rules";
 
 type Read = { value: unknown } | { unknownAt: string };
@@ -218,23 +219,41 @@ export function checkEntry(
     selectorPath = sel.path;
   }
   for (const req of requirements) checkRequirement(f, service, req, requirements, props, selectorPath);
-  if (options.requireCustomerManagedKey && entry.customerManagedKey) {
-    const cmk = entry.customerManagedKey;
-    const r = readPath(props, cmk.path);
-    if ("unknownAt" in r) f.unknown(r.unknownAt, `${service}: customer managed key`);
-    else if (isUnset(r.value))
-      f.violation(
-        `${service}: ${cmk.path} is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set ${cmk.path} to the ARN of a customer managed KMS key with rotation on`,
-      );
-    else if (
-      typeof r.value === "string" &&
-      cmk.awsManagedAliases.some((a) => r.value === a || (r.value as string).endsWith(`:${a}`))
-    )
-      f.violation(
-        `${service}: ${cmk.path} names the AWS managed key (requireCustomerManagedKeys); set it to the ARN of a customer managed KMS key with rotation on`,
-      );
-  }
+  if (options.requireCustomerManagedKey && entry.customerManagedKey)
+    checkCustomerManagedKey(f, service, entry.customerManagedKey, props);
   return undefined;
+}
+
+/** requireCustomerManagedKeys: the key field names a key that is not AWS managed (and what it needs is set). */
+function checkCustomerManagedKey(
+  f: Findings,
+  service: string,
+  cmk: CustomerManagedKey,
+  props: unknown,
+): void {
+  if (cmk.onlyIf) {
+    const gate = readPath(props, cmk.onlyIf.path);
+    if ("unknownAt" in gate)
+      return f.unknown(gate.unknownAt, `${service}: decides whether a customer managed key applies`);
+    if (!isAccepted(gate.value, cmk.onlyIf.accepted)) return;
+  }
+  const before = f.violationCount;
+  for (const req of cmk.requires ?? []) checkRequirement(f, service, req, cmk.requires!, props);
+  // A failed prerequisite already names the key field in its remediation: one finding, one fix.
+  if (f.violationCount > before) return;
+  const r = readPath(props, cmk.path);
+  if ("unknownAt" in r) f.unknown(r.unknownAt, `${service}: customer managed key`);
+  else if (isUnset(r.value))
+    f.violation(
+      `${service}: ${cmk.path} is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set ${cmk.path} to the ARN of a customer managed KMS key with rotation on`,
+    );
+  else if (
+    typeof r.value === "string" &&
+    cmk.awsManagedAliases.some((a) => r.value === a || (r.value as string).endsWith(`:${a}`))
+  )
+    f.violation(
+      `${service}: ${cmk.path} names the AWS managed key (requireCustomerManagedKeys); set it to the ARN of a customer managed KMS key with rotation on`,
+    );
 }
 
 /** Token → table entries (a token can appear once per concern). */

@@ -120,6 +120,9 @@ export const NEPTUNE_CLUSTER = "aws:neptune/cluster:Cluster";
 export const NEPTUNE_GLOBAL_CLUSTER = "aws:neptune/globalCluster:GlobalCluster";
 export const KINESIS_STREAM = "aws:kinesis/stream:Stream";
 export const DOCDB_ELASTIC_CLUSTER = "aws:docdb/elasticCluster:ElasticCluster";
+export const ELASTICACHE_SERVERLESS_CACHE = "aws:elasticache/serverlessCache:ServerlessCache";
+export const MSK_SERVERLESS_CLUSTER = "aws:msk/serverlessCluster:ServerlessCluster";
+export const REDSHIFT_SERVERLESS_NAMESPACE = "aws:redshiftserverless/namespace:Namespace";
 
 /** Every data-service token, for the test that checks data/data-services.json against this file. */
 export const DATA_SERVICE_TOKENS: readonly string[] = [
@@ -149,6 +152,10 @@ export const DATA_SERVICE_TOKENS: readonly string[] = [
   KINESIS_STREAM,
   DOCDB_ELASTIC_CLUSTER,
   REDSHIFT_SERVERLESS_WORKGROUP,
+  MQ_BROKER,
+  ELASTICACHE_SERVERLESS_CACHE,
+  MSK_SERVERLESS_CLUSTER,
+  REDSHIFT_SERVERLESS_NAMESPACE,
 ];
 
 /**

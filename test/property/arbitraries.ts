@@ -97,6 +97,10 @@ export const T = {
   kinesisStream: "aws:kinesis/stream:Stream",
   docdbElasticCluster: "aws:docdb/elasticCluster:ElasticCluster",
   serverlessWorkgroup: "aws:redshiftserverless/workgroup:Workgroup",
+  mqBroker: "aws:mq/broker:Broker",
+  serverlessCache: "aws:elasticache/serverlessCache:ServerlessCache",
+  mskServerlessCluster: "aws:msk/serverlessCluster:ServerlessCluster",
+  serverlessNamespace: "aws:redshiftserverless/namespace:Namespace",
 } as const;
 
 export const GRANT_TYPES: readonly string[] = [T.sg, T.defaultSg, T.sgRule, T.vpcIngress, T.vpcEgress];
@@ -1935,6 +1939,44 @@ const serverlessWorkgroup = resource(
   }),
 );
 
+const mqBroker = resource(
+  T.mqBroker,
+  "mq",
+  fc.record({
+    engineType: field(fc.constantFrom<unknown>("ActiveMQ", "RabbitMQ", "ACTIVEMQ")),
+    encryptionOptions: opt(
+      field(
+        fc.record({
+          useAwsOwnedKey: opt(bool, 6),
+          kmsKeyId: opt(field(fc.constantFrom("alias/aws/mq", "alias/phi", "")), 6),
+        }),
+      ),
+      6,
+    ),
+  }),
+);
+
+const serverlessCache = resource(
+  T.serverlessCache,
+  "cache",
+  fc.record({
+    engine: field(fc.constantFrom<unknown>("valkey", "redis", "memcached")),
+    kmsKeyId: opt(kmsKeyRef),
+  }),
+);
+
+const mskServerlessCluster = resource(
+  T.mskServerlessCluster,
+  "kafka",
+  fc.record({ clusterName: field(fc.constantFrom("events")) }),
+);
+
+const serverlessNamespace = resource(
+  T.serverlessNamespace,
+  "namespace",
+  fc.record({ kmsKeyId: opt(field(fc.constantFrom("alias/aws/redshift", "alias/phi", "")), 6) }),
+);
+
 /** Data services judged on their own fields. */
 export const dataServiceResource: fc.Arbitrary<GenResource> = fc.oneof(
   dsRdsInstance,
@@ -1960,6 +2002,10 @@ export const dataServiceResource: fc.Arbitrary<GenResource> = fc.oneof(
   kinesisStream,
   docdbElasticCluster,
   serverlessWorkgroup,
+  mqBroker,
+  serverlessCache,
+  mskServerlessCluster,
+  serverlessNamespace,
 );
 
 /** Databases and the groups they name, for stacks ({@link databaseStack}). */

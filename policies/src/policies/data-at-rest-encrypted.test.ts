@@ -28,6 +28,10 @@ const NEPTUNE = "aws:neptune/cluster:Cluster";
 const NEPTUNE_GLOBAL = "aws:neptune/globalCluster:GlobalCluster";
 const KINESIS = "aws:kinesis/stream:Stream";
 const DOCDB_ELASTIC = "aws:docdb/elasticCluster:ElasticCluster";
+const MQ = "aws:mq/broker:Broker";
+const EC_SERVERLESS = "aws:elasticache/serverlessCache:ServerlessCache";
+const MSK_SERVERLESS = "aws:msk/serverlessCluster:ServerlessCluster";
+const NAMESPACE = "aws:redshiftserverless/namespace:Namespace";
 
 describe("phi-data-at-rest-encrypted", () => {
   it("judges exactly these types", () => {
@@ -50,6 +54,10 @@ describe("phi-data-at-rest-encrypted", () => {
         NEPTUNE_GLOBAL,
         KINESIS,
         DOCDB_ELASTIC,
+        MQ,
+        EC_SERVERLESS,
+        MSK_SERVERLESS,
+        NAMESPACE,
       ].sort(),
     );
   });
@@ -278,6 +286,120 @@ describe("phi-data-at-rest-encrypted", () => {
       expect((await verdict(DOCDB_ELASTIC, { ...elastic, kmsKeyId: undefined }, CMK)).mandatory).toEqual([
         "Amazon DocumentDB elastic cluster: kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyId to the ARN of a customer managed KMS key with rotation on",
       ]);
+    });
+  });
+
+  describe("Amazon MQ, serverless caches, MSK Serverless and Redshift Serverless namespaces (always encrypted)", () => {
+    // One valid fixture per type (valid with requireCustomerManagedKeys too); each case changes one field.
+    const active = {
+      brokerName: "mq",
+      engineType: "ActiveMQ",
+      hostInstanceType: "mq.m5.large",
+      encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: KEY },
+    };
+    const rabbit = { brokerName: "mq", engineType: "RabbitMQ", hostInstanceType: "mq.m5.large" };
+    const cache = { name: "cache", engine: "valkey", kmsKeyId: KEY };
+    const namespace = { namespaceName: "phi", kmsKeyId: KEY };
+    const OWNED =
+      "Amazon MQ: encryptionOptions.useAwsOwnedKey is not set and AWS defaults to true, so an AWS owned key encrypts the data (requireCustomerManagedKeys); set encryptionOptions.useAwsOwnedKey: false with encryptionOptions.kmsKeyId set to the ARN of a customer managed KMS key with rotation on (only at creation)";
+    const NO_MQ_KEY =
+      "Amazon MQ: encryptionOptions.kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set encryptionOptions.kmsKeyId to the ARN of a customer managed KMS key with rotation on";
+
+    it("the valid fixtures pass, also with requireCustomerManagedKeys", async () => {
+      for (const [type, props] of [
+        [MQ, active],
+        [MQ, rabbit],
+        [EC_SERVERLESS, cache],
+        [NAMESPACE, namespace],
+      ] as const) {
+        expect(await verdict(type, props)).toEqual(PASS);
+        expect(await verdict(type, props, CMK)).toEqual(PASS);
+      }
+    });
+
+    it("without requireCustomerManagedKeys the key does not matter: AWS always encrypts them", async () => {
+      expect(await verdict(MQ, { ...active, encryptionOptions: undefined })).toEqual(PASS);
+      expect(await verdict(EC_SERVERLESS, { ...cache, kmsKeyId: undefined })).toEqual(PASS);
+      expect(await verdict(NAMESPACE, { ...namespace, kmsKeyId: undefined })).toEqual(PASS);
+    });
+
+    it("Amazon MQ for ActiveMQ with requireCustomerManagedKeys: no AWS owned key, no aws/mq key", async () => {
+      expect((await verdict(MQ, { ...active, encryptionOptions: undefined }, CMK)).mandatory).toEqual([
+        OWNED,
+      ]);
+      expect(
+        (await verdict(MQ, { ...active, encryptionOptions: { useAwsOwnedKey: true, kmsKeyId: KEY } }, CMK))
+          .mandatory,
+      ).toEqual([
+        "Amazon MQ: encryptionOptions.useAwsOwnedKey is not false, so an AWS owned key encrypts the data (requireCustomerManagedKeys); set encryptionOptions.useAwsOwnedKey: false with encryptionOptions.kmsKeyId set to the ARN of a customer managed KMS key with rotation on (only at creation)",
+      ]);
+      expect(
+        (await verdict(MQ, { ...active, encryptionOptions: { useAwsOwnedKey: false } }, CMK)).mandatory,
+      ).toEqual([NO_MQ_KEY]);
+      expect(
+        (
+          await verdict(
+            MQ,
+            { ...active, encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: "alias/aws/mq" } },
+            CMK,
+          )
+        ).mandatory,
+      ).toEqual([
+        "Amazon MQ: encryptionOptions.kmsKeyId names the AWS managed key (requireCustomerManagedKeys); set it to the ARN of a customer managed KMS key with rotation on",
+      ]);
+    });
+
+    it("Amazon MQ for RabbitMQ can only use an AWS owned key: requireCustomerManagedKeys asks nothing AWS rejects", async () => {
+      expect(await verdict(MQ, { ...rabbit, encryptionOptions: { useAwsOwnedKey: true } }, CMK)).toEqual(
+        PASS,
+      );
+    });
+
+    it("Amazon MQ unknowns: a missing key is mandatory whatever useAwsOwnedKey turns out to be", async () => {
+      const engine = await verdict(MQ, { ...active, engineType: UNKNOWN_STRING }, CMK);
+      expect(engine.mandatory).toEqual([]);
+      expect(engine.advisory).toEqual([
+        "engineType (Amazon MQ: decides whether a customer managed key applies): it is not known at preview; this policy checks it again at `pulumi up`",
+      ]);
+      const noKey = await verdict(
+        MQ,
+        { ...active, encryptionOptions: { useAwsOwnedKey: UNKNOWN_BOOL } },
+        CMK,
+      );
+      expect(noKey.mandatory).toEqual([NO_MQ_KEY]);
+      expect(noKey.advisory).toEqual([
+        "encryptionOptions.useAwsOwnedKey (Amazon MQ): it is not known at preview; this policy checks it again at `pulumi up`",
+      ]);
+      const withKey = await verdict(
+        MQ,
+        { ...active, encryptionOptions: { useAwsOwnedKey: UNKNOWN_BOOL, kmsKeyId: KEY } },
+        CMK,
+      );
+      expect(withKey.mandatory).toEqual([]);
+      expect(withKey.advisory).toHaveLength(1);
+    });
+
+    it("serverless caches and namespaces with requireCustomerManagedKeys ask for kmsKeyId", async () => {
+      expect((await verdict(EC_SERVERLESS, { ...cache, kmsKeyId: undefined }, CMK)).mandatory).toEqual([
+        "Amazon ElastiCache Serverless: kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyId to the ARN of a customer managed KMS key with rotation on",
+      ]);
+      expect((await verdict(NAMESPACE, { ...namespace, kmsKeyId: undefined }, CMK)).mandatory).toEqual([
+        "Amazon Redshift Serverless: kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyId to the ARN of a customer managed KMS key with rotation on",
+      ]);
+      expect(
+        (await verdict(NAMESPACE, { ...namespace, kmsKeyId: "alias/aws/redshift" }, CMK)).mandatory,
+      ).toEqual([
+        "Amazon Redshift Serverless: kmsKeyId names the AWS managed key (requireCustomerManagedKeys); set it to the ARN of a customer managed KMS key with rotation on",
+      ]);
+    });
+
+    it("MSK Serverless takes no key: not applicable, with AWS's reason, whatever the option", async () => {
+      const cluster = { clusterName: "events", clientAuthentication: { sasl: { iam: { enabled: true } } } };
+      const reason =
+        "Amazon MSK always encrypts data at rest, and a serverless cluster takes no KMS key, so there is no setting to enforce (nor a customer managed key to require)";
+      const na = { mandatory: [], advisory: [], notApplicable: [reason] };
+      expect(await verdict(MSK_SERVERLESS, cluster)).toEqual(na);
+      expect(await verdict(MSK_SERVERLESS, cluster, CMK)).toEqual(na);
     });
   });
 

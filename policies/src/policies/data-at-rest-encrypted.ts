@@ -9,7 +9,7 @@ export const dataAtRestEncryptedConfigSchema = {
     requireCustomerManagedKeys: {
       type: "boolean",
       description:
-        "Also require a customer managed KMS key (not the AWS managed key) where the service can use one: RDS, Aurora, DocumentDB (elastic clusters too), Redshift, ElastiCache replication groups, MSK, OpenSearch, SQS, SNS, Neptune and Kinesis Data Streams.",
+        "Also require a customer managed KMS key (not the AWS managed key) where the service can use one: RDS, Aurora, DocumentDB (elastic clusters too), Redshift (Serverless namespaces too), ElastiCache replication groups and serverless caches, MSK, OpenSearch, SQS, SNS, Neptune, Kinesis Data Streams and Amazon MQ for ActiveMQ.",
       default: false,
     },
   },
@@ -34,13 +34,13 @@ export const dataAtRestEncrypted: ResourceValidationPolicy = {
   framework: hipaaFramework("a2iv"),
   tags: ["encryption-at-rest", "kms", "databases", "caches", "queues", "hipaa"],
   remediationSteps:
-    "Encrypt at creation (most services cannot encrypt an existing store in place): RDS instances, Aurora/RDS clusters, global clusters and DocumentDB storageEncrypted: true with kmsKeyId; Redshift encrypted: true (the default); ElastiCache a ReplicationGroup with atRestEncryptionEnabled: true (node-based Memcached clusters cannot encrypt at rest: use a ServerlessCache or a Valkey/Redis OSS replication group); DAX serverSideEncryption.enabled: true; OpenSearch encryptAtRest.enabled: true; SQS keep SSE-SQS (sqsManagedSseEnabled not false) or set kmsMasterKeyId; SNS kmsMasterKeyId; Neptune clusters and global clusters storageEncrypted: true; Kinesis Data Streams encryptionType: KMS with kmsKeyId. With requireCustomerManagedKeys, name a customer managed KMS key with rotation on (see phi-kms-key-rotation).",
+    "Encrypt at creation (most services cannot encrypt an existing store in place): RDS instances, Aurora/RDS clusters, global clusters and DocumentDB storageEncrypted: true with kmsKeyId; Redshift encrypted: true (the default); ElastiCache a ReplicationGroup with atRestEncryptionEnabled: true (node-based Memcached clusters cannot encrypt at rest: use a ServerlessCache or a Valkey/Redis OSS replication group); DAX serverSideEncryption.enabled: true; OpenSearch encryptAtRest.enabled: true; SQS keep SSE-SQS (sqsManagedSseEnabled not false) or set kmsMasterKeyId; SNS kmsMasterKeyId; Neptune clusters and global clusters storageEncrypted: true; Kinesis Data Streams encryptionType: KMS with kmsKeyId. With requireCustomerManagedKeys, name a customer managed KMS key with rotation on (see phi-kms-key-rotation); Amazon MQ for ActiveMQ: encryptionOptions { useAwsOwnedKey: false, kmsKeyId }.",
   configSchema: dataAtRestEncryptedConfigSchema,
   validateResource: (args, reportViolation) => {
     const entry = ENTRIES.get(args.type);
     if (!entry)
       return args.notApplicable(
-        `${args.type} is not one of the data stores this policy covers (databases, caches, MSK, DAX, OpenSearch, SQS, SNS, Neptune, Kinesis Data Streams)`,
+        `${args.type} is not one of the data stores this policy covers (databases, caches, MSK, DAX, OpenSearch, SQS, SNS, Neptune, Kinesis Data Streams, Amazon MQ, Redshift Serverless namespaces)`,
       );
     const config = configWithDefaults<DataAtRestConfig>(args, dataAtRestEncryptedConfigSchema);
     const f = new Findings();

@@ -39,6 +39,9 @@ const OPENSEARCH = "aws:opensearch/domain:Domain";
 const ELASTICSEARCH = "aws:elasticsearch/domain:Domain";
 const NEPTUNE = "aws:neptune/cluster:Cluster";
 const WORKGROUP = "aws:redshiftserverless/workgroup:Workgroup";
+const MQ = "aws:mq/broker:Broker";
+const EC_SERVERLESS = "aws:elasticache/serverlessCache:ServerlessCache";
+const MSK_SERVERLESS = "aws:msk/serverlessCluster:ServerlessCluster";
 
 describe("phi-data-in-transit-encrypted: resource types", () => {
   it("judges exactly these types (every token @pulumi/aws 7.x has for them)", () => {
@@ -63,6 +66,9 @@ describe("phi-data-in-transit-encrypted: resource types", () => {
         ELASTICSEARCH,
         NEPTUNE,
         WORKGROUP,
+        MQ,
+        EC_SERVERLESS,
+        MSK_SERVERLESS,
       ].sort(),
     );
   });
@@ -467,6 +473,38 @@ describe("phi-data-in-transit-encrypted: Neptune and Redshift Serverless", () =>
     });
     expect(off.mandatory).toHaveLength(1);
     expect(off.advisory).toEqual([]);
+  });
+});
+
+describe("phi-data-in-transit-encrypted: services that accept only TLS", () => {
+  const notApplicable = (reason: string) => ({ mandatory: [], advisory: [], notApplicable: [reason] });
+  const MQ_TLS =
+    "Amazon MQ brokers offer only TLS endpoints (ActiveMQ: AMQP, MQTT, OpenWire, STOMP and WebSocket over SSL; RabbitMQ: AMQPS on 5671 and HTTPS) and encrypt the traffic between brokers with TLS, so there is no setting to enforce";
+
+  it("Amazon MQ brokers, ActiveMQ and RabbitMQ alike, with AWS's reason (it does not begin with the type)", async () => {
+    const broker = { brokerName: "mq", hostInstanceType: "mq.m5.large", publiclyAccessible: false };
+    expect(await verdict(MQ, { ...broker, engineType: "ActiveMQ" })).toEqual(notApplicable(MQ_TLS));
+    expect(await verdict(MQ, { ...broker, engineType: "RabbitMQ" })).toEqual(notApplicable(MQ_TLS));
+    expect(await verdict(MQ, { ...broker, engineType: UNKNOWN_STRING })).toEqual(notApplicable(MQ_TLS));
+    expect(MQ_TLS.startsWith(MQ)).toBe(false);
+  });
+
+  it("ElastiCache serverless caches and MSK Serverless clusters", async () => {
+    expect(await verdict(EC_SERVERLESS, { name: "cache", engine: "valkey" })).toEqual(
+      notApplicable(
+        "ElastiCache serverless caches always have encryption in transit enabled (AWS offers no setting to turn it off), so there is no setting to enforce",
+      ),
+    );
+    expect(
+      await verdict(MSK_SERVERLESS, {
+        clusterName: "events",
+        clientAuthentication: { sasl: { iam: { enabled: true } } },
+      }),
+    ).toEqual(
+      notApplicable(
+        "MSK Serverless requires IAM access control on every cluster, whose clients connect over TLS (SASL_SSL), and a serverless cluster has no plaintext setting, so there is no setting to enforce",
+      ),
+    );
   });
 });
 

@@ -25,7 +25,7 @@ export const DATA_IN_TRANSIT_TYPES: readonly string[] = [
 ];
 
 const COVERED =
-  "databases, parameter groups, caches, MSK, DMS endpoints, OpenSearch domains, Neptune clusters and Redshift Serverless workgroups";
+  "databases, parameter groups, caches, MSK, DMS endpoints, OpenSearch domains, Neptune clusters, Redshift Serverless workgroups and Amazon MQ brokers";
 
 export const dataInTransitEncrypted: ResourceValidationPolicy & StackValidationPolicy = {
   name: "phi-data-in-transit-encrypted",
@@ -34,7 +34,7 @@ export const dataInTransitEncrypted: ResourceValidationPolicy & StackValidationP
   framework: hipaaFramework("e2ii"),
   tags: ["encryption-in-transit", "tls", "databases", "caches", "streaming", "hipaa"],
   remediationSteps:
-    "Databases: attach a parameter group managed in the stack that enforces TLS: RDS/Aurora PostgreSQL and SQL Server rds.force_ssl = 1 (RDS for PostgreSQL 15+ enforces it by default), MySQL, MariaDB (10.5+) and Aurora MySQL require_secure_transport = ON, DocumentDB tls = enabled (the default), Redshift require_ssl = true; RDS for Oracle: an option group with NATIVE_NETWORK_ENCRYPTION and SQLNET.ENCRYPTION_SERVER = REQUIRED. ElastiCache: a ReplicationGroup with transitEncryptionEnabled: true and transitEncryptionMode required (Memcached clusters: transitEncryptionEnabled: true); MemoryDB tlsEnabled: true; DAX clusterEndpointEncryptionType: TLS; MSK encryptionInTransit clientBroker TLS and inCluster true; DMS endpoints an sslMode the engine supports (verify-full where possible), Kafka securityProtocol ssl-encryption or sasl-ssl; OpenSearch nodeToNodeEncryption.enabled: true; Redshift Serverless workgroups a configParameters entry require_ssl = true (Neptune accepts only TLS). A group outside the stack cannot be verified: manage it in the stack or record an exemption.",
+    "Databases: attach a parameter group managed in the stack that enforces TLS: RDS/Aurora PostgreSQL and SQL Server rds.force_ssl = 1 (RDS for PostgreSQL 15+ enforces it by default), MySQL, MariaDB (10.5+) and Aurora MySQL require_secure_transport = ON, DocumentDB tls = enabled (the default), Redshift require_ssl = true; RDS for Oracle: an option group with NATIVE_NETWORK_ENCRYPTION and SQLNET.ENCRYPTION_SERVER = REQUIRED. ElastiCache: a ReplicationGroup with transitEncryptionEnabled: true and transitEncryptionMode required (Memcached clusters: transitEncryptionEnabled: true); MemoryDB tlsEnabled: true; DAX clusterEndpointEncryptionType: TLS; MSK encryptionInTransit clientBroker TLS and inCluster true; DMS endpoints an sslMode the engine supports (verify-full where possible), Kafka securityProtocol ssl-encryption or sasl-ssl; OpenSearch nodeToNodeEncryption.enabled: true; Redshift Serverless workgroups a configParameters entry require_ssl = true (Neptune, Amazon MQ brokers, ElastiCache serverless caches and MSK Serverless accept only TLS). A group outside the stack cannot be verified: manage it in the stack or record an exemption.",
   validateResource: (args, reportViolation) => {
     const db = DATABASES.get(args.type);
     const groupService = db ? undefined : PARAMETER_GROUPS.get(args.type);

@@ -49,8 +49,18 @@ export interface ServiceEntry {
   /** The service encrypts by construction (why): not applicable, as a `secure` variant. */
   secure?: string;
   /** Where a customer managed KMS key is named (phi-data-at-rest-encrypted's requireCustomerManagedKeys). */
-  customerManagedKey?: { path: string; awsManagedAliases: readonly string[] };
+  customerManagedKey?: CustomerManagedKey;
   sources: readonly string[];
+}
+
+/** requireCustomerManagedKeys: the field that names the key, and what else a customer managed key needs. */
+export interface CustomerManagedKey {
+  path: string;
+  awsManagedAliases: readonly string[];
+  /** Judged only for these values of another field (Amazon MQ: ActiveMQ brokers; RabbitMQ cannot use one). */
+  onlyIf?: { path: string; accepted: readonly (string | boolean)[] };
+  /** Fields that must also be set for the key to be used (Amazon MQ: useAwsOwnedKey false). */
+  requires?: readonly FieldRequirement[];
 }
 
 /** How an engine's default parameter group treats TLS. */

@@ -1576,6 +1576,116 @@ describe("more aws-native families: across resources, unknown at preview, in tem
     ).toEqual([]);
   });
 
+  it("native Amazon MQ brokers, serverless caches and Redshift Serverless namespaces are always encrypted; requireCustomerManagedKeys reads their keys", async () => {
+    const rest = policy("phi-data-at-rest-encrypted");
+    const CMK = { requireCustomerManagedKeys: true };
+    const KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1";
+    const finding = async (type: string, props: Record<string, unknown>) =>
+      (await runResource(rest, type, props, CMK)).mandatory.map((d) => d.message.split("\n")[1]);
+    // One valid fixture per type; each case changes one field.
+    const MQ = "aws-native:amazonmq:Broker";
+    const broker = {
+      brokerName: "mq",
+      deploymentMode: "SINGLE_INSTANCE",
+      engineType: "ACTIVEMQ",
+      hostInstanceType: "mq.m5.large",
+      publiclyAccessible: false,
+      encryptionOptions: { useAwsOwnedKey: false, kmsKeyId: KEY_ARN },
+    };
+    const CACHE = "aws-native:elasticache:ServerlessCache";
+    const cache = { serverlessCacheName: "cache", engine: "valkey", kmsKeyId: KEY_ARN };
+    const NAMESPACE = "aws-native:redshiftserverless:Namespace";
+    const namespace = { namespaceName: "phi", kmsKeyId: KEY_ARN };
+    for (const [type, props] of [
+      [MQ, broker],
+      [CACHE, cache],
+      [NAMESPACE, namespace],
+    ] as const) {
+      expect((await runResource(rest, type, props)).diagnostics).toEqual([]);
+      expect((await runResource(rest, type, props, CMK)).diagnostics).toEqual([]);
+    }
+    expect(await finding(MQ, { ...broker, encryptionOptions: { useAwsOwnedKey: true } })).toEqual([
+      "Amazon MQ: encryptionOptions.useAwsOwnedKey is not false, so an AWS owned key encrypts the data (requireCustomerManagedKeys); set encryptionOptions.useAwsOwnedKey: false with encryptionOptions.kmsKeyId set to the ARN of a customer managed KMS key with rotation on (only at creation)",
+    ]);
+    // CloudFormation spells the engine RABBITMQ; RabbitMQ brokers only use an AWS owned key.
+    expect(
+      (
+        await runResource(
+          rest,
+          MQ,
+          { ...broker, engineType: "RABBITMQ", encryptionOptions: { useAwsOwnedKey: true } },
+          CMK,
+        )
+      ).diagnostics,
+    ).toEqual([]);
+    expect(await finding(CACHE, { ...cache, kmsKeyId: undefined })).toEqual([
+      "Amazon ElastiCache Serverless: kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyId to the ARN of a customer managed KMS key with rotation on",
+    ]);
+    expect(await finding(NAMESPACE, { ...namespace, kmsKeyId: "alias/aws/redshift" })).toEqual([
+      "Amazon Redshift Serverless: kmsKeyId names the AWS managed key (requireCustomerManagedKeys); set it to the ARN of a customer managed KMS key with rotation on",
+    ]);
+  });
+
+  it("native Amazon MQ brokers, serverless caches and MSK Serverless clusters accept only TLS: not applicable in transit", async () => {
+    const transit = policy("phi-data-in-transit-encrypted");
+    const broker = await runResource(transit, "aws-native:amazonmq:Broker", {
+      brokerName: "mq",
+      engineType: "RABBITMQ",
+      hostInstanceType: "mq.m5.large",
+    });
+    expect(broker.diagnostics).toEqual([]);
+    expect(broker.notApplicable).toEqual([
+      "Amazon MQ brokers offer only TLS endpoints (ActiveMQ: AMQP, MQTT, OpenWire, STOMP and WebSocket over SSL; RabbitMQ: AMQPS on 5671 and HTTPS) and encrypt the traffic between brokers with TLS, so there is no setting to enforce",
+    ]);
+    const cache = await runResource(transit, "aws-native:elasticache:ServerlessCache", {
+      serverlessCacheName: "cache",
+      engine: "valkey",
+    });
+    expect(cache.diagnostics).toEqual([]);
+    expect(cache.notApplicable).toEqual([
+      "ElastiCache serverless caches always have encryption in transit enabled (AWS offers no setting to turn it off), so there is no setting to enforce",
+    ]);
+    const kafka = await runResource(transit, "aws-native:msk:ServerlessCluster", {
+      clusterName: "events",
+      clientAuthentication: { sasl: { iam: { enabled: true } } },
+      vpcConfigs: [{ subnetIds: ["subnet-1"] }],
+    });
+    expect(kafka.diagnostics).toEqual([]);
+    expect(kafka.notApplicable).toEqual([
+      "MSK Serverless requires IAM access control on every cluster, whose clients connect over TLS (SASL_SSL), and a serverless cluster has no plaintext setting, so there is no setting to enforce",
+    ]);
+  });
+
+  it("a template's serverless cache and Redshift Serverless namespace are judged under requireCustomerManagedKeys (PascalCase)", async () => {
+    const templateBody = JSON.stringify({
+      Resources: {
+        Cache: {
+          Type: "AWS::ElastiCache::ServerlessCache",
+          Properties: { ServerlessCacheName: "cache", Engine: "valkey" },
+        },
+        Warehouse: {
+          Type: "AWS::RedshiftServerless::Namespace",
+          Properties: { NamespaceName: "phi", KmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/1" },
+        },
+        Events: { Type: "AWS::MSK::ServerlessCluster", Properties: { ClusterName: "events" } },
+      },
+    });
+    const rest = await runResource(
+      policy("phi-data-at-rest-encrypted"),
+      STACK,
+      { templateBody },
+      { requireCustomerManagedKeys: true },
+      "infra",
+    );
+    expect(rest.mandatory.map((d) => d.message.split("\n").slice(1))).toEqual([
+      [
+        "Amazon ElastiCache Serverless: kmsKeyId is not set, so an AWS managed key encrypts the data (requireCustomerManagedKeys); set kmsKeyId to the ARN of a customer managed KMS key with rotation on",
+        "[template resource Cache (AWS::ElastiCache::ServerlessCache, as aws-native:elasticache:ServerlessCache), judged as aws:elasticache/serverlessCache:ServerlessCache]",
+      ],
+    ]);
+    expect(rest.advisory).toEqual([]);
+  });
+
   it("a template's Kinesis stream, Redshift Serverless workgroup and Neptune cluster are judged (PascalCase)", async () => {
     const templateBody = JSON.stringify({
       Resources: {
