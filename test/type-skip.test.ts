@@ -94,45 +94,44 @@ describe("the skip offered to @pulumi/policy", () => {
 });
 
 describe("a type in scope declined on sight", () => {
-  const NEPTUNE = "aws:neptune/cluster:Cluster";
-  const NEPTUNE_TLS =
-    "Neptune accepts only HTTPS connections (TLS 1.2 or later) to its cluster and instance endpoints on every engine version AWS still runs (1.0.4.0 and later), so there is no setting to enforce";
+  // Policy, type, and the reason it gives on the type alone: AWS's, not the scope's.
+  const cases: Array<[string, string, string]> = [
+    [
+      "phi-data-in-transit-encrypted",
+      "aws:neptune/cluster:Cluster",
+      "Neptune accepts only HTTPS connections (TLS 1.2 or later) to its cluster and instance endpoints on every engine version AWS still runs (1.0.4.0 and later), so there is no setting to enforce",
+    ],
+    [
+      "phi-data-in-transit-encrypted",
+      "aws:mq/broker:Broker",
+      "Amazon MQ brokers offer only TLS endpoints (ActiveMQ: AMQP, MQTT, OpenWire, STOMP and WebSocket over SSL; RabbitMQ: AMQPS on 5671 and HTTPS) and encrypt the traffic between brokers with TLS, so there is no setting to enforce",
+    ],
+    [
+      "phi-data-at-rest-encrypted",
+      "aws:msk/serverlessCluster:ServerlessCluster",
+      "Amazon MSK always encrypts data at rest, and a serverless cluster takes no KMS key, so there is no setting to enforce (nor a customer managed key to require)",
+    ],
+    [
+      "phi-ingress-allowlisted-ports",
+      "aws:ec2/networkAcl:NetworkAcl",
+      "network ACLs are stateless filters under security groups and open no port by themselves; security groups are checked",
+    ],
+  ];
 
-  it("keeps the policy's own reason, and is not offered to the library", () => {
+  it.each(cases)(
+    "%s keeps its own reason for %s, and does not offer it to the library",
+    (name, type, reason) => {
+      const p = resourcePolicy(name);
+      expect(run(p, type, {})).toBe(reason);
+      expect(run(p, type, {})).toBe(reason);
+      expect(withRequestType(type, () => getPulumiType(p.validateResource))).toBeUndefined();
+    },
+  );
+
+  it("the same policy offers a type outside its scope", () => {
     const p = resourcePolicy("phi-data-in-transit-encrypted");
-    expect(run(p, NEPTUNE, {})).toBe(NEPTUNE_TLS);
-    expect(run(p, NEPTUNE, {})).toBe(NEPTUNE_TLS);
-    expect(withRequestType(NEPTUNE, () => getPulumiType(p.validateResource))).toBeUndefined();
-    // A type outside its scope is.
     expect(run(p, KMS, {})).toBe("Policy only applies to resources of type 'data services'");
     expect(withRequestType(KMS, () => getPulumiType(p.validateResource))).toBe("data services");
-  });
-
-  it("Amazon MQ brokers and MSK Serverless clusters keep AWS's reasons, in transit and at rest", () => {
-    const transit = resourcePolicy("phi-data-in-transit-encrypted");
-    const MQ = "aws:mq/broker:Broker";
-    const MQ_TLS =
-      "Amazon MQ brokers offer only TLS endpoints (ActiveMQ: AMQP, MQTT, OpenWire, STOMP and WebSocket over SSL; RabbitMQ: AMQPS on 5671 and HTTPS) and encrypt the traffic between brokers with TLS, so there is no setting to enforce";
-    expect(run(transit, MQ, {})).toBe(MQ_TLS);
-    expect(run(transit, MQ, {})).toBe(MQ_TLS);
-    expect(withRequestType(MQ, () => getPulumiType(transit.validateResource))).toBeUndefined();
-    const rest = resourcePolicy("phi-data-at-rest-encrypted");
-    const MSK_SERVERLESS = "aws:msk/serverlessCluster:ServerlessCluster";
-    const AT_REST =
-      "Amazon MSK always encrypts data at rest, and a serverless cluster takes no KMS key, so there is no setting to enforce (nor a customer managed key to require)";
-    expect(run(rest, MSK_SERVERLESS, {})).toBe(AT_REST);
-    expect(run(rest, MSK_SERVERLESS, {})).toBe(AT_REST);
-    expect(withRequestType(MSK_SERVERLESS, () => getPulumiType(rest.validateResource))).toBeUndefined();
-  });
-
-  it("network ACLs keep their explanation in the ingress policy", () => {
-    const p = resourcePolicy("phi-ingress-allowlisted-ports");
-    const ACL = "aws:ec2/networkAcl:NetworkAcl";
-    const reason =
-      "network ACLs are stateless filters under security groups and open no port by themselves; security groups are checked";
-    expect(run(p, ACL, {})).toBe(reason);
-    expect(run(p, ACL, {})).toBe(reason);
-    expect(withRequestType(ACL, () => getPulumiType(p.validateResource))).toBeUndefined();
   });
 });
 
