@@ -183,6 +183,22 @@ describe("serialisedWithType", () => {
     expect(currentRequestType()).toBeUndefined();
   });
 
+  it("a handler that throws fails its call and does not stop the next", async () => {
+    const failures: unknown[] = [];
+    const ran: Array<string | undefined> = [];
+    const handler = serialisedWithType(function (call) {
+      if (call.request!.getType!() === "bad") throw new Error("broken handler");
+      ran.push(currentRequestType());
+      return Promise.resolve();
+    });
+    const bad = handler({ request: { getType: () => "bad" } }, (e: unknown) => failures.push(e));
+    const good = handler({ request: { getType: () => "good" } }, () => {});
+    await Promise.all([bad, good]);
+    expect(failures.map((e) => (e as Error).message)).toEqual(["broken handler"]);
+    expect(ran).toEqual(["good"]);
+    expect(currentRequestType()).toBeUndefined();
+  });
+
   it("a handler that does not return its work as a promise turns the context off", async () => {
     const handler = serialisedWithType(() => undefined);
     await handler({ request: { getType: () => "x" } }, () => {});

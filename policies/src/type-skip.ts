@@ -56,8 +56,10 @@ export function serialisedWithType(analyze: Handler): Handler {
       try {
         work = analyze.call(this, call, callback);
       } catch (e) {
+        // Not a rejection left to the queue (an unhandled one would end the process): the call fails.
         current = undefined;
-        throw e;
+        (callback as (error: unknown) => void)(e);
+        return undefined;
       }
       if (!isThenable(work)) {
         enabled = false;
@@ -69,7 +71,7 @@ export function serialisedWithType(analyze: Handler): Handler {
       };
       return Promise.resolve(work).then(done, done);
     };
-    queue = queue.then(run, run);
+    queue = queue.then(run);
     return queue;
   };
 }
