@@ -8,8 +8,9 @@
  *
  * Here `__pulumiType` is a getter. It names the policy's scope, so the library skips the policy with its
  * reason "Policy only applies to resources of type '<scope>'", only for a type the policy has already
- * declined on sight as outside its scope ({@link TypeVerdicts}, see `saysOutOfScope` in not-applicable.ts): the decision the policy's wrapper would make, taken before
- * the library's per-policy work. For any other type it is undefined and the policy runs as before.
+ * declined on sight as outside its scope ({@link TypeVerdicts}; `saysOutOfScope` in not-applicable.ts):
+ * the decision the policy's wrapper would make, taken before the library's per-policy work. For any other
+ * type it is undefined and the policy runs as before.
  *
  * The getter must know the request's type. The library's Analyze handler is wrapped when it is
  * registered: requests run one at a time, each with its type in {@link current} until its work settles.
@@ -18,7 +19,8 @@
  * If a future @pulumi/policy or @grpc/grpc-js registers the handler differently, or the handler does not
  * return its work as a promise, no type is in context, the getter stays undefined, and only speed is
  * lost (test/type-skip.test.ts checks the skip is in effect and that concurrent requests keep their
- * verdicts).
+ * verdicts). Configure calls are counted too, so that what was seen under one config is not taken for
+ * another (exemptions/wrap.ts).
  */
 import * as path from "node:path";
 import scopeData from "./data/policy-scopes.json";
