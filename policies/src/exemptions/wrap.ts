@@ -29,11 +29,11 @@ class ExemptionsSeen {
   private generation: number | undefined;
   private none = false;
 
-  record(config: Record<string, unknown>): void {
+  /** What readExemptions made of the config: with no exemptions and no problems, there is nothing to report. */
+  record(read: { exemptions: readonly unknown[]; problems: readonly unknown[] }): void {
     if (currentRequestType() === undefined) return;
-    const raw = config[EXEMPTIONS_OPTION];
     this.generation = currentConfigGeneration();
-    this.none = raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0);
+    this.none = read.exemptions.length === 0 && read.problems.length === 0;
   }
 
   /** True when the current config is known to carry no exemptions (readExemptions then reports nothing). */
@@ -67,9 +67,10 @@ function wrapResourceValidation(
     // A type this policy has declined on sight is declined again at once, without reading exemptions.
     if (verdicts.declinedOnSight(args.type)) return notApplicable(verdicts.reasonFor(args.type));
     const config = configOf(args);
-    seen.record(config);
     const day = today();
-    const { exemptions } = readExemptions(config, day);
+    const read = readExemptions(config, day);
+    seen.record(read);
+    const { exemptions } = read;
     const inner = verdicts.observe(
       {
         ...args,
