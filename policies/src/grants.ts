@@ -187,15 +187,14 @@ export function grantsOf(type: string, props: unknown): GrantEntry[] | undefined
   const raw = rawProps(props);
   const known = grantsByProps.get(raw);
   if (known && known.type === type) return known.grants;
-  const grants = parseGrants(type, props);
+  const grants = parseGrants(type, props, raw);
   grantsByProps.set(raw, { type, grants });
   return grants;
 }
 
-function parseGrants(type: string, props: unknown): GrantEntry[] | undefined {
+function parseGrants(type: string, props: unknown, raw: Record<string, unknown>): GrantEntry[] | undefined {
   const grants = grantsIn(type, props);
   if (!grants) return grants;
-  const raw = rawProps(props);
   for (const g of grants) {
     if (isUnknownGrant(g) || isMalformedGrant(g)) continue;
     // Asked only when a message is about to name the values: the walk converts the whole wire form.
